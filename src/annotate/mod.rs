@@ -1,0 +1,175 @@
+//! Annotation: cuts sentences into units and gives each unit one role, a score and the rules
+//! and cues that produced it.
+
+pub mod context;
+pub mod segment;
+
+use std::ops::Range;
+
+use crate::article::{Article, BlockKind};
+use crate::grammar::{Grammar, Hit, Region};
+use crate::graph::model::Role;
+pub use context::{Context, CueSpan, Placement};
+pub use segment::Segment;
+
+/// A role rule that fired on a unit, with the cues that made it fire.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Firing {
+    /// Index into [`Grammar::roles`].
+    pub rule: usize,
+    pub cues: Vec<CueSpan>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleScore {
+    pub role: Role,
+    pub score: f64,
+    pub priority: i32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnnotatedUnit {
+    pub place: Placement,
+    /// Split rule (index into [`Grammar::splits`]) and cue that cut this unit from the one
+    /// before it.
+    pub split: Option<(usize, Range<usize>)>,
+    pub role: Role,
+    pub score: f64,
+    pub fired: Vec<Firing>,
+    /// Every role some rule voted for, best first: the decision and what it beat.
+    pub ranking: Vec<RoleScore>,
+}
+
+/// How units are found: by the grammar's split rules, or given (gold units, in characters).
+#[derive(Debug, Clone)]
+pub enum Segmentation {
+    Rules,
+    Given(Vec<Range<usize>>),
+}
+
+fn region_of(kind: BlockKind) -> Region {
+    match kind {
+        BlockKind::Title => Region::Title,
+        BlockKind::Standfirst => Region::Standfirst,
+        _ => Region::Body,
+    }
+}
+
+/// Finds the units of an article: by the grammar's split rules, or taking given character
+/// ranges as they are.
+pub fn place_units(
+    article: &Article,
+    grammar: &Grammar,
+    hits: &[Hit],
+    segmentation: &Segmentation,
+) -> (Vec<Placement>, Vec<Option<(usize, Range<usize>)>>) {
+    let segments: Vec<Segment> = match segmentation {
+        Segmentation::Rules => segment::segment(article, grammar, hits),
+        Segmentation::Given(ranges) => {
+            let mut ranges: Vec<Range<usize>> = ranges
+                .iter()
+                .map(|r| article.byte_offset(r.start)..article.byte_offset(r.end))
+                .filter(|r| r.start < r.end)
+                .collect();
+            ranges.sort_by_key(|r| (r.start, r.end));
+            ranges
+                .into_iter()
+                .map(|span| {
+                    let sentence = article
+                        .sentences
+                        .iter()
+                        .rposition(|s| s.span.start <= span.start)
+                        .unwrap_or(0);
+                    Segment {
+                        span,
+                        sentence,
+                        split: None,
+                    }
+                })
+                .collect()
+        }
+    };
+    let mut places = Vec::with_capacity(segments.len());
+    let mut splits = Vec::with_capacity(segments.len());
+    for seg in segments {
+        let Some(sentence) = article.sentences.get(seg.sentence) else {
+            continue;
+        };
+        let block = &article.blocks[sentence.block];
+        places.push(Placement {
+            span: seg.span,
+            sentence: seg.sentence,
+            block: sentence.block,
+            section: block.section,
+            region: region_of(block.kind),
+        });
+        splits.push(seg.split);
+    }
+    (places, splits)
+}
+
+/// Decides every unit's role, in document order so that `prev.role` conditions see the roles
+/// already decided.
+pub fn annotate(
+    ctx: &mut Context,
+    splits: Vec<Option<(usize, Range<usize>)>>,
+) -> Vec<AnnotatedUnit> {
+    let grammar = ctx.grammar;
+    let mut units = Vec::with_capacity(ctx.units.len());
+    for (i, split) in splits.into_iter().enumerate() {
+        let mut fired = Vec::new();
+        let mut ranking: Vec<RoleScore> = Vec::new();
+        for (r, rule) in grammar.roles.iter().enumerate() {
+            let mut cues = Vec::new();
+            let holds = match &rule.when {
+                Some(check) => ctx.holds(check, i, &mut cues),
+                None => true,
+            };
+            if !holds {
+                continue;
+            }
+            cues.sort();
+            cues.dedup();
+            fired.push(Firing { rule: r, cues });
+            match ranking.iter_mut().find(|s| s.role == rule.role) {
+                Some(s) => {
+                    s.score += rule.weight;
+                    s.priority = s.priority.max(rule.priority);
+                }
+                None => ranking.push(RoleScore {
+                    role: rule.role,
+                    score: rule.weight,
+                    priority: rule.priority,
+                }),
+            }
+        }
+        for s in &mut ranking {
+            s.score = round3(s.score);
+        }
+        ranking.sort_by(|a, b| {
+            b.priority
+                .cmp(&a.priority)
+                .then(b.score.total_cmp(&a.score))
+                .then(a.role.cmp(&b.role))
+        });
+        let threshold = grammar.settings.threshold;
+        let (role, score) = ranking
+            .iter()
+            .find(|s| s.score >= threshold)
+            .map_or((grammar.settings.default_role, 0.0), |s| (s.role, s.score));
+        ctx.roles[i] = Some(role);
+        units.push(AnnotatedUnit {
+            place: ctx.units[i].clone(),
+            split,
+            role,
+            score,
+            fired,
+            ranking,
+        });
+    }
+    units
+}
+
+pub fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}

@@ -1,0 +1,241 @@
+//! Sentence and clause boundaries inside a block.
+//!
+//! A boundary is a terminator cluster (`.`, `!`, `?`, `...`, `…`, possibly followed by closing
+//! quotes or brackets), then whitespace, then something that can start a sentence. What remains
+//! is telling a sentence-final period from the period of an abbreviation, an initial or a
+//! dotted acronym — the word before the period and the word after decide.
+
+use std::ops::Range;
+
+use nom::branch::alt;
+use nom::bytes::complete::{is_a, tag, take_while, take_while1};
+use nom::{IResult, Parser};
+
+/// Abbreviations that never end a sentence: a title or a Latin "for example" is always followed
+/// by more of the same sentence.
+const NEVER_FINAL: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "col", "lt", "sgt", "capt", "rep",
+    "sen", "gov", "pres", "rev", "hon", "vs", "v", "e.g", "i.e", "cf", "viz", "approx", "fig",
+    "al", "ca", "mt", "ft", "messrs", "mme", "mlle", "dept", "univ", "assn", "inc", "corp", "ltd",
+    "co", "bros", "nos", "pp", "vol", "ch", "sec", "art",
+];
+
+/// Abbreviations that end a sentence unless a number follows ("No. 10", "Jan. 2021").
+const FINAL_UNLESS_NUMBER: &[&str] = &[
+    "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "p",
+    "op",
+];
+
+/// Words that start a new sentence after a dotted acronym ("... in the U.S. The next ...").
+const SENTENCE_STARTERS: &[&str] = &[
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "in",
+    "but",
+    "however",
+    "a",
+    "an",
+    "we",
+    "they",
+    "he",
+    "she",
+    "i",
+    "there",
+    "and",
+    "yet",
+    "so",
+    "moreover",
+    "meanwhile",
+    "still",
+    "such",
+    "what",
+    "if",
+    "when",
+    "while",
+    "although",
+    "though",
+    "as",
+    "for",
+    "to",
+    "on",
+    "at",
+    "our",
+    "their",
+    "his",
+    "her",
+    "one",
+    "some",
+    "many",
+    "most",
+    "even",
+    "indeed",
+    "instead",
+    "thus",
+    "therefore",
+    "hence",
+    "after",
+    "since",
+    "nor",
+    "neither",
+    "no",
+    "not",
+    "you",
+];
+
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '»' | '*' | '_')
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '“' | '‘' | '(' | '[' | '«' | '*' | '_' | '¿' | '¡'
+    )
+}
+
+fn terminator(input: &str) -> IResult<&str, &str> {
+    alt((tag("..."), tag("…"), is_a(".!?"))).parse(input)
+}
+
+/// A terminator cluster: the terminator, any further terminators, closing marks.
+fn cluster(input: &str) -> IResult<&str, (&str, &str)> {
+    (
+        (
+            terminator,
+            take_while(|c| matches!(c, '.' | '!' | '?' | '…')),
+        )
+            .map(|(t, _)| t),
+        take_while(is_closer),
+    )
+        .parse(input)
+}
+
+fn gap(input: &str) -> IResult<&str, &str> {
+    take_while1(char::is_whitespace).parse(input)
+}
+
+/// The word ending right before `end` (letters, digits, dots, apostrophes, hyphens).
+fn word_before(text: &str, end: usize) -> &str {
+    let before = &text[..end];
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '.' | '\'' | '’' | '-')))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    &before[start..]
+}
+
+fn next_word(rest: &str) -> &str {
+    let rest = rest.trim_start_matches(is_opener);
+    let end = rest
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphanumeric())
+        .map_or(rest.len(), |(i, _)| i);
+    &rest[..end]
+}
+
+fn can_start_sentence(rest: &str) -> bool {
+    rest.chars()
+        .find(|&c| !is_opener(c))
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+/// Whether the period at `dot` (a single '.') ends the sentence, judging by the words around it.
+fn period_ends_sentence(text: &str, dot: usize, rest: &str) -> bool {
+    let word = word_before(text, dot);
+    let lower = word.to_lowercase();
+    let next = next_word(rest);
+    let next_lower = next.to_lowercase();
+    let next_is_number = next.chars().next().is_some_and(|c| c.is_ascii_digit());
+    if lower.is_empty() {
+        return true;
+    }
+    if NEVER_FINAL.contains(&lower.as_str()) {
+        return false;
+    }
+    if FINAL_UNLESS_NUMBER.contains(&lower.as_str()) {
+        return !next_is_number;
+    }
+    // An initial: "J. R. Smith". A lone capital before a period is an initial far more often
+    // than a sentence ending in a one-letter word.
+    let letters: Vec<char> = word.chars().collect();
+    if letters.len() == 1 && letters[0].is_uppercase() {
+        return false;
+    }
+    // A dotted acronym ("U.S", "e.u"): final only when a typical sentence opener follows.
+    if word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2) {
+        return SENTENCE_STARTERS.contains(&next_lower.as_str());
+    }
+    true
+}
+
+/// Sentence ranges inside `block` (byte ranges into `text`), trimmed, never empty.
+pub(crate) fn split_sentences(text: &str, block: Range<usize>) -> Vec<Range<usize>> {
+    let mut sentences = Vec::new();
+    let mut start = block.start;
+    let mut pos = block.start;
+    while pos < block.end {
+        let rest = &text[pos..block.end];
+        let Some(c) = rest.chars().next() else { break };
+        if matches!(c, '.' | '!' | '?' | '…') {
+            if let Ok((after, (term, _closers))) = cluster(rest) {
+                let cluster_end = block.end - after.len();
+                let boundary = match gap(after) {
+                    Ok((next, _)) if can_start_sentence(next) => {
+                        term != "." || period_ends_sentence(text, pos, next)
+                    }
+                    _ => false,
+                };
+                if boundary {
+                    push_trimmed(text, start..cluster_end, &mut sentences);
+                    start = cluster_end;
+                }
+                pos = cluster_end.max(pos + c.len_utf8());
+                continue;
+            }
+        }
+        pos += c.len_utf8();
+    }
+    push_trimmed(text, start..block.end, &mut sentences);
+    sentences
+}
+
+fn push_trimmed(text: &str, span: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let s = &text[span.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let t = s.trim();
+    if !t.is_empty() {
+        out.push(span.start + lead..span.start + lead + t.len());
+    }
+}
+
+/// Clause ranges inside a sentence: cut after `,` `;` `:` and around dashes, keeping the
+/// punctuation with the clause it closes. Commas inside numbers ("1,200") do not cut.
+pub(crate) fn split_clauses(text: &str, sentence: Range<usize>) -> Vec<Range<usize>> {
+    let s = &text[sentence.clone()];
+    let mut clauses = Vec::new();
+    let mut start = sentence.start;
+    let mut iter = s.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next = iter.peek().map(|&(_, n)| n);
+        let cut = match c {
+            ',' => next.is_some_and(char::is_whitespace),
+            ';' | ':' => next.is_none_or(char::is_whitespace),
+            '—' | '–' => true,
+            '-' => i > 0 && s[..i].ends_with(' ') && next.is_some_and(char::is_whitespace),
+            _ => false,
+        };
+        if cut {
+            let end = sentence.start + i + c.len_utf8();
+            push_trimmed(text, start..end, &mut clauses);
+            start = end;
+        }
+    }
+    push_trimmed(text, start..sentence.end, &mut clauses);
+    clauses
+}

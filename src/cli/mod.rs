@@ -1,0 +1,111 @@
+//! Flags → validated options → library calls. Everything a user sees on the terminal is
+//! written here; the library returns values and typed errors.
+
+mod eval_cmd;
+mod explain_cmd;
+mod map_cmd;
+mod rules_cmd;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use toulmin::grammar::{Grammar, GrammarSpec};
+
+#[derive(Parser)]
+#[command(
+    name = "toulmin",
+    version,
+    about = "Turns opinion commentary into argument maps"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Map articles: writes JSON, DOT and SVG (and PNG/HTML on request) per input.
+    Map(map_cmd::MapArgs),
+    /// Score the grammar against gold annotations (JSONL or a brat directory).
+    Eval(eval_cmd::EvalArgs),
+    /// Work with rule files.
+    Rules {
+        #[command(subcommand)]
+        command: rules_cmd::RulesCommand,
+    },
+    /// Show, unit by unit, which rules fired, the role chosen and the link chosen, and why.
+    Explain(explain_cmd::ExplainArgs),
+}
+
+/// Rule files shared by every command that maps text.
+#[derive(Args, Clone, Debug)]
+pub struct RuleArgs {
+    /// Rule file to load after the default grammar; repeatable, later files extend and
+    /// override earlier ones.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Start from an empty grammar instead of the built-in default.
+    #[arg(long)]
+    pub no_default_rules: bool,
+}
+
+impl RuleArgs {
+    pub fn spec(&self) -> GrammarSpec {
+        GrammarSpec {
+            without_default: self.no_default_rules,
+            files: self.rules.clone(),
+        }
+    }
+
+    /// Loads the grammar, printing its diagnostics on failure.
+    pub fn load(&self) -> Result<Grammar, Failure> {
+        toulmin::grammar::load(&self.spec()).map_err(|d| Failure::Shown(d.to_string()))
+    }
+}
+
+/// Why a command failed; `Shown` messages are already formatted diagnostics.
+#[derive(Debug)]
+pub enum Failure {
+    Shown(String),
+    Message(String),
+}
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Failure {
+        Failure::Message(e.to_string())
+    }
+}
+
+pub fn fail(msg: impl Into<String>) -> Failure {
+    Failure::Message(msg.into())
+}
+
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let result = match cli.command {
+        Command::Map(args) => map_cmd::run(args),
+        Command::Eval(args) => eval_cmd::run(args),
+        Command::Rules { command } => rules_cmd::run(command),
+        Command::Explain(args) => explain_cmd::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Shown(text)) => {
+            eprint!("{text}");
+            if !text.ends_with('\n') {
+                eprintln!();
+            }
+            1
+        }
+        Err(Failure::Message(msg)) => {
+            eprintln!("error: {msg}");
+            1
+        }
+    }
+}

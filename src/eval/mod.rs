@@ -1,0 +1,139 @@
+//! Scores argument maps against gold argument structures.
+//!
+//! The numbers are the standard microtext subtasks (cc, ro, fu, at) plus segmentation, computed
+//! so that the trivial baseline reproduces the published figures; the diagnostics turn them into
+//! something a rule author can act on (which rule fired how often and how often it was right).
+//! See `metrics` for the exact definitions and `gold::read_brat_dir` for how essays are mapped.
+
+pub mod baseline;
+pub mod diagnostics;
+pub mod gold;
+pub mod metrics;
+pub mod report;
+pub mod run;
+
+pub use baseline::baseline_map;
+pub use diagnostics::{Diagnostics, RuleDecision, RuleInfo, RuleStats};
+pub use gold::{
+    read_brat_dir, read_jsonl, GoldDoc, GoldError, GoldRelKind, GoldRelation, GoldUnit,
+};
+pub use metrics::{ClassScore, ConfusionMatrix, DocScore, Metrics, SegScore, TaskScore};
+pub use report::{render_table, EvalReport};
+
+use std::path::Path;
+
+use crate::graph::model::{ArgumentMap, Source, SCHEMA};
+
+/// Scores `predicted[i]` against `gold[i]`.
+///
+/// This does not fail: a mismatch is reported in [`EvalReport::warnings`] instead, so that a
+/// partly broken run still yields numbers. A gold document without a prediction is scored
+/// against an empty map (all its units missed); predictions beyond the gold are ignored.
+pub fn evaluate(gold: &[GoldDoc], predicted: &[ArgumentMap], rules: &[RuleInfo]) -> EvalReport {
+    let mut warnings = Vec::new();
+    if gold.len() != predicted.len() {
+        warnings.push(format!(
+            "{} gold documents but {} predicted maps; pairing by position",
+            gold.len(),
+            predicted.len()
+        ));
+    }
+    let empty: Vec<ArgumentMap> = gold.iter().skip(predicted.len()).map(empty_map).collect();
+    let maps: Vec<&ArgumentMap> = predicted.iter().take(gold.len()).chain(&empty).collect();
+
+    for (doc, map) in gold.iter().zip(&maps) {
+        let stem = Path::new(&map.source.name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if stem != doc.id {
+            warnings.push(format!(
+                "gold {} is paired with a map of {:?}",
+                doc.id, map.source.name
+            ));
+        }
+        let chars = doc.text.chars().count();
+        if map.source.chars != chars {
+            warnings.push(format!(
+                "gold {} has {} characters but its map's source has {}: offsets may not line up",
+                doc.id, chars, map.source.chars
+            ));
+        }
+    }
+
+    let pairs: Vec<metrics::Paired> = gold
+        .iter()
+        .zip(&maps)
+        .map(|(d, m)| metrics::Paired::new(d, m))
+        .collect();
+    let tallies: Vec<_> = pairs.iter().map(metrics::tally_doc).collect();
+    let doc_scores: Vec<DocScore> = gold
+        .iter()
+        .zip(&tallies)
+        .map(|(d, t)| metrics::doc_score(d, t))
+        .collect();
+
+    EvalReport {
+        documents: gold.len(),
+        gold_units: gold.iter().map(|d| d.units.len()).sum(),
+        implicit_units: gold
+            .iter()
+            .flat_map(|d| &d.units)
+            .filter(|u| u.implicit)
+            .count(),
+        predicted_units: maps.iter().map(|m| m.units.len()).sum(),
+        metrics: metrics::pool(&tallies),
+        diagnostics: diagnostics::diagnose(&pairs, &doc_scores, rules),
+        warnings,
+    }
+}
+
+fn empty_map(doc: &GoldDoc) -> ArgumentMap {
+    ArgumentMap {
+        schema: SCHEMA.to_string(),
+        source: Source {
+            name: doc.id.clone(),
+            sha256: String::new(),
+            chars: doc.text.chars().count(),
+        },
+        title: None,
+        thesis: None,
+        units: vec![],
+        relations: vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::metrics::tests::{worked_gold, worked_prediction};
+
+    #[test]
+    fn missing_prediction_scores_as_empty_and_warns() {
+        let mut second = worked_gold();
+        second.id = "second".into();
+        let gold = vec![worked_gold(), second];
+        let mut map = worked_prediction();
+        map.source.name = "corpus/worked.txt".into();
+        let report = evaluate(&gold, &[map], &[]);
+        assert_eq!(report.documents, 2);
+        assert_eq!(report.gold_units, 8);
+        assert_eq!(report.predicted_units, 4);
+        assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+        assert!(report.warnings[0].contains("2 gold documents but 1 predicted"));
+        // The empty map aligns nothing: recall of segmentation halves (3 of 8 overlap matches).
+        assert_eq!(report.metrics.seg_overlap.matched, 3);
+        assert_eq!(report.metrics.seg_overlap.gold, 8);
+        // The worst document is the unpredicted one.
+        assert_eq!(report.diagnostics.worst_documents[0].id, "second");
+    }
+
+    #[test]
+    fn mismatched_names_and_lengths_warn() {
+        let gold = vec![worked_gold()];
+        let mut map = worked_prediction(); // source name "test"
+        map.source.chars = 5;
+        let report = evaluate(&gold, &[map], &[]);
+        assert_eq!(report.warnings.len(), 2, "{:?}", report.warnings);
+    }
+}

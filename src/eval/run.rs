@@ -1,0 +1,51 @@
+//! Running the pipeline over gold documents: the bridge between the grammar and the scorer.
+
+use crate::annotate::Segmentation;
+use crate::grammar::Grammar;
+use crate::graph::model::ArgumentMap;
+use crate::pipeline::{map_text, InvariantError};
+
+use super::{GoldDoc, RuleDecision, RuleInfo};
+
+/// Maps every gold text. With `gold_units` the gold segmentation replaces the split rules, so
+/// the scores measure classification and linking alone.
+pub fn predict(
+    gold: &[GoldDoc],
+    grammar: &Grammar,
+    gold_units: bool,
+) -> Result<Vec<ArgumentMap>, InvariantError> {
+    gold.iter()
+        .map(|doc| {
+            let segmentation = if gold_units {
+                Segmentation::Given(doc.units.iter().map(|u| u.start..u.end).collect())
+            } else {
+                Segmentation::Rules
+            };
+            map_text(&doc.id, &doc.text, grammar, &segmentation).map(|m| m.map)
+        })
+        .collect()
+}
+
+/// Every rule of the grammar, for the diagnostics table.
+pub fn rule_infos(grammar: &Grammar) -> Vec<RuleInfo> {
+    let loc = |span| grammar.rule_location(span);
+    grammar
+        .splits
+        .iter()
+        .map(|r| RuleInfo {
+            name: r.name.clone(),
+            decides: RuleDecision::Segment,
+            location: loc(r.span),
+        })
+        .chain(grammar.roles.iter().map(|r| RuleInfo {
+            name: r.name.clone(),
+            decides: RuleDecision::Role(r.role),
+            location: loc(r.span),
+        }))
+        .chain(grammar.links.iter().map(|r| RuleInfo {
+            name: r.name.clone(),
+            decides: RuleDecision::Link(r.kind),
+            location: loc(r.span),
+        }))
+        .collect()
+}

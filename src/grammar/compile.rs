@@ -1,0 +1,781 @@
+//! From parsed rule files to a compiled [`Grammar`]: files merged in order (later definitions
+//! replace earlier ones of the same name), lexicons resolved, every phrase of every lexicon put
+//! into one Aho-Corasick automaton and every pattern into one `RegexSet`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use super::error::{suggest, Diagnostics, ErrorKind, GrammarError};
+use super::lexer::tokenize;
+use super::source::{SourceFile, SourceMap, Span};
+use super::syntax::{self, Cond, Item, LexExpr, PatternRef, RegexLit, Setting, Test};
+use super::{
+    Check, CheckTest, Example, Grammar, Lexicon, LinkRule, Pattern, RoleRule, Settings, SplitRule,
+};
+use crate::graph::model::Role;
+
+/// The default grammar and the files it reads, compiled into the binary so that toulmin works
+/// from any directory.
+pub const DEFAULT_GRAMMAR_NAME: &str = "grammars/default.rules";
+const DEFAULT_GRAMMAR: &str = include_str!("../../grammars/default.rules");
+const EMBEDDED: &[(&str, &str)] = &[(
+    "lexicons/connectives.tsv",
+    include_str!("../../grammars/lexicons/connectives.tsv"),
+)];
+
+/// Nested imports deeper than this are almost certainly a cycle.
+const MAX_IMPORT_DEPTH: usize = 16;
+
+/// Where the rules come from: the embedded default (unless left out), then each file in order.
+#[derive(Debug, Clone, Default)]
+pub struct GrammarSpec {
+    pub without_default: bool,
+    pub files: Vec<PathBuf>,
+}
+
+struct Definitions {
+    header: Option<String>,
+    settings: Vec<(syntax::Name, Setting)>,
+    lexicons: BTreeMap<String, (LexExpr, Span)>,
+    patterns: BTreeMap<String, RegexLit>,
+    /// Rules keep the position of their first definition, so overriding a rule does not
+    /// reorder the grammar.
+    rules: Vec<(String, Item)>,
+}
+
+pub fn load(spec: &GrammarSpec) -> Result<Grammar, Diagnostics> {
+    let mut sources = SourceMap::default();
+    let mut defs = Definitions {
+        header: None,
+        settings: Vec::new(),
+        lexicons: BTreeMap::new(),
+        patterns: BTreeMap::new(),
+        rules: Vec::new(),
+    };
+    let mut errors = Vec::new();
+    if !spec.without_default {
+        let file = sources.add(SourceFile {
+            name: DEFAULT_GRAMMAR_NAME.to_string(),
+            text: DEFAULT_GRAMMAR.to_string(),
+            dir: None,
+        });
+        read_items(file, &mut sources, &mut defs, &mut errors, 0);
+    }
+    for path in &spec.files {
+        match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => {
+                    let file = sources.add(SourceFile {
+                        name: path.display().to_string(),
+                        text,
+                        dir: Some(path.parent().map(Path::to_path_buf).unwrap_or_default()),
+                    });
+                    read_items(file, &mut sources, &mut defs, &mut errors, 0);
+                }
+                Err(e) => errors.push(GrammarError::new(
+                    ErrorKind::Io {
+                        path: path.display().to_string(),
+                        reason: format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+                    },
+                    Span::point(usize::MAX, 0),
+                )),
+            },
+            Err(e) => errors.push(GrammarError::new(
+                ErrorKind::Io {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                },
+                Span::point(usize::MAX, 0),
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Diagnostics { errors, sources });
+    }
+    match build(defs, &sources) {
+        Ok(mut g) => {
+            g.sources = sources;
+            Ok(g)
+        }
+        Err(errors) => Err(Diagnostics { errors, sources }),
+    }
+}
+
+fn read_items(
+    file: usize,
+    sources: &mut SourceMap,
+    defs: &mut Definitions,
+    errors: &mut Vec<GrammarError>,
+    depth: usize,
+) {
+    let text = sources.files[file].text.clone();
+    let items = match tokenize(file, &text).and_then(|t| syntax::parse(file, &t, text.len())) {
+        Ok(items) => items,
+        Err(e) => {
+            errors.push(e);
+            return;
+        }
+    };
+    let mut seen: HashMap<(&'static str, String), Span> = HashMap::new();
+    for item in items {
+        let (what, name) = match &item {
+            Item::Lexicon { name, .. } => ("lexicon", name),
+            Item::Pattern { name, .. } => ("pattern", name),
+            Item::Split { name, .. } | Item::Rule { name, .. } | Item::Link { name, .. } => {
+                ("rule", name)
+            }
+            _ => (
+                "",
+                &syntax::Name {
+                    text: String::new(),
+                    span: Span::point(file, 0),
+                },
+            ),
+        };
+        if !what.is_empty() {
+            if seen.insert((what, name.text.clone()), name.span).is_some() {
+                errors.push(GrammarError::new(
+                    ErrorKind::Duplicate {
+                        what,
+                        name: name.text.clone(),
+                    },
+                    name.span,
+                ).with_note("to replace a definition from another file, define it again in a later file"));
+                continue;
+            }
+        }
+        match item {
+            Item::Header { name, .. } => defs.header = Some(name.text),
+            Item::Settings(s) => defs.settings.extend(s),
+            Item::Lexicon { name, expr } => {
+                defs.lexicons.insert(name.text.clone(), (expr, name.span));
+            }
+            Item::Pattern { name, regex } => {
+                defs.patterns.insert(name.text.clone(), regex);
+            }
+            Item::Disable(name) => {
+                let before = defs.rules.len();
+                defs.rules.retain(|(n, _)| *n != name.text);
+                if defs.rules.len() == before {
+                    let names: Vec<&str> = defs.rules.iter().map(|(n, _)| n.as_str()).collect();
+                    errors.push(GrammarError::new(
+                        ErrorKind::Unknown {
+                            what: "rule",
+                            name: name.text.clone(),
+                            suggestion: suggest(&name.text, names),
+                        },
+                        name.span,
+                    ));
+                }
+            }
+            Item::Import(path) => {
+                if depth >= MAX_IMPORT_DEPTH {
+                    errors.push(GrammarError::new(
+                        ErrorKind::Invalid(format!("imports nest deeper than {MAX_IMPORT_DEPTH} files; is there an import cycle?")),
+                        path.span,
+                    ));
+                    continue;
+                }
+                match read_companion(sources, file, &path.text) {
+                    Ok((name, text, dir)) => {
+                        let child = sources.add(SourceFile { name, text, dir });
+                        read_items(child, sources, defs, errors, depth + 1);
+                    }
+                    Err(reason) => errors.push(GrammarError::new(
+                        ErrorKind::Io {
+                            path: path.text.clone(),
+                            reason,
+                        },
+                        path.span,
+                    )),
+                }
+            }
+            rule @ (Item::Split { .. } | Item::Rule { .. } | Item::Link { .. }) => {
+                let name = match &rule {
+                    Item::Split { name, .. }
+                    | Item::Rule { name, .. }
+                    | Item::Link { name, .. } => name.text.clone(),
+                    _ => unreachable!("matched above"),
+                };
+                match defs.rules.iter_mut().find(|(n, _)| *n == name) {
+                    Some(slot) => slot.1 = rule,
+                    None => defs.rules.push((name, rule)),
+                }
+            }
+        }
+    }
+}
+
+/// Reads a file named relative to a rule file: from disk, or from the embedded companions of
+/// the default grammar. Returns (display name, text, directory).
+fn read_companion(
+    sources: &SourceMap,
+    from: usize,
+    path: &str,
+) -> Result<(String, String, Option<PathBuf>), String> {
+    match &sources.files[from].dir {
+        None => EMBEDDED
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(p, text)| (format!("grammars/{p}"), text.to_string(), None))
+            .ok_or_else(|| "the built-in grammar has no such file".to_string()),
+        Some(dir) => {
+            let full = dir.join(path);
+            let bytes = std::fs::read(&full).map_err(|e| format!("{} ({})", e, full.display()))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))?;
+            Ok((
+                full.display().to_string(),
+                text,
+                Some(full.parent().map(Path::to_path_buf).unwrap_or_default()),
+            ))
+        }
+    }
+}
+
+struct Resolver<'a> {
+    defs: &'a BTreeMap<String, (LexExpr, Span)>,
+    sources: &'a SourceMap,
+    done: BTreeMap<String, BTreeSet<String>>,
+    active: BTreeSet<String>,
+    tsv_cache: HashMap<(usize, String), Vec<Vec<String>>>,
+}
+
+impl Resolver<'_> {
+    fn lexicon(&mut self, name: &syntax::Name) -> Result<BTreeSet<String>, GrammarError> {
+        if let Some(done) = self.done.get(&name.text) {
+            return Ok(done.clone());
+        }
+        let Some((expr, _)) = self.defs.get(&name.text) else {
+            return Err(GrammarError::new(
+                ErrorKind::Unknown {
+                    what: "lexicon",
+                    name: name.text.clone(),
+                    suggestion: suggest(&name.text, self.defs.keys().map(String::as_str)),
+                },
+                name.span,
+            ));
+        };
+        if !self.active.insert(name.text.clone()) {
+            return Err(GrammarError::new(
+                ErrorKind::CyclicLexicon(name.text.clone()),
+                name.span,
+            ));
+        }
+        let set = self.expr(expr)?;
+        self.active.remove(&name.text);
+        self.done.insert(name.text.clone(), set.clone());
+        Ok(set)
+    }
+
+    fn expr(&mut self, expr: &LexExpr) -> Result<BTreeSet<String>, GrammarError> {
+        Ok(match expr {
+            LexExpr::List(items) => items
+                .iter()
+                .filter_map(|s| normalise_phrase(&s.text))
+                .collect(),
+            LexExpr::Ref(name) => self.lexicon(name)?,
+            LexExpr::Union(a, b) => {
+                let mut s = self.expr(a)?;
+                s.extend(self.expr(b)?);
+                s
+            }
+            LexExpr::Difference(a, b) => {
+                let s = self.expr(a)?;
+                let minus = self.expr(b)?;
+                s.difference(&minus).cloned().collect()
+            }
+            LexExpr::Tsv { path, filters } => self.tsv(path, filters)?,
+        })
+    }
+
+    fn tsv(
+        &mut self,
+        path: &syntax::Name,
+        filters: &[syntax::TsvFilter],
+    ) -> Result<BTreeSet<String>, GrammarError> {
+        let key = (path.span.file, path.text.clone());
+        if !self.tsv_cache.contains_key(&key) {
+            let (name, text, _) = read_companion(self.sources, path.span.file, &path.text)
+                .map_err(|reason| {
+                    GrammarError::new(
+                        ErrorKind::Io {
+                            path: path.text.clone(),
+                            reason,
+                        },
+                        path.span,
+                    )
+                })?;
+            let rows: Vec<Vec<String>> = text
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                .map(|l| l.split('\t').map(|c| c.trim().to_string()).collect())
+                .collect();
+            if rows.is_empty() {
+                return Err(GrammarError::new(
+                    ErrorKind::Tsv {
+                        path: name,
+                        reason: "the file has no header line".into(),
+                    },
+                    path.span,
+                ));
+            }
+            self.tsv_cache.insert(key.clone(), rows);
+        }
+        let rows = &self.tsv_cache[&key];
+        let header = &rows[0];
+        let mut tests = Vec::new();
+        for f in filters {
+            let Some(col) = header.iter().position(|h| *h == f.column.text) else {
+                return Err(GrammarError::new(
+                    ErrorKind::Unknown {
+                        what: "column",
+                        name: f.column.text.clone(),
+                        suggestion: suggest(&f.column.text, header.iter().map(String::as_str)),
+                    },
+                    f.column.span,
+                )
+                .with_note(format!(
+                    "the columns of {} are: {}",
+                    path.text,
+                    header.join(", ")
+                )));
+            };
+            let test = if f.is_regex {
+                let re = Regex::new(&f.value.text).map_err(|e| {
+                    GrammarError::new(
+                        ErrorKind::InvalidRegex(first_line(&e.to_string())),
+                        f.value.span,
+                    )
+                })?;
+                ColumnTest::Regex(col, re)
+            } else {
+                ColumnTest::Equals(col, f.value.text.clone())
+            };
+            tests.push(test);
+        }
+        Ok(rows[1..]
+            .iter()
+            .filter(|row| tests.iter().all(|t| t.holds(row)))
+            .filter_map(|row| row.first().and_then(|p| normalise_phrase(p)))
+            .collect())
+    }
+}
+
+enum ColumnTest {
+    Equals(usize, String),
+    Regex(usize, Regex),
+}
+
+impl ColumnTest {
+    fn holds(&self, row: &[String]) -> bool {
+        match self {
+            ColumnTest::Equals(c, v) => row.get(*c).is_some_and(|x| x == v),
+            ColumnTest::Regex(c, re) => row.get(*c).is_some_and(|x| re.is_match(x)),
+        }
+    }
+}
+
+/// Phrases match case-insensitively on word boundaries; trailing commas in word lists
+/// ("In conclusion,") are punctuation, not part of the cue.
+fn normalise_phrase(p: &str) -> Option<String> {
+    let p = p.trim().trim_end_matches([',', ':']).trim();
+    let p = p
+        .replace(['’', '‘'], "'")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    (!p.is_empty()).then_some(p)
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().last().unwrap_or(s).trim().to_string()
+}
+
+/// Compiles a regex literal, mapping a syntax error to its position in the rule file.
+fn compile_regex(lit: &RegexLit) -> Result<Regex, GrammarError> {
+    let mut builder = RegexBuilder::new(&lit.body);
+    apply_flags(&mut builder, &lit.flags);
+    builder.build().map_err(|e| regex_error(lit, &e))
+}
+
+fn apply_flags(builder: &mut RegexBuilder, flags: &str) {
+    builder
+        .case_insensitive(flags.contains('i'))
+        .multi_line(flags.contains('m'))
+        .dot_matches_new_line(flags.contains('s'))
+        .ignore_whitespace(flags.contains('x'))
+        .size_limit(1 << 22);
+}
+
+fn regex_error(lit: &RegexLit, e: &regex::Error) -> GrammarError {
+    // regex's own message carries no offsets we can use, so parse again with regex-syntax,
+    // which reports the span of the offending part of the pattern.
+    let mut parser = regex_syntax::ParserBuilder::new()
+        .case_insensitive(lit.flags.contains('i'))
+        .ignore_whitespace(lit.flags.contains('x'))
+        .build();
+    let (message, span) = match parser.parse(&lit.body) {
+        Err(regex_syntax::Error::Parse(pe)) => (pe.kind().to_string(), Some(*pe.span())),
+        Err(regex_syntax::Error::Translate(te)) => (te.kind().to_string(), Some(*te.span())),
+        _ => (first_line(&e.to_string()), None),
+    };
+    let file_span = match span {
+        Some(s) => {
+            let start = lit
+                .origin
+                .get(s.start.offset)
+                .copied()
+                .unwrap_or(lit.span.start + 1);
+            let end = lit
+                .origin
+                .get(s.end.offset.saturating_sub(1))
+                .map_or(start + 1, |&o| o + 1)
+                .max(start + 1);
+            Span::new(lit.span.file, start, end)
+        }
+        None => lit.span,
+    };
+    GrammarError::new(ErrorKind::InvalidRegex(message), file_span)
+}
+
+struct CheckBuilder<'a> {
+    lexicons: &'a HashMap<String, usize>,
+    patterns: &'a mut Vec<Pattern>,
+    pattern_index: HashMap<String, usize>,
+    all_lexicon_names: Vec<String>,
+}
+
+impl CheckBuilder<'_> {
+    fn lexicon(&self, name: &syntax::Name) -> Result<usize, GrammarError> {
+        self.lexicons.get(&name.text).copied().ok_or_else(|| {
+            GrammarError::new(
+                ErrorKind::Unknown {
+                    what: "lexicon",
+                    name: name.text.clone(),
+                    suggestion: suggest(
+                        &name.text,
+                        self.all_lexicon_names.iter().map(String::as_str),
+                    ),
+                },
+                name.span,
+            )
+        })
+    }
+
+    fn check(&mut self, cond: &Cond) -> Result<Check, GrammarError> {
+        Ok(match cond {
+            Cond::Not(c) => Check::Not(Box::new(self.check(c)?)),
+            Cond::And(cs) => {
+                Check::And(cs.iter().map(|c| self.check(c)).collect::<Result<_, _>>()?)
+            }
+            Cond::Or(cs) => Check::Or(cs.iter().map(|c| self.check(c)).collect::<Result<_, _>>()?),
+            Cond::Neighbour(n, c) => Check::Neighbour(*n, Box::new(self.check(c)?)),
+            Cond::Test(t, span) => {
+                let test = match t {
+                    Test::StartsWith(n) => CheckTest::StartsWith(self.lexicon(n)?),
+                    Test::Contains(n) => CheckTest::Contains(self.lexicon(n)?),
+                    Test::EndsWith(n) => CheckTest::EndsWith(self.lexicon(n)?),
+                    Test::Matches(PatternRef::Named(n)) => {
+                        let Some(&i) = self.pattern_index.get(&n.text) else {
+                            return Err(GrammarError::new(
+                                ErrorKind::Unknown {
+                                    what: "pattern",
+                                    name: n.text.clone(),
+                                    suggestion: suggest(
+                                        &n.text,
+                                        self.pattern_index.keys().map(String::as_str),
+                                    ),
+                                },
+                                n.span,
+                            ));
+                        };
+                        CheckTest::Matches(i)
+                    }
+                    Test::Matches(PatternRef::Inline(lit)) => {
+                        let regex = compile_regex(lit)?;
+                        self.patterns.push(Pattern {
+                            name: format!("/{}/{}", lit.body, lit.flags),
+                            source: lit.body.clone(),
+                            flags: lit.flags.clone(),
+                            regex,
+                            span: lit.span,
+                        });
+                        CheckTest::Matches(self.patterns.len() - 1)
+                    }
+                    Test::FirstIn(s) => CheckTest::FirstIn(*s),
+                    Test::LastIn(s) => CheckTest::LastIn(*s),
+                    Test::In(r) => CheckTest::In(*r),
+                    Test::Echoes(r) => CheckTest::Echoes(*r),
+                    Test::RoleIs(r) => CheckTest::RoleIs(*r),
+                    Test::IsThesis => CheckTest::IsThesis,
+                    Test::WordsBelow(n) => CheckTest::WordsBelow(*n),
+                    Test::WordsAbove(n) => CheckTest::WordsAbove(*n),
+                };
+                Check::Test(test, *span)
+            }
+        })
+    }
+}
+
+fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarError>> {
+    let mut errors = Vec::new();
+    let settings = match settings(&defs.settings) {
+        Ok(s) => s,
+        Err(e) => {
+            errors.push(e);
+            Settings::default()
+        }
+    };
+    let mut resolver = Resolver {
+        defs: &defs.lexicons,
+        sources,
+        done: BTreeMap::new(),
+        active: BTreeSet::new(),
+        tsv_cache: HashMap::new(),
+    };
+    let mut lexicons = Vec::new();
+    for (name, (_, span)) in &defs.lexicons {
+        let n = syntax::Name {
+            text: name.clone(),
+            span: *span,
+        };
+        match resolver.lexicon(&n) {
+            Ok(set) => lexicons.push(Lexicon {
+                name: name.clone(),
+                phrases: set.into_iter().collect(),
+                span: *span,
+            }),
+            Err(e) => {
+                errors.push(e);
+                resolver.active.clear();
+            }
+        }
+    }
+    let lexicon_index: HashMap<String, usize> = lexicons
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.name.clone(), i))
+        .collect();
+    let mut patterns = Vec::new();
+    for (name, lit) in &defs.patterns {
+        match compile_regex(lit) {
+            Ok(regex) => patterns.push(Pattern {
+                name: name.clone(),
+                source: lit.body.clone(),
+                flags: lit.flags.clone(),
+                regex,
+                span: lit.span,
+            }),
+            Err(e) => errors.push(e),
+        }
+    }
+    let pattern_index = patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.name.clone(), i))
+        .collect();
+    let mut checks = CheckBuilder {
+        lexicons: &lexicon_index,
+        patterns: &mut patterns,
+        pattern_index,
+        all_lexicon_names: defs.lexicons.keys().cloned().collect(),
+    };
+    let mut splits = Vec::new();
+    let mut roles = Vec::new();
+    let mut links = Vec::new();
+    let examples = |body: &syntax::Body| -> Vec<Example> {
+        body.examples
+            .iter()
+            .map(|e| Example {
+                positive: e.positive,
+                text: e.text.clone(),
+                span: e.span,
+            })
+            .collect()
+    };
+    for (_, item) in &defs.rules {
+        let when = |checks: &mut CheckBuilder, body: &syntax::Body| {
+            body.when.as_ref().map(|c| checks.check(c)).transpose()
+        };
+        match item {
+            Item::Split {
+                name,
+                kind,
+                lexicon,
+                body,
+            } => match checks.lexicon(lexicon) {
+                Ok(lex) => splits.push(SplitRule {
+                    name: name.text.clone(),
+                    kind: *kind,
+                    lexicon: lex,
+                    min_words: body.min_words.unwrap_or(settings.min_unit_words),
+                    after_comma: body.after_comma,
+                    examples: examples(body),
+                    span: name.span,
+                }),
+                Err(e) => errors.push(e),
+            },
+            Item::Rule {
+                name,
+                role,
+                weight,
+                body,
+            } => match when(&mut checks, body) {
+                Ok(when) => roles.push(RoleRule {
+                    name: name.text.clone(),
+                    role: *role,
+                    weight: *weight,
+                    priority: body.priority,
+                    when,
+                    examples: examples(body),
+                    span: name.span,
+                }),
+                Err(e) => errors.push(e),
+            },
+            Item::Link {
+                name,
+                kind,
+                target,
+                weight,
+                body,
+                ..
+            } => match when(&mut checks, body) {
+                Ok(when) => links.push(LinkRule {
+                    name: name.text.clone(),
+                    kind: *kind,
+                    target: target.clone(),
+                    weight: *weight,
+                    when,
+                    examples: examples(body),
+                    span: name.span,
+                }),
+                Err(e) => errors.push(e),
+            },
+            _ => {}
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // One automaton for every phrase of every lexicon: the text is scanned once however many
+    // lexicons and rules there are.
+    let mut phrase_ids: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, lex) in lexicons.iter().enumerate() {
+        for p in &lex.phrases {
+            phrase_ids.entry(p.clone()).or_default().push(i);
+        }
+    }
+    let phrases: Vec<String> = phrase_ids.keys().cloned().collect();
+    let phrase_lexicons: Vec<Vec<usize>> = phrase_ids.values().cloned().collect();
+    let automaton: AhoCorasick = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(&phrases)
+        .map_err(|e| {
+            vec![GrammarError::new(
+                ErrorKind::Invalid(format!("cannot build the lexicon automaton: {e}")),
+                Span::point(0, 0),
+            )]
+        })?;
+    let pattern_set = build_set(&patterns).map_err(|e| {
+        vec![GrammarError::new(
+            ErrorKind::Invalid(format!("cannot build the pattern set: {e}")),
+            Span::point(0, 0),
+        )]
+    })?;
+    Ok(Grammar {
+        name: defs.header.unwrap_or_else(|| "unnamed".into()),
+        settings,
+        lexicons,
+        patterns,
+        splits,
+        roles,
+        links,
+        sources: SourceMap::default(),
+        automaton,
+        phrases,
+        phrase_lexicons,
+        pattern_set,
+    })
+}
+
+fn build_set(patterns: &[Pattern]) -> Result<RegexSet, regex::Error> {
+    // A RegexSet takes one set of flags, so each pattern carries its flags inline.
+    let sources: Vec<String> = patterns
+        .iter()
+        .map(|p| {
+            let flags: String = p.flags.chars().filter(|c| "imsx".contains(*c)).collect();
+            if flags.is_empty() {
+                p.source.clone()
+            } else {
+                format!("(?{flags}:{})", p.source)
+            }
+        })
+        .collect();
+    RegexSetBuilder::new(sources).size_limit(1 << 24).build()
+}
+
+fn settings(raw: &[(syntax::Name, Setting)]) -> Result<Settings, GrammarError> {
+    let mut s = Settings::default();
+    for (key, value) in raw {
+        let number = |v: &Setting| match v {
+            Setting::Number(n) => Ok(*n),
+            Setting::Word(w) => Err(GrammarError::new(
+                ErrorKind::Expected {
+                    expected: "a number".into(),
+                    found: format!("`{}`", w.text),
+                },
+                w.span,
+            )),
+        };
+        match key.text.as_str() {
+            "threshold" => s.threshold = number(value)?,
+            "echo_overlap" => s.echo_overlap = number(value)?,
+            "min_unit_words" => s.min_unit_words = number(value)?.max(0.0) as usize,
+            "default_role" => match value {
+                Setting::Word(w) => {
+                    s.default_role = Role::parse(&w.text).ok_or_else(|| {
+                        GrammarError::new(
+                            ErrorKind::Unknown {
+                                what: "role",
+                                name: w.text.clone(),
+                                suggestion: suggest(&w.text, Role::ALL.iter().map(|r| r.as_str())),
+                            },
+                            w.span,
+                        )
+                    })?
+                }
+                Setting::Number(_) => {
+                    return Err(GrammarError::new(
+                        ErrorKind::Invalid("default_role must be a role name".into()),
+                        key.span,
+                    ))
+                }
+            },
+            other => {
+                return Err(GrammarError::new(
+                    ErrorKind::Unknown {
+                        what: "setting",
+                        name: other.to_string(),
+                        suggestion: suggest(
+                            other,
+                            [
+                                "threshold",
+                                "default_role",
+                                "min_unit_words",
+                                "echo_overlap",
+                            ],
+                        ),
+                    },
+                    key.span,
+                ))
+            }
+        }
+    }
+    Ok(s)
+}

@@ -1,0 +1,237 @@
+//! The rule language: files users read and edit, compiled into lexicons, patterns and rules.
+//!
+//! See `grammars/default.rules` for the language in use and `syntax.rs` for its grammar.
+
+mod compile;
+pub mod error;
+mod lexer;
+pub mod source;
+pub mod syntax;
+
+use aho_corasick::AhoCorasick;
+use regex::{Regex, RegexSet};
+
+pub use compile::{load, GrammarSpec, DEFAULT_GRAMMAR_NAME};
+pub use error::{Diagnostics, ErrorKind, GrammarError};
+pub use source::{SourceMap, Span};
+pub use syntax::{Neighbour, Region, Scope, SplitKind, Target};
+
+use crate::graph::model::{RelationKind, Role};
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// A role needs at least this summed weight to be chosen over `default_role`.
+    pub threshold: f64,
+    pub default_role: Role,
+    /// Split rules never leave a piece shorter than this many words.
+    pub min_unit_words: usize,
+    /// Share of a region's content words a unit must repeat to `echo` it.
+    pub echo_overlap: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            threshold: 0.5,
+            default_role: Role::Premise,
+            min_unit_words: 3,
+            echo_overlap: 0.3,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    pub name: String,
+    /// Lower-cased, sorted, distinct.
+    pub phrases: Vec<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub name: String,
+    pub source: String,
+    pub flags: String,
+    pub regex: Regex,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub positive: bool,
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum CheckTest {
+    StartsWith(usize),
+    Contains(usize),
+    EndsWith(usize),
+    Matches(usize),
+    FirstIn(Scope),
+    LastIn(Scope),
+    In(Region),
+    Echoes(Region),
+    RoleIs(Role),
+    IsThesis,
+    WordsBelow(usize),
+    WordsAbove(usize),
+}
+
+/// A compiled condition; each test keeps its span so explanations can quote it.
+#[derive(Debug, Clone)]
+pub enum Check {
+    Test(CheckTest, Span),
+    Not(Box<Check>),
+    And(Vec<Check>),
+    Or(Vec<Check>),
+    Neighbour(Neighbour, Box<Check>),
+}
+
+#[derive(Debug, Clone)]
+pub struct SplitRule {
+    pub name: String,
+    pub kind: SplitKind,
+    pub lexicon: usize,
+    pub min_words: usize,
+    pub after_comma: bool,
+    pub examples: Vec<Example>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct RoleRule {
+    pub name: String,
+    pub role: Role,
+    pub weight: f64,
+    pub priority: i32,
+    pub when: Option<Check>,
+    pub examples: Vec<Example>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct LinkRule {
+    pub name: String,
+    pub kind: RelationKind,
+    pub target: Target,
+    pub weight: f64,
+    pub when: Option<Check>,
+    pub examples: Vec<Example>,
+    pub span: Span,
+}
+
+/// A lexicon phrase found in the text (byte range).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub lexicon: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Grammar {
+    pub name: String,
+    pub settings: Settings,
+    pub lexicons: Vec<Lexicon>,
+    pub patterns: Vec<Pattern>,
+    pub splits: Vec<SplitRule>,
+    pub roles: Vec<RoleRule>,
+    pub links: Vec<LinkRule>,
+    pub sources: SourceMap,
+    automaton: AhoCorasick,
+    phrases: Vec<String>,
+    phrase_lexicons: Vec<Vec<usize>>,
+    pattern_set: RegexSet,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'
+}
+
+impl Grammar {
+    /// The embedded default grammar alone.
+    pub fn default_grammar() -> Result<Grammar, Diagnostics> {
+        load(&GrammarSpec::default())
+    }
+
+    pub fn lexicon_index(&self, name: &str) -> Option<usize> {
+        self.lexicons.iter().position(|l| l.name == name)
+    }
+
+    /// Every lexicon phrase in `text` on word boundaries, sorted by position: one pass of the
+    /// automaton for all lexicons. Curly apostrophes match straight ones (same byte length is not
+    /// guaranteed, so the text is scanned as is and phrases hold `'`; a curly `’` inside a
+    /// phrase is rare enough in cue lists to accept the miss).
+    pub fn scan(&self, text: &str) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            let before_ok = text[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !is_word_char(c));
+            let after_ok = text[end..].chars().next().is_none_or(|c| !is_word_char(c));
+            let phrase_ends_in_word = self.phrases[m.pattern().as_usize()]
+                .chars()
+                .next_back()
+                .is_some_and(is_word_char);
+            if before_ok && (after_ok || !phrase_ends_in_word) {
+                for &lexicon in &self.phrase_lexicons[m.pattern().as_usize()] {
+                    hits.push(Hit {
+                        start,
+                        end,
+                        lexicon,
+                    });
+                }
+            }
+        }
+        hits.sort();
+        hits.dedup();
+        hits
+    }
+
+    /// Indices of the patterns that match `text`: one pass of the `RegexSet`.
+    pub fn matching_patterns(&self, text: &str) -> Vec<usize> {
+        self.pattern_set.matches(text).into_iter().collect()
+    }
+
+    pub fn rule_location(&self, span: Span) -> String {
+        self.sources.file_line(span)
+    }
+
+    /// The source text of a condition, as written in the rule file.
+    pub fn check_text(&self, check: &Check) -> String {
+        match check {
+            Check::Test(_, span) => {
+                self.sources.files[span.file].text[span.start..span.end].to_string()
+            }
+            Check::Not(c) => format!("not {}", self.check_text(c)),
+            Check::And(cs) => cs
+                .iter()
+                .map(|c| self.check_text(c))
+                .collect::<Vec<_>>()
+                .join(" and "),
+            Check::Or(cs) => format!(
+                "({})",
+                cs.iter()
+                    .map(|c| self.check_text(c))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+            Check::Neighbour(n, c) => {
+                let p = match n {
+                    Neighbour::Prev => "prev",
+                    Neighbour::Next => "next",
+                    Neighbour::Sentence => "sentence",
+                };
+                format!("{p}.{}", self.check_text(c))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

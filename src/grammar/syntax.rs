@@ -1,0 +1,873 @@
+//! The rule language's syntax tree and its parser (recursive descent over the tokens).
+//!
+//! ```text
+//! file      := item*
+//! item      := "grammar" IDENT "version" NUMBER
+//!            | "import" STRING
+//!            | "settings" "{" (IDENT "=" (NUMBER | IDENT))* "}"
+//!            | "lexicon" IDENT "=" lexexpr
+//!            | "pattern" IDENT "=" REGEX
+//!            | "split" IDENT ":" ("before" | "after_lead") IDENT body?
+//!            | "rule" IDENT ":" ROLE NUMBER body
+//!            | "link" IDENT ":" ("support" | "attack") "->" target NUMBER body
+//!            | "disable" IDENT
+//! lexexpr   := term (("+" | "-") term)*
+//! term      := "[" (STRING ("," STRING)* ","?)? "]" | "tsv" "(" STRING ("," IDENT ("="|"~") STRING)* ")" | IDENT
+//! body      := "{" ("when" cond | "priority" NUMBER | "min_words" NUMBER | "after_comma"
+//!                   | "yes" STRING | "no" STRING)* "}"
+//! cond      := conj ("or" conj)* ;  conj := unary ("and" unary)* ;  unary := "not" unary | atom
+//! atom      := "(" cond ")" | ("prev" | "next" | "sentence") "." atom | test
+//! ```
+
+use super::error::{ErrorKind, GrammarError};
+use super::lexer::{Tok, Token};
+use super::source::Span;
+use crate::graph::model::{RelationKind, Role};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegexLit {
+    pub body: String,
+    pub flags: String,
+    /// File offset of every byte of `body`.
+    pub origin: Vec<usize>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LexExpr {
+    List(Vec<Name>),
+    Tsv { path: Name, filters: Vec<TsvFilter> },
+    Ref(Name),
+    Union(Box<LexExpr>, Box<LexExpr>),
+    Difference(Box<LexExpr>, Box<LexExpr>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TsvFilter {
+    pub column: Name,
+    /// `=` compares exactly; `~` treats the value as a regex.
+    pub is_regex: bool,
+    pub value: Name,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Sentence,
+    Paragraph,
+    Section,
+    Document,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Region {
+    Title,
+    Standfirst,
+    Body,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Neighbour {
+    Prev,
+    Next,
+    Sentence,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PatternRef {
+    Named(Name),
+    Inline(RegexLit),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    StartsWith(Name),
+    Contains(Name),
+    EndsWith(Name),
+    Matches(PatternRef),
+    FirstIn(Scope),
+    LastIn(Scope),
+    In(Region),
+    Echoes(Region),
+    RoleIs(Role),
+    IsThesis,
+    WordsBelow(usize),
+    WordsAbove(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    Test(Test, Span),
+    Not(Box<Cond>),
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+    Neighbour(Neighbour, Box<Cond>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub positive: bool,
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitKind {
+    /// Cut right before the cue: "X | because Y".
+    Before,
+    /// The sentence opens with the cue: cut at the end of that opening clause,
+    /// "Although X, | Y".
+    AfterLead,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Previous,
+    Next,
+    Thesis,
+    ParagraphClaim,
+    SectionClaim,
+    SentenceHead,
+    /// The closest unit of the role, searching backwards first.
+    Nearest(Role),
+    /// The closest earlier unit of the role.
+    Preceding(Role),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub when: Option<Cond>,
+    pub priority: i32,
+    pub min_words: Option<usize>,
+    pub after_comma: bool,
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Header {
+        name: Name,
+        version: f64,
+    },
+    Import(Name),
+    Settings(Vec<(Name, Setting)>),
+    Lexicon {
+        name: Name,
+        expr: LexExpr,
+    },
+    Pattern {
+        name: Name,
+        regex: RegexLit,
+    },
+    Split {
+        name: Name,
+        kind: SplitKind,
+        lexicon: Name,
+        body: Body,
+    },
+    Rule {
+        name: Name,
+        role: Role,
+        weight: f64,
+        body: Body,
+    },
+    Link {
+        name: Name,
+        kind: RelationKind,
+        target: Target,
+        target_span: Span,
+        weight: f64,
+        body: Body,
+    },
+    Disable(Name),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Setting {
+    Number(f64),
+    Word(Name),
+}
+
+pub const ITEM_KEYWORDS: [&str; 8] = [
+    "grammar", "import", "settings", "lexicon", "pattern", "split", "rule", "link",
+];
+const TESTS: [&str; 12] = [
+    "starts_with",
+    "contains",
+    "ends_with",
+    "matches",
+    "first_in",
+    "last_in",
+    "in",
+    "echoes",
+    "role",
+    "is_thesis",
+    "words",
+    "not",
+];
+const TARGETS: [&str; 8] = [
+    "previous",
+    "next",
+    "thesis",
+    "paragraph_claim",
+    "section_claim",
+    "sentence_head",
+    "nearest",
+    "preceding",
+];
+
+struct Parser<'a> {
+    tokens: &'a [Token],
+    pos: usize,
+    file: usize,
+    eof: usize,
+}
+
+type PResult<T> = Result<T, GrammarError>;
+
+pub fn parse(file: usize, tokens: &[Token], eof: usize) -> PResult<Vec<Item>> {
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        file,
+        eof,
+    };
+    let mut items = Vec::new();
+    while p.peek().is_some() {
+        items.push(p.item()?);
+    }
+    Ok(items)
+}
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<&'a Token> {
+        self.tokens.get(self.pos)
+    }
+
+    fn peek_ident(&self) -> Option<&'a str> {
+        match self.peek() {
+            Some(Token {
+                tok: Tok::Ident(s), ..
+            }) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+
+    fn here(&self) -> Span {
+        self.peek()
+            .map_or(Span::point(self.file, self.eof), |t| t.span)
+    }
+
+    fn error(&self, expected: impl Into<String>) -> GrammarError {
+        let found = self
+            .peek()
+            .map_or("end of file".to_string(), |t| t.tok.describe());
+        GrammarError::new(
+            ErrorKind::Expected {
+                expected: expected.into(),
+                found,
+            },
+            self.here(),
+        )
+    }
+
+    fn eat_punct(&mut self, p: &str) -> bool {
+        if matches!(self.peek(), Some(Token { tok: Tok::Punct(q), .. }) if *q == p) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect_punct(&mut self, p: &str) -> PResult<Span> {
+        let span = self.here();
+        if self.eat_punct(p) {
+            Ok(span)
+        } else {
+            Err(self.error(format!("`{p}`")))
+        }
+    }
+
+    fn eat_keyword(&mut self, kw: &str) -> bool {
+        if self.peek_ident() == Some(kw) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect_keyword(&mut self, kw: &str) -> PResult<()> {
+        if self.eat_keyword(kw) {
+            Ok(())
+        } else {
+            Err(self.error(format!("`{kw}`")))
+        }
+    }
+
+    fn name(&mut self, what: &str) -> PResult<Name> {
+        match self.peek() {
+            Some(Token {
+                tok: Tok::Ident(s),
+                span,
+            }) => {
+                self.pos += 1;
+                Ok(Name {
+                    text: s.clone(),
+                    span: *span,
+                })
+            }
+            _ => Err(self.error(what.to_string())),
+        }
+    }
+
+    fn string(&mut self, what: &str) -> PResult<Name> {
+        match self.peek() {
+            Some(Token {
+                tok: Tok::Str(s),
+                span,
+            }) => {
+                self.pos += 1;
+                Ok(Name {
+                    text: s.clone(),
+                    span: *span,
+                })
+            }
+            _ => Err(self.error(what.to_string())),
+        }
+    }
+
+    fn number(&mut self, what: &str) -> PResult<(f64, Span)> {
+        match self.peek() {
+            Some(Token {
+                tok: Tok::Number(n),
+                span,
+            }) => {
+                self.pos += 1;
+                Ok((*n, *span))
+            }
+            _ => Err(self.error(what.to_string())),
+        }
+    }
+
+    fn count(&mut self, what: &str) -> PResult<usize> {
+        let (n, span) = self.number(what)?;
+        if n < 0.0 || n.fract() != 0.0 {
+            return Err(GrammarError::new(
+                ErrorKind::Invalid(format!("{what} must be a whole number, not {n}")),
+                span,
+            ));
+        }
+        Ok(n as usize)
+    }
+
+    fn regex(&mut self) -> PResult<RegexLit> {
+        match self.peek() {
+            Some(Token {
+                tok:
+                    Tok::Regex {
+                        body,
+                        flags,
+                        origin,
+                    },
+                span,
+            }) => {
+                self.pos += 1;
+                Ok(RegexLit {
+                    body: body.clone(),
+                    flags: flags.clone(),
+                    origin: origin.clone(),
+                    span: *span,
+                })
+            }
+            _ => Err(self.error("a regex such as /\\d+ percent/i")),
+        }
+    }
+
+    fn role(&mut self) -> PResult<Role> {
+        let name = self.name("a role")?;
+        Role::parse(&name.text).ok_or_else(|| unknown_role(&name))
+    }
+
+    fn item(&mut self) -> PResult<Item> {
+        let Some(kw) = self.peek_ident() else {
+            return Err(self.error(format!("an item ({})", ITEM_KEYWORDS.join(", "))));
+        };
+        let start = self.here();
+        self.pos += 1;
+        match kw {
+            "grammar" => {
+                let name = self.name("the grammar's name")?;
+                self.expect_keyword("version")?;
+                let (version, _) = self.number("a version number")?;
+                Ok(Item::Header { name, version })
+            }
+            "import" => Ok(Item::Import(self.string("a file path in quotes")?)),
+            "disable" => Ok(Item::Disable(self.name("the name of a rule to disable")?)),
+            "settings" => {
+                self.expect_punct("{")?;
+                let mut settings = Vec::new();
+                while !self.eat_punct("}") {
+                    let key = self.name("a setting name or `}`")?;
+                    self.expect_punct("=")?;
+                    let value = match self.peek() {
+                        Some(Token {
+                            tok: Tok::Number(n),
+                            ..
+                        }) => {
+                            self.pos += 1;
+                            Setting::Number(*n)
+                        }
+                        _ => Setting::Word(self.name("a number or a word")?),
+                    };
+                    settings.push((key, value));
+                }
+                Ok(Item::Settings(settings))
+            }
+            "lexicon" => {
+                let name = self.name("the lexicon's name")?;
+                self.expect_punct("=")?;
+                let expr = self.lex_expr()?;
+                Ok(Item::Lexicon { name, expr })
+            }
+            "pattern" => {
+                let name = self.name("the pattern's name")?;
+                self.expect_punct("=")?;
+                let regex = self.regex()?;
+                Ok(Item::Pattern { name, regex })
+            }
+            "split" => {
+                let name = self.name("the split rule's name")?;
+                self.expect_punct(":")?;
+                let kind = match self.peek_ident() {
+                    Some("before") => SplitKind::Before,
+                    Some("after_lead") => SplitKind::AfterLead,
+                    _ => return Err(self.error("`before` or `after_lead`")),
+                };
+                self.pos += 1;
+                let lexicon = self.name("a lexicon name")?;
+                let body = self.body_opt()?;
+                Ok(Item::Split {
+                    name,
+                    kind,
+                    lexicon,
+                    body,
+                })
+            }
+            "rule" => {
+                let name = self.name("the rule's name")?;
+                self.expect_punct(":")?;
+                let role = self.role()?;
+                let (weight, _) = self.number("the rule's weight (a number such as 0.8)")?;
+                let body = self.body()?;
+                Ok(Item::Rule {
+                    name,
+                    role,
+                    weight,
+                    body,
+                })
+            }
+            "link" => {
+                let name = self.name("the link rule's name")?;
+                self.expect_punct(":")?;
+                let kind = match self.peek_ident() {
+                    Some("support") => RelationKind::Support,
+                    Some("attack") => RelationKind::Attack,
+                    _ => return Err(self.error("`support` or `attack`")),
+                };
+                self.pos += 1;
+                self.expect_punct("->")?;
+                let target_span = self.here();
+                let target = self.target()?;
+                let (weight, _) = self.number("the link's weight (a number such as 0.6)")?;
+                let body = self.body()?;
+                Ok(Item::Link {
+                    name,
+                    kind,
+                    target,
+                    target_span,
+                    weight,
+                    body,
+                })
+            }
+            other => {
+                let suggestion =
+                    super::error::suggest(other, ITEM_KEYWORDS.iter().copied().chain(["disable"]));
+                Err(GrammarError::new(
+                    ErrorKind::Unknown {
+                        what: "item",
+                        name: other.to_string(),
+                        suggestion,
+                    },
+                    start,
+                )
+                .with_note(
+                    "a rule file holds grammar, import, settings, lexicon, pattern, split, rule, link and disable items",
+                ))
+            }
+        }
+    }
+
+    fn target(&mut self) -> PResult<Target> {
+        let name =
+            self.name("a link target (previous, thesis, paragraph_claim, nearest ROLE, ...)")?;
+        Ok(match name.text.as_str() {
+            "previous" => Target::Previous,
+            "next" => Target::Next,
+            "thesis" => Target::Thesis,
+            "paragraph_claim" => Target::ParagraphClaim,
+            "section_claim" => Target::SectionClaim,
+            "sentence_head" => Target::SentenceHead,
+            "nearest" => Target::Nearest(self.role()?),
+            "preceding" => Target::Preceding(self.role()?),
+            other => {
+                return Err(GrammarError::new(
+                    ErrorKind::Unknown {
+                        what: "link target",
+                        name: other.to_string(),
+                        suggestion: super::error::suggest(other, TARGETS),
+                    },
+                    name.span,
+                ))
+            }
+        })
+    }
+
+    fn lex_expr(&mut self) -> PResult<LexExpr> {
+        let mut left = self.lex_term()?;
+        loop {
+            if self.eat_punct("+") {
+                left = LexExpr::Union(Box::new(left), Box::new(self.lex_term()?));
+            } else if self.eat_punct("-") {
+                left = LexExpr::Difference(Box::new(left), Box::new(self.lex_term()?));
+            } else {
+                return Ok(left);
+            }
+        }
+    }
+
+    fn lex_term(&mut self) -> PResult<LexExpr> {
+        if self.eat_punct("[") {
+            let mut items = Vec::new();
+            while !self.eat_punct("]") {
+                items.push(self.string("a phrase in quotes or `]`")?);
+                if !self.eat_punct(",") {
+                    self.expect_punct("]")?;
+                    break;
+                }
+            }
+            return Ok(LexExpr::List(items));
+        }
+        if self.peek_ident() == Some("tsv") {
+            self.pos += 1;
+            self.expect_punct("(")?;
+            let path = self.string("the TSV file's path in quotes")?;
+            let mut filters = Vec::new();
+            while self.eat_punct(",") {
+                let column = self.name("a column name")?;
+                let is_regex = if self.eat_punct("~") {
+                    true
+                } else {
+                    self.expect_punct("=")?;
+                    false
+                };
+                let value = if is_regex
+                    && matches!(
+                        self.peek(),
+                        Some(Token {
+                            tok: Tok::Regex { .. },
+                            ..
+                        })
+                    ) {
+                    let lit = self.regex()?;
+                    Name {
+                        text: lit.body,
+                        span: lit.span,
+                    }
+                } else {
+                    self.string("the value to compare with, in quotes")?
+                };
+                filters.push(TsvFilter {
+                    column,
+                    is_regex,
+                    value,
+                });
+            }
+            self.expect_punct(")")?;
+            return Ok(LexExpr::Tsv { path, filters });
+        }
+        match self.peek_ident() {
+            Some(_) => Ok(LexExpr::Ref(self.name("a lexicon")?)),
+            None => {
+                Err(self
+                    .error("a list [\"...\"], tsv(\"file\", column = \"value\") or a lexicon name"))
+            }
+        }
+    }
+
+    fn body_opt(&mut self) -> PResult<Body> {
+        if matches!(
+            self.peek(),
+            Some(Token {
+                tok: Tok::Punct("{"),
+                ..
+            })
+        ) {
+            self.body()
+        } else {
+            Ok(Body {
+                when: None,
+                priority: 0,
+                min_words: None,
+                after_comma: false,
+                examples: Vec::new(),
+            })
+        }
+    }
+
+    fn body(&mut self) -> PResult<Body> {
+        self.expect_punct("{")?;
+        let mut body = Body {
+            when: None,
+            priority: 0,
+            min_words: None,
+            after_comma: false,
+            examples: Vec::new(),
+        };
+        loop {
+            if self.eat_punct("}") {
+                return Ok(body);
+            }
+            let Some(kw) = self.peek_ident() else {
+                return Err(self.error("`when`, `priority`, `yes`, `no` or `}`"));
+            };
+            match kw {
+                "when" => {
+                    self.pos += 1;
+                    body.when = Some(self.cond()?);
+                }
+                "priority" => {
+                    self.pos += 1;
+                    let (n, span) = self.number("a priority (a whole number)")?;
+                    if n.fract() != 0.0 {
+                        return Err(GrammarError::new(
+                            ErrorKind::Invalid(format!("priority must be a whole number, not {n}")),
+                            span,
+                        ));
+                    }
+                    body.priority = n as i32;
+                }
+                "min_words" => {
+                    self.pos += 1;
+                    body.min_words = Some(self.count("min_words")?);
+                }
+                "after_comma" => {
+                    self.pos += 1;
+                    body.after_comma = true;
+                }
+                "yes" | "no" => {
+                    self.pos += 1;
+                    let text = self.string("an example sentence in quotes")?;
+                    body.examples.push(Example {
+                        positive: kw == "yes",
+                        text: text.text,
+                        span: text.span,
+                    });
+                }
+                other => {
+                    let span = self.here();
+                    return Err(GrammarError::new(
+                        ErrorKind::Unknown {
+                            what: "rule field",
+                            name: other.to_string(),
+                            suggestion: super::error::suggest(
+                                other,
+                                ["when", "priority", "min_words", "after_comma", "yes", "no"],
+                            ),
+                        },
+                        span,
+                    ));
+                }
+            }
+        }
+    }
+
+    fn cond(&mut self) -> PResult<Cond> {
+        let mut parts = vec![self.conj()?];
+        while self.eat_keyword("or") {
+            parts.push(self.conj()?);
+        }
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Cond::Or(parts)
+        })
+    }
+
+    fn conj(&mut self) -> PResult<Cond> {
+        let mut parts = vec![self.unary()?];
+        while self.eat_keyword("and") {
+            parts.push(self.unary()?);
+        }
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Cond::And(parts)
+        })
+    }
+
+    fn unary(&mut self) -> PResult<Cond> {
+        if self.eat_keyword("not") {
+            return Ok(Cond::Not(Box::new(self.unary()?)));
+        }
+        self.atom()
+    }
+
+    fn atom(&mut self) -> PResult<Cond> {
+        if self.eat_punct("(") {
+            let c = self.cond()?;
+            self.expect_punct(")")?;
+            return Ok(c);
+        }
+        let start = self.here();
+        let Some(word) = self.peek_ident() else {
+            return Err(
+                self.error("a condition (starts_with, contains, matches, first_in, role, ...)")
+            );
+        };
+        let neighbour = match word {
+            "prev" => Some(Neighbour::Prev),
+            "next" => Some(Neighbour::Next),
+            "sentence" => Some(Neighbour::Sentence),
+            _ => None,
+        };
+        if let Some(n) = neighbour {
+            self.pos += 1;
+            self.expect_punct(".")?;
+            return Ok(Cond::Neighbour(n, Box::new(self.atom()?)));
+        }
+        self.pos += 1;
+        let test = match word {
+            "starts_with" => Test::StartsWith(self.name("a lexicon name")?),
+            "contains" => Test::Contains(self.name("a lexicon name")?),
+            "ends_with" => Test::EndsWith(self.name("a lexicon name")?),
+            "matches" => {
+                if matches!(
+                    self.peek(),
+                    Some(Token {
+                        tok: Tok::Regex { .. },
+                        ..
+                    })
+                ) {
+                    Test::Matches(PatternRef::Inline(self.regex()?))
+                } else {
+                    Test::Matches(PatternRef::Named(self.name("a pattern name or a regex")?))
+                }
+            }
+            "first_in" => Test::FirstIn(self.scope()?),
+            "last_in" => Test::LastIn(self.scope()?),
+            "in" => Test::In(self.region()?),
+            "echoes" => Test::Echoes(self.region()?),
+            "is_thesis" => Test::IsThesis,
+            "role" => {
+                let negated = if self.eat_punct("!=") {
+                    true
+                } else {
+                    self.expect_punct("=")?;
+                    false
+                };
+                let role = self.role()?;
+                let span = Span::new(self.file, start.start, self.tokens[self.pos - 1].span.end);
+                let test = Cond::Test(Test::RoleIs(role), span);
+                return Ok(if negated {
+                    Cond::Not(Box::new(test))
+                } else {
+                    test
+                });
+            }
+            "words" => {
+                if self.eat_punct("<") {
+                    Test::WordsBelow(self.count("a word count")?)
+                } else if self.eat_punct(">") {
+                    Test::WordsAbove(self.count("a word count")?)
+                } else {
+                    return Err(self.error("`<` or `>`"));
+                }
+            }
+            other => {
+                return Err(GrammarError::new(
+                    ErrorKind::Unknown {
+                        what: "condition",
+                        name: other.to_string(),
+                        suggestion: super::error::suggest(
+                            other,
+                            TESTS.iter().copied().chain(["prev", "next", "sentence"]),
+                        ),
+                    },
+                    start,
+                ))
+            }
+        };
+        let end = self
+            .tokens
+            .get(self.pos.saturating_sub(1))
+            .map_or(start.end, |t| t.span.end);
+        Ok(Cond::Test(test, Span::new(self.file, start.start, end)))
+    }
+
+    fn scope(&mut self) -> PResult<Scope> {
+        let name = self.name("sentence, paragraph, section or document")?;
+        match name.text.as_str() {
+            "sentence" => Ok(Scope::Sentence),
+            "paragraph" => Ok(Scope::Paragraph),
+            "section" => Ok(Scope::Section),
+            "document" => Ok(Scope::Document),
+            other => Err(GrammarError::new(
+                ErrorKind::Unknown {
+                    what: "scope",
+                    name: other.to_string(),
+                    suggestion: super::error::suggest(
+                        other,
+                        ["sentence", "paragraph", "section", "document"],
+                    ),
+                },
+                name.span,
+            )),
+        }
+    }
+
+    fn region(&mut self) -> PResult<Region> {
+        let name = self.name("title, standfirst or body")?;
+        match name.text.as_str() {
+            "title" => Ok(Region::Title),
+            "standfirst" => Ok(Region::Standfirst),
+            "body" => Ok(Region::Body),
+            other => Err(GrammarError::new(
+                ErrorKind::Unknown {
+                    what: "region",
+                    name: other.to_string(),
+                    suggestion: super::error::suggest(other, ["title", "standfirst", "body"]),
+                },
+                name.span,
+            )),
+        }
+    }
+}
+
+fn unknown_role(name: &Name) -> GrammarError {
+    GrammarError::new(
+        ErrorKind::Unknown {
+            what: "role",
+            name: name.text.clone(),
+            suggestion: super::error::suggest(&name.text, Role::ALL.iter().map(|r| r.as_str())),
+        },
+        name.span,
+    )
+    .with_note("roles are thesis, claim, premise, evidence, counterclaim, rebuttal, background")
+}

@@ -1,0 +1,154 @@
+//! The argument map as toulmin hands it to renderers, exporters and the evaluator.
+//!
+//! Field order here is the field order of the JSON schema `toulmin/map@1`; serde keeps it, which
+//! is what makes the JSON byte-identical from run to run.
+
+use serde::{Deserialize, Serialize};
+
+pub const SCHEMA: &str = "toulmin/map@1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Thesis,
+    Claim,
+    Premise,
+    Evidence,
+    Counterclaim,
+    Rebuttal,
+    Background,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Thesis,
+        Role::Claim,
+        Role::Premise,
+        Role::Evidence,
+        Role::Counterclaim,
+        Role::Rebuttal,
+        Role::Background,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Thesis => "thesis",
+            Role::Claim => "claim",
+            Role::Premise => "premise",
+            Role::Evidence => "evidence",
+            Role::Counterclaim => "counterclaim",
+            Role::Rebuttal => "rebuttal",
+            Role::Background => "background",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RelationKind {
+    Support,
+    Attack,
+}
+
+impl RelationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationKind::Support => "support",
+            RelationKind::Attack => "attack",
+        }
+    }
+}
+
+impl std::fmt::Display for RelationKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Proponent or opponent voice, derived from the parity of attacks on the path to the thesis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stance {
+    Pro,
+    Opp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub name: String,
+    pub sha256: String,
+    /// Length of the input in Unicode scalar values (after a BOM is dropped).
+    pub chars: usize,
+}
+
+/// A phrase or pattern match that made a rule fire; offsets are characters into the input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cue {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// The lexicon (or `pattern:NAME`) the cue belongs to.
+    pub lexicon: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    pub id: String,
+    pub role: Role,
+    /// Character offsets (Unicode scalar values, end exclusive) into the input text.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub section: Option<String>,
+    /// 1-based index of the paragraph (body blocks count; title and byline do not).
+    pub paragraph: usize,
+    /// 1-based index of the sentence in the document.
+    pub sentence: usize,
+    pub score: f64,
+    /// `None` for background units, which take no part in the argument.
+    pub stance: Option<Stance>,
+    pub rules: Vec<String>,
+    pub cues: Vec<Cue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Relation {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub kind: RelationKind,
+    pub rule: String,
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArgumentMap {
+    pub schema: String,
+    pub source: Source,
+    pub title: Option<String>,
+    /// Id of the single thesis unit; `None` only when the document has no units at all.
+    pub thesis: Option<String>,
+    pub units: Vec<Unit>,
+    pub relations: Vec<Relation>,
+}
+
+impl ArgumentMap {
+    pub fn unit(&self, id: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.id == id)
+    }
+
+    /// The relation leaving `id`, if any: every argumentative unit but the thesis has exactly one.
+    pub fn outgoing(&self, id: &str) -> Option<&Relation> {
+        self.relations.iter().find(|r| r.from == id)
+    }
+}

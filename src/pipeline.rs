@@ -1,0 +1,150 @@
+//! The whole pipeline for one text: read → annotate → link → graph, keeping every stage's
+//! output so `explain` and the renderers can show why the map looks as it does.
+
+use sha2::{Digest, Sha256};
+
+use crate::annotate::{self, AnnotatedUnit, Context, Placement, Segmentation};
+use crate::article::Article;
+use crate::grammar::Grammar;
+use crate::graph::model::{self, ArgumentMap, Cue, Relation, Source, Unit};
+use crate::graph::{self, Violation};
+use crate::link::{self, Linking, FALLBACK_RULE};
+
+/// Everything computed for one document.
+pub struct Mapped {
+    pub article: Article,
+    pub units: Vec<AnnotatedUnit>,
+    pub linking: Linking,
+    pub map: ArgumentMap,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("internal error: the map of `{name}` breaks an invariant: {violation}")]
+pub struct InvariantError {
+    pub name: String,
+    pub violation: Violation,
+}
+
+pub fn unit_id(i: usize) -> String {
+    format!("u{}", i + 1)
+}
+
+/// Maps one decoded text. `name` is what the map's `source.name` says.
+pub fn map_text(
+    name: &str,
+    text: &str,
+    grammar: &Grammar,
+    segmentation: &Segmentation,
+) -> Result<Mapped, InvariantError> {
+    let article = Article::parse(name, text);
+    let hits = grammar.scan(&article.text);
+    let (places, splits): (Vec<Placement>, _) =
+        annotate::place_units(&article, grammar, &hits, segmentation);
+    let mut ctx = Context::new(&article, grammar, &places, &hits);
+    let mut units = annotate::annotate(&mut ctx, splits);
+    let linking = link::link(&mut ctx, &mut units);
+    let mut map = build_map(&article, grammar, &units, &linking);
+    let violation = graph::assign_stances(&mut map).err().or_else(|| {
+        graph::ArgumentGraph::new(&map)
+            .map(|g| g.check().into_iter().next())
+            .unwrap_or_else(Some)
+    });
+    if let Some(violation) = violation {
+        return Err(InvariantError {
+            name: name.to_string(),
+            violation,
+        });
+    }
+    Ok(Mapped {
+        article,
+        units,
+        linking,
+        map,
+    })
+}
+
+fn build_map(
+    article: &Article,
+    grammar: &Grammar,
+    units: &[AnnotatedUnit],
+    linking: &Linking,
+) -> ArgumentMap {
+    let chars = |b: usize| article.char_offset(b);
+    let mut out_units = Vec::with_capacity(units.len());
+    for (i, u) in units.iter().enumerate() {
+        let mut rules = Vec::new();
+        let mut cues: Vec<Cue> = Vec::new();
+        let mut push_cue = |span: &std::ops::Range<usize>, lexicon: &str| {
+            let cue = Cue {
+                start: chars(span.start),
+                end: chars(span.end),
+                text: article.text[span.clone()].to_string(),
+                lexicon: lexicon.to_string(),
+            };
+            if !cues.contains(&cue) {
+                cues.push(cue);
+            }
+        };
+        if let Some((r, cue)) = &u.split {
+            let rule = &grammar.splits[*r];
+            rules.push(rule.name.clone());
+            push_cue(cue, &grammar.lexicons[rule.lexicon].name);
+        }
+        for f in &u.fired {
+            rules.push(grammar.roles[f.rule].name.clone());
+            for c in &f.cues {
+                push_cue(&c.span, &c.source);
+            }
+        }
+        cues.sort_by(|a, b| (a.start, a.end, &a.lexicon).cmp(&(b.start, b.end, &b.lexicon)));
+        let block = u.place.block;
+        out_units.push(Unit {
+            id: unit_id(i),
+            role: u.role,
+            start: chars(u.place.span.start),
+            end: chars(u.place.span.end),
+            text: article.slice(&u.place.span).to_string(),
+            section: article.section_name(u.place.section).map(str::to_string),
+            paragraph: article.paragraph_number(block),
+            sentence: u.place.sentence + 1,
+            score: annotate::round3(u.score),
+            stance: None,
+            rules,
+            cues,
+        });
+    }
+    let relations = linking
+        .links
+        .iter()
+        .enumerate()
+        .map(|(k, l)| Relation {
+            id: format!("r{}", k + 1),
+            from: unit_id(l.from),
+            to: unit_id(l.to),
+            kind: l.kind,
+            rule: l
+                .rule
+                .map_or(FALLBACK_RULE.to_string(), |r| grammar.links[r].name.clone()),
+            score: annotate::round3(l.score),
+        })
+        .collect();
+    ArgumentMap {
+        schema: model::SCHEMA.to_string(),
+        source: Source {
+            name: article.name.clone(),
+            sha256: hex_sha256(article.text.as_bytes()),
+            chars: article.chars(),
+        },
+        title: article.title().map(str::to_string),
+        thesis: linking.thesis.map(unit_id),
+        units: out_units,
+        relations,
+    }
+}
+
+pub fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -1,0 +1,209 @@
+//! The map as Graphviz DOT, built with graphviz-rust's structures.
+//!
+//! graphviz-rust prints `Id::Escaped` verbatim, so every string goes through [`quoted`]: the
+//! printer would otherwise emit article text with quotes or backslashes as broken DOT.
+
+use graphviz_rust::dot_structures::{
+    Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
+};
+use graphviz_rust::printer::{DotPrinter, PrinterContext};
+
+use super::style::{role_style, wrap, ATTACK_COLOR, SUPPORT_COLOR};
+use crate::graph::model::{ArgumentMap, RelationKind, Role, Unit};
+
+/// A DOT string literal: quotes, backslashes and line breaks escaped.
+pub fn quoted(s: &str) -> Id {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    Id::Escaped(out)
+}
+
+/// A label with graphviz line breaks: each line ends in `\l`-free centred `\n`. The text is
+/// escaped first, then the breaks are added, so article text cannot inject escapes.
+fn label_id(lines: &[String]) -> Id {
+    let escaped: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let Id::Escaped(q) = quoted(l) else {
+                return String::new();
+            };
+            q[1..q.len() - 1].to_string()
+        })
+        .collect();
+    Id::Escaped(format!("\"{}\"", escaped.join("\\n")))
+}
+
+fn attr(key: &str, value: Id) -> Attribute {
+    Attribute(Id::Plain(key.to_string()), value)
+}
+
+fn plain(key: &str, value: &str) -> Attribute {
+    attr(key, quoted(value))
+}
+
+pub fn node_label(u: &Unit) -> Vec<String> {
+    let style = role_style(u.role);
+    let (width, max_lines) = match u.role {
+        Role::Thesis => (34, 6),
+        Role::Background => (34, 2),
+        _ => (30, 4),
+    };
+    let mut lines = vec![format!("{} · {}", style.label, u.id)];
+    lines.extend(wrap(&u.text, width, max_lines));
+    lines
+}
+
+pub fn tooltip(u: &Unit) -> String {
+    let mut t = format!("{} {} (score {})\n{}", u.role, u.id, u.score, u.text);
+    if !u.rules.is_empty() {
+        t.push_str(&format!("\nrules: {}", u.rules.join(", ")));
+    }
+    if !u.cues.is_empty() {
+        let cues: Vec<String> = u
+            .cues
+            .iter()
+            .map(|c| format!("\"{}\" ({})", c.text, c.lexicon))
+            .collect();
+        t.push_str(&format!("\ncues: {}", cues.join(", ")));
+    }
+    t
+}
+
+fn node(u: &Unit) -> Stmt {
+    let s = role_style(u.role);
+    Stmt::Node(Node::new(
+        NodeId(quoted(&u.id), None),
+        vec![
+            attr("label", label_id(&node_label(u))),
+            plain("id", &format!("node-{}", u.id)),
+            plain("class", &format!("unit role-{}", u.role)),
+            plain("tooltip", &tooltip(u)),
+            plain("shape", s.shape),
+            plain("style", s.dot_style),
+            plain("fillcolor", s.fill),
+            plain("color", s.border),
+            attr("penwidth", Id::Plain(s.pen_width.to_string())),
+            attr("fontsize", Id::Plain(s.font_size.to_string())),
+        ],
+    ))
+}
+
+/// The whole map: bottom-to-top so premises sit below what they support and the thesis is on
+/// top; one cluster per section; support solid, attack dashed with a tee head.
+pub fn to_dot(map: &ArgumentMap) -> String {
+    let mut stmts = vec![
+        Stmt::GAttribute(GraphAttributes::Graph(vec![
+            plain("rankdir", "BT"),
+            plain("nodesep", "0.3"),
+            plain("ranksep", "0.55"),
+            plain("fontname", "Helvetica"),
+            plain("labelloc", "t"),
+            plain("label", map.title.as_deref().unwrap_or(&map.source.name)),
+            plain("fontsize", "18"),
+            plain("newrank", "true"),
+            plain("tooltip", map.title.as_deref().unwrap_or(&map.source.name)),
+        ])),
+        Stmt::GAttribute(GraphAttributes::Node(vec![
+            plain("fontname", "Helvetica"),
+            plain("margin", "0.12,0.06"),
+        ])),
+        Stmt::GAttribute(GraphAttributes::Edge(vec![
+            plain("fontname", "Helvetica"),
+            plain("fontsize", "9"),
+        ])),
+    ];
+    // Group units by section, keeping document order; units outside any section stay at top level.
+    let mut sections: Vec<(Option<&str>, Vec<&Unit>)> = Vec::new();
+    for u in &map.units {
+        let key = u.section.as_deref();
+        match sections.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(u),
+            None => sections.push((key, vec![u])),
+        }
+    }
+    for (i, (section, units)) in sections.iter().enumerate() {
+        match section {
+            None => stmts.extend(units.iter().map(|u| node(u))),
+            Some(name) => {
+                let mut sub = vec![
+                    Stmt::Attribute(plain("label", name)),
+                    Stmt::Attribute(plain("style", "rounded,dashed")),
+                    Stmt::Attribute(plain("color", "#adb5bd")),
+                    Stmt::Attribute(plain("fontcolor", "#495057")),
+                    Stmt::Attribute(plain("fontsize", "13")),
+                ];
+                sub.extend(units.iter().map(|u| node(u)));
+                stmts.push(Stmt::Subgraph(Subgraph {
+                    id: Id::Plain(format!("cluster_{}", i + 1)),
+                    stmts: sub,
+                }));
+            }
+        }
+    }
+    if let Some(t) = &map.thesis {
+        // Keeps the thesis on the top rank even when a cluster would pull it down.
+        stmts.push(Stmt::Subgraph(Subgraph {
+            id: Id::Plain("thesis_rank".into()),
+            stmts: vec![
+                Stmt::Attribute(plain("rank", "max")),
+                Stmt::Node(Node::new(NodeId(quoted(t), None), vec![])),
+            ],
+        }));
+    }
+    for r in &map.relations {
+        let (color, style, head, label) = match r.kind {
+            RelationKind::Support => (SUPPORT_COLOR, "solid", "normal", "supports"),
+            RelationKind::Attack => (ATTACK_COLOR, "dashed", "tee", "attacks"),
+        };
+        stmts.push(Stmt::Edge(Edge {
+            ty: EdgeTy::Pair(
+                Vertex::N(NodeId(quoted(&r.from), None)),
+                Vertex::N(NodeId(quoted(&r.to), None)),
+            ),
+            attributes: vec![
+                plain("id", &format!("edge-{}", r.id)),
+                plain("class", &format!("relation {}", r.kind)),
+                plain("color", color),
+                plain("style", style),
+                plain("arrowhead", head),
+                attr(
+                    "penwidth",
+                    Id::Plain(
+                        if r.kind == RelationKind::Attack {
+                            "1.8"
+                        } else {
+                            "1.4"
+                        }
+                        .into(),
+                    ),
+                ),
+                plain(
+                    "tooltip",
+                    &format!(
+                        "{} {} {} (rule {}, score {})",
+                        r.from, label, r.to, r.rule, r.score
+                    ),
+                ),
+            ],
+        }));
+    }
+    let graph = Graph::DiGraph {
+        id: quoted("argument_map"),
+        strict: false,
+        stmts,
+    };
+    let mut ctx = PrinterContext::default();
+    let mut s = graph.print(&mut ctx);
+    s.push('\n');
+    s
+}

@@ -1,0 +1,118 @@
+//! How each role looks, shared by the DOT and the built-in renderers (and the HTML legend), so a
+//! reader learns one visual vocabulary.
+
+use crate::graph::model::Role;
+
+pub struct RoleStyle {
+    pub fill: &'static str,
+    pub border: &'static str,
+    pub shape: &'static str,
+    /// Graphviz `style` value.
+    pub dot_style: &'static str,
+    pub pen_width: f64,
+    pub font_size: f64,
+    pub label: &'static str,
+}
+
+pub fn role_style(role: Role) -> RoleStyle {
+    match role {
+        Role::Thesis => RoleStyle {
+            fill: "#ffd43b",
+            border: "#b07d00",
+            shape: "box",
+            dot_style: "rounded,filled,bold",
+            pen_width: 3.0,
+            font_size: 15.0,
+            label: "THESIS",
+        },
+        Role::Claim => RoleStyle {
+            fill: "#d0ebff",
+            border: "#1c7ed6",
+            shape: "box",
+            dot_style: "rounded,filled",
+            pen_width: 1.8,
+            font_size: 12.0,
+            label: "CLAIM",
+        },
+        Role::Premise => RoleStyle {
+            fill: "#f1f3f5",
+            border: "#495057",
+            shape: "box",
+            dot_style: "filled",
+            pen_width: 1.0,
+            font_size: 11.0,
+            label: "PREMISE",
+        },
+        Role::Evidence => RoleStyle {
+            fill: "#d3f9d8",
+            border: "#2b8a3e",
+            shape: "note",
+            dot_style: "filled",
+            pen_width: 1.2,
+            font_size: 11.0,
+            label: "EVIDENCE",
+        },
+        Role::Counterclaim => RoleStyle {
+            fill: "#ffe3e3",
+            border: "#c92a2a",
+            shape: "box",
+            dot_style: "filled,dashed",
+            pen_width: 1.6,
+            font_size: 11.0,
+            label: "COUNTERCLAIM",
+        },
+        Role::Rebuttal => RoleStyle {
+            fill: "#e5dbff",
+            border: "#6741d9",
+            shape: "box",
+            dot_style: "rounded,filled",
+            pen_width: 1.6,
+            font_size: 11.0,
+            label: "REBUTTAL",
+        },
+        Role::Background => RoleStyle {
+            fill: "#ffffff",
+            border: "#adb5bd",
+            shape: "box",
+            dot_style: "dotted",
+            pen_width: 1.0,
+            font_size: 10.0,
+            label: "BACKGROUND",
+        },
+    }
+}
+
+pub const SUPPORT_COLOR: &str = "#2b8a3e";
+pub const ATTACK_COLOR: &str = "#c92a2a";
+
+/// Wraps `text` at `width` characters and cuts it to `max_lines`, ending with an ellipsis when
+/// anything was dropped. Labels stay readable; the tooltip carries the full text.
+pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut truncated = false;
+    for word in text.split_whitespace() {
+        let len = current.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut current));
+            if lines.len() == max_lines {
+                truncated = true;
+                break;
+            }
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !truncated && !current.is_empty() {
+        lines.push(current);
+    }
+    if truncated {
+        if let Some(last) = lines.last_mut() {
+            let keep: String = last.chars().take(width.saturating_sub(2)).collect();
+            *last = format!("{} …", keep.trim_end());
+        }
+    }
+    lines
+}

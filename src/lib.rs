@@ -8,6 +8,8 @@
 pub mod annotate;
 pub mod article;
 pub mod eval;
+pub mod examples;
+pub mod explain;
 pub mod export;
 pub mod grammar;
 pub mod graph;

@@ -72,6 +72,7 @@ fn choose_thesis(grammar: &Grammar, units: &[AnnotatedUnit]) -> (Option<usize>, 
             .map(|(i, _)| i)
     };
     let thesis = eligible(&|u| can_be_thesis(u.role))
+        .or_else(|| eligible(&|u| u.role == Role::Rebuttal))
         .or_else(|| eligible(&|u| u.role != Role::Background))
         .or_else(|| eligible(&|u| u.place.region == crate::grammar::Region::Body))
         .or_else(|| eligible(&|_| true));

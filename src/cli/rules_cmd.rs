@@ -1,15 +1,61 @@
-use clap::Subcommand;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use toulmin::examples::run_examples;
+use toulmin::grammar::{load, GrammarSpec};
 
 use super::Failure;
 
 #[derive(Subcommand)]
 pub enum RulesCommand {
-    /// Run every yes/no example of the rules.
-    Test(super::RuleArgs),
+    /// Run every yes/no example of the rules (of FILEs, loaded over the default grammar; of the
+    /// default grammar when no FILE is given).
+    Test(TestArgs),
+}
+
+#[derive(Args)]
+pub struct TestArgs {
+    /// Rule files to test.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Load FILEs alone, without the default grammar underneath.
+    #[arg(long)]
+    no_default_rules: bool,
 }
 
 pub fn run(cmd: RulesCommand) -> Result<i32, Failure> {
     match cmd {
-        RulesCommand::Test(_) => Ok(0),
+        RulesCommand::Test(args) => test(args),
     }
+}
+
+fn test(args: TestArgs) -> Result<i32, Failure> {
+    let spec = GrammarSpec {
+        without_default: args.no_default_rules,
+        files: args.files.clone(),
+    };
+    let grammar = load(&spec).map_err(|d| Failure::Shown(d.to_string()))?;
+    // Test the named files' rules; the default grammar's own when no file is named.
+    let first = usize::from(!args.no_default_rules);
+    let files: Vec<usize> = if args.files.is_empty() {
+        vec![0]
+    } else {
+        (first..grammar.sources.files.len()).collect()
+    };
+    let results = run_examples(&grammar, Some(&files));
+    let mut failed = 0;
+    for r in &results {
+        if let Some(why) = &r.failure {
+            failed += 1;
+            println!(
+                "FAIL {} ({}): {} \"{}\"\n     {why}",
+                r.rule,
+                r.location,
+                if r.positive { "yes" } else { "no" },
+                r.text
+            );
+        }
+    }
+    println!("{} passed, {} failed", results.len() - failed, failed);
+    Ok(if failed > 0 { 1 } else { 0 })
 }

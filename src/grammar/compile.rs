@@ -571,7 +571,19 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
                 regex,
                 span: lit.span,
             }),
-            Err(e) => errors.push(e),
+            Err(e) => {
+                errors.push(e);
+                // Keep the name known so rules using it do not add "unknown pattern" noise.
+                if let Ok(regex) = Regex::new("[^\\s\\S]") {
+                    patterns.push(Pattern {
+                        name: name.clone(),
+                        source: String::new(),
+                        flags: String::new(),
+                        regex,
+                        span: lit.span,
+                    });
+                }
+            }
         }
     }
     let pattern_index = patterns

@@ -1,0 +1,388 @@
+//! Runs the real binary and compares what a user sees: files written, summaries, and the exact
+//! text of every diagnostic.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_toulmin"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("the toulmin binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+const REFERENCE: &str = "corpus/ipcs-us-north-korea-2018.txt";
+
+fn rule_error(file: &str) -> String {
+    let dir = tempdir();
+    let out = run(&[
+        "map",
+        REFERENCE,
+        "-o",
+        dir.path().to_str().unwrap_or("."),
+        "--rules",
+        &format!("tests/data/rules/{file}"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{file} must fail");
+    assert!(stdout(&out).is_empty(), "nothing is mapped with a broken grammar");
+    stderr(&out)
+}
+
+#[test]
+fn unknown_lexicon_points_at_the_name_and_suggests() {
+    assert_eq!(
+        rule_error("unknown_lexicon.rules"),
+        "error: unknown lexicon `contrat`
+ --> tests/data/rules/unknown_lexicon.rules:3:20
+  |
+3 |   when starts_with contrat
+  |                    ^^^^^^^ did you mean `contrast`?
+"
+    );
+}
+
+#[test]
+fn invalid_regex_is_mapped_to_its_position_in_the_rule_file() {
+    assert_eq!(
+        rule_error("invalid_regex.rules"),
+        "error: invalid regex: unclosed group
+ --> tests/data/rules/invalid_regex.rules:1:14
+  |
+1 | pattern p = /(\\d+/
+  |              ^
+"
+    );
+}
+
+#[test]
+fn syntax_error_says_what_was_expected() {
+    assert_eq!(
+        rule_error("unclosed_list.rules"),
+        "error: expected `]`, found `rule`
+ --> tests/data/rules/unclosed_list.rules:2:1
+  |
+2 | rule r : claim 1 { when contains a }
+  | ^^^^
+"
+    );
+}
+
+#[test]
+fn unknown_role_and_field_get_suggestions() {
+    assert_eq!(
+        rule_error("unknown_role.rules"),
+        "error: unknown role `claimm`
+ --> tests/data/rules/unknown_role.rules:1:10
+  |
+1 | rule r : claimm 1 { }
+  |          ^^^^^^ did you mean `claim`?
+  = note: roles are thesis, claim, premise, evidence, counterclaim, rebuttal, background
+"
+    );
+    assert_eq!(
+        rule_error("unknown_field.rules"),
+        "error: unknown rule field `wen`
+ --> tests/data/rules/unknown_field.rules:3:3
+  |
+3 |   wen contains a
+  |   ^^^ did you mean `when`?
+"
+    );
+}
+
+#[test]
+fn unterminated_string_and_unknown_tsv_column() {
+    assert_eq!(
+        rule_error("unterminated_string.rules"),
+        "error: unterminated string: a string ends with `\"` on the same line
+ --> tests/data/rules/unterminated_string.rules:1:34
+  |
+1 | rule r : claim 1 { when contains \"x }
+  |                                  ^^^^
+"
+    );
+    let err = rule_error("unknown_column.rules");
+    assert!(
+        err.starts_with("error: unknown column `functon`\n --> tests/data/rules/unknown_column.rules:1:68\n"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `function`?"), "{err}");
+    assert!(err.contains("= note: the columns of ../../../grammars/lexicons/connectives.tsv are: phrase, function, source"), "{err}");
+}
+
+#[test]
+fn missing_rule_file() {
+    let out = run(&["map", REFERENCE, "--rules", "tests/data/rules/nope.rules"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: cannot read `tests/data/rules/nope.rules`: No such file or directory (os error 2)\n"
+    );
+}
+
+fn map_error(name: &str, contents: &[u8], expected: &str) {
+    let dir = tempdir();
+    let input = dir.path().join(name);
+    std::fs::write(&input, contents).expect("write input");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["map", name, "-o", "out"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{name}");
+    assert_eq!(stderr(&out), expected);
+    assert!(!dir.path().join("out").join("x.json").exists());
+}
+
+#[test]
+fn bad_inputs_get_clear_errors() {
+    map_error("empty.txt", b"", "error: empty.txt: the input is empty: there is no text to map\n");
+    map_error("blank.txt", b" \n\n\t", "error: blank.txt: the input holds only whitespace: there is no text to map\n");
+    map_error(
+        "latin1.txt",
+        b"Caf\xe9 society\nis \xe9lite",
+        "error: latin1.txt: the input is not valid UTF-8: invalid byte 0xe9 at byte 3 (line 1, column 4)\n",
+    );
+    map_error(
+        "image.png",
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+        // Binary detection comes first: a NUL byte says more than the first non-UTF-8 byte.
+        "error: image.png: the input looks binary: it has a NUL byte at byte 8 (line 3, column 1)\n",
+    );
+    map_error(
+        "nul.txt",
+        b"text\0more",
+        "error: nul.txt: the input looks binary: it has a NUL byte at byte 4 (line 1, column 5)\n",
+    );
+}
+
+#[test]
+fn huge_input_is_refused_without_reading_it() {
+    let dir = tempdir();
+    let f = std::fs::File::create(dir.path().join("huge.txt")).expect("create");
+    f.set_len(50 * 1024 * 1024).expect("sparse 50 MB file");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["map", "huge.txt", "-o", "out"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: huge.txt: the input is 52428800 bytes; toulmin reads at most 8388608 bytes (8 MiB) per article\n"
+    );
+}
+
+#[test]
+fn missing_input_and_unwritable_output() {
+    let dir = tempdir();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["map", "missing.txt", "-o", "out"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "error: cannot read missing.txt: No such file or directory (os error 2)\n");
+
+    std::fs::write(dir.path().join("a.txt"), "We should act now.").expect("write");
+    std::fs::write(dir.path().join("blocker"), "").expect("write");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["map", "a.txt", "-o", "blocker/sub"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: cannot create output directory blocker/sub: Not a directory (os error 20)\n"
+    );
+}
+
+#[test]
+fn output_never_overwrites_an_input() {
+    let dir = tempdir();
+    let text = "We should act now. Because delay costs lives.";
+    std::fs::write(dir.path().join("note.dot"), text).expect("write");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["map", "note.dot", "-o", ".", "--format", "dot"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "error: refusing to write ./note.dot: it is one of the inputs\n");
+    assert_eq!(std::fs::read_to_string(dir.path().join("note.dot")).ok().as_deref(), Some(text));
+}
+
+#[test]
+fn renderer_dot_without_graphviz_is_an_error_and_auto_falls_back() {
+    let dir = tempdir();
+    let d = dir.path().to_str().unwrap_or(".");
+    let out = bin()
+        .env("TOULMIN_DOT", "/nonexistent/dot")
+        .args(["map", REFERENCE, "-o", d, "--renderer", "dot", "--format", "svg"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: Graphviz `dot` was not found (/nonexistent/dot: No such file or directory (os error 2)); install graphviz (e.g. `apt-get install graphviz`) or use --renderer builtin\n"
+    );
+    let out = bin()
+        .env("TOULMIN_DOT", "/nonexistent/dot")
+        .args(["map", REFERENCE, "-o", d, "--format", "svg"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "note: Graphviz `dot` not found: drew the SVG with the built-in renderer (install graphviz for the full layout with sections)\n"
+    );
+    let svg = std::fs::read_to_string(dir.path().join("ipcs-us-north-korea-2018.svg")).expect("svg written");
+    assert!(svg.contains("<svg") && svg.contains("id=\"node-u1\""));
+}
+
+fn map_reference(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["map", REFERENCE, "-o", dir.to_str().unwrap_or("."), "--format", "json,dot"];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn reference_article_summary_and_determinism() {
+    let (a, b) = (tempdir(), tempdir());
+    let out = map_reference(a.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let summary = stdout(&out);
+    assert!(summary.starts_with("ipcs-us-north-korea-2018.txt\n  thesis (u"), "{summary}");
+    assert!(summary.contains("smooth inter-Korean relations and cooperative US diplomacy"), "{summary}");
+    assert!(summary.contains("relations: ") && summary.contains(" attack\n"), "{summary}");
+    map_reference(b.path(), &[]);
+    for ext in ["json", "dot"] {
+        let name = format!("ipcs-us-north-korea-2018.{ext}");
+        let x = std::fs::read(a.path().join(&name)).expect("first run output");
+        let y = std::fs::read(b.path().join(&name)).expect("second run output");
+        assert!(x == y, "{name} differs between two runs");
+    }
+}
+
+/// The committed maps in output/ must be what the current code and grammar produce.
+#[test]
+fn committed_reference_outputs_are_current() {
+    let dir = tempdir();
+    let out = map_reference(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for ext in ["json", "dot"] {
+        let name = format!("ipcs-us-north-korea-2018.{ext}");
+        let fresh = std::fs::read_to_string(dir.path().join(&name)).expect("fresh output");
+        let committed = std::fs::read_to_string(PathBuf::from("output").join(&name)).unwrap_or_default();
+        assert!(
+            fresh == committed,
+            "output/{name} is stale: run `cargo run --release -- map {REFERENCE} --format json,dot,png` and commit it"
+        );
+    }
+}
+
+#[test]
+fn jsonl_batch_reports_bad_records_by_line_and_runs_the_rest() {
+    let dir = tempdir();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"a\",\"text\":\"We should act. Because delay costs lives.\"}\nnot json\n{\"id\":2,\"text\":\"\"}\n{\"id\":\"c\",\"text\":\"Fine words are cheap.\"}\n",
+    )
+    .expect("write");
+    let out = run(&["map", "--jsonl", input.to_str().unwrap_or("")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let shown = input.display().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "error: {shown}:2: not a {{\"id\",\"text\"}} record: expected ident at line 1 column 2\nerror: {shown}:3: the input is empty: there is no text to map\n"
+        )
+    );
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["source"]["name"], "a");
+    assert_eq!(lines[1]["source"]["name"], "c");
+}
+
+#[test]
+fn directory_and_stdin_inputs() {
+    let dir = tempdir();
+    let d = dir.path().to_str().unwrap_or(".");
+    let out = run(&["map", "corpus", "-o", d, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let corpus: Vec<_> = std::fs::read_dir("corpus").expect("corpus").flatten().collect();
+    let written = std::fs::read_dir(dir.path()).expect("out").flatten().count();
+    assert_eq!(written, corpus.len(), "one map per article");
+
+    use std::io::Write;
+    let mut child = bin()
+        .args(["map", "-", "-o", d, "--format", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"Cities should price congestion. Critics say it hurts the poor. But revenue can fund buses.")
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0));
+    let map: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("stdin.json")).expect("stdin.json")).expect("json");
+    assert_eq!(map["units"][0]["role"], "thesis");
+}
+
+#[test]
+fn default_grammar_examples_all_pass() {
+    let out = run(&["rules", "test"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).ends_with(" passed, 0 failed\n"));
+}
+
+#[test]
+fn rules_test_reports_a_failing_example_with_its_location_and_reason() {
+    let out = run(&["rules", "test", "tests/data/rules/failing_example.rules"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "FAIL praise_is_claim (tests/data/rules/failing_example.rules:6:7): yes \"The plan is fine.\"
+     did not fire on \"The plan is fine.\": `contains praise` did not hold
+1 passed, 1 failed
+"
+    );
+}
+
+#[test]
+fn explain_names_rules_roles_and_link_candidates() {
+    let out = run(&["explain", REFERENCE, "--unit", "u1"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("u1 background"), "{text}");
+    assert!(text.contains("title_line"), "{text}");
+    let out = run(&["explain", REFERENCE, "--unit", "u999"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("error: ipcs-us-north-korea-2018.txt: no unit `u999`; units are u1 to u"));
+}

@@ -170,6 +170,9 @@ pub fn annotate(
     units
 }
 
+#[cfg(test)]
+mod tests;
+
 pub fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }

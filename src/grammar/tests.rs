@@ -1,7 +1,117 @@
+use std::io::Write;
+
 use super::*;
 
 #[test]
 fn default_grammar_compiles() {
     let g = Grammar::default_grammar().map_err(|d| d.to_string());
     assert!(g.is_ok(), "{}", g.err().unwrap_or_default());
+}
+
+/// Writes rule files into a temp dir and loads them without the default grammar.
+fn load_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Result<Grammar, Diagnostics>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut paths = Vec::new();
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        let mut f = std::fs::File::create(&p).expect("create");
+        f.write_all(text.as_bytes()).expect("write");
+        if name.ends_with(".rules") {
+            paths.push(p);
+        }
+    }
+    let spec = GrammarSpec {
+        without_default: true,
+        files: paths,
+    };
+    let g = load(&spec);
+    (dir, g)
+}
+
+fn lexicon<'a>(g: &'a Grammar, name: &str) -> Vec<&'a str> {
+    let i = g.lexicon_index(name).expect("lexicon exists");
+    g.lexicons[i].phrases.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn lexicon_union_difference_and_tsv_filters() {
+    let tsv = "phrase\tfunction\tsource\nbut\tComparison.Contrast\tx\nhowever\tComparison.Contrast\tx\nbecause\tContingency.Cause\tx\nIn conclusion,\tConclusion.Cue\tx\n";
+    let rules = r#"
+lexicon contrast = tsv("c.tsv", function ~ /^Comparison\./) + ["yet", "Still"] - ["but"]
+lexicon cause = tsv("c.tsv", function = "Contingency.Cause", source = "x")
+lexicon concl = tsv("c.tsv", function = "Conclusion.Cue")
+lexicon both = contrast + cause
+"#;
+    let (_d, g) = load_files(&[("c.tsv", tsv), ("g.rules", rules)]);
+    let g = g.map_err(|d| d.to_string()).expect("compiles");
+    assert_eq!(lexicon(&g, "contrast"), vec!["however", "still", "yet"]);
+    assert_eq!(lexicon(&g, "cause"), vec!["because"]);
+    // Trailing punctuation of word-list entries is not part of the cue.
+    assert_eq!(lexicon(&g, "concl"), vec!["in conclusion"]);
+    assert_eq!(lexicon(&g, "both"), vec!["because", "however", "still", "yet"]);
+}
+
+#[test]
+fn later_files_override_and_disable_earlier_rules() {
+    let base = r#"
+lexicon l = ["alpha"]
+rule a : claim 0.5 { when contains l }
+rule b : premise 0.5 { when contains l }
+"#;
+    let over = r#"
+lexicon l = ["beta"]
+rule a : evidence 0.9 { when contains l }
+disable b
+"#;
+    let (_d, g) = load_files(&[("base.rules", base), ("over.rules", over)]);
+    let g = g.map_err(|d| d.to_string()).expect("compiles");
+    assert_eq!(g.roles.len(), 1);
+    assert_eq!(g.roles[0].name, "a");
+    assert_eq!(g.roles[0].role, crate::graph::model::Role::Evidence);
+    assert_eq!(lexicon(&g, "l"), vec!["beta"]);
+}
+
+#[test]
+fn duplicate_in_one_file_and_lexicon_cycle_are_errors() {
+    let (_d, g) = load_files(&[("g.rules", "lexicon a = [\"x\"]\nlexicon a = [\"y\"]\n")]);
+    let d = g.err().expect("duplicate is an error");
+    assert!(matches!(d.errors[0].kind, ErrorKind::Duplicate { .. }));
+    let (_d, g) = load_files(&[("g.rules", "lexicon a = b\nlexicon b = a + [\"x\"]\n")]);
+    let d = g.err().expect("cycle is an error");
+    assert!(matches!(d.errors[0].kind, ErrorKind::CyclicLexicon(_)), "{d}");
+}
+
+#[test]
+fn scan_matches_on_word_boundaries_case_insensitively() {
+    let (_d, g) = load_files(&[("g.rules", "lexicon c = [\"but\", \"in fact\"]\n")]);
+    let g = g.map_err(|d| d.to_string()).expect("compiles");
+    let text = "But butter is, In Fact, rebuttal-free but fine.";
+    let found: Vec<&str> = g.scan(text).iter().map(|h| &text[h.start..h.end]).collect();
+    assert_eq!(found, vec!["But", "In Fact", "but"]);
+}
+
+#[test]
+fn patterns_compile_into_one_set_with_inline_regexes() {
+    let rules = "pattern n = /\\d+ ?%/\nrule r : evidence 1 { when matches n or matches /(?i)survey/ }\n";
+    let (_d, g) = load_files(&[("g.rules", rules)]);
+    let g = g.map_err(|d| d.to_string()).expect("compiles");
+    assert_eq!(g.patterns.len(), 2);
+    assert_eq!(g.matching_patterns("a 40% rise"), vec![0]);
+    assert_eq!(g.matching_patterns("A SURVEY found"), vec![1]);
+}
+
+#[test]
+fn errors_render_with_file_line_column_and_caret() {
+    let (_d, g) = load_files(&[("g.rules", "rule r : claim 1 {\n  when starts_wth x\n}\n")]);
+    let d = g.err().expect("error");
+    let shown = d.to_string();
+    assert!(shown.starts_with("error: unknown condition `starts_wth`\n"), "{shown}");
+    assert!(shown.contains("g.rules:2:8\n"), "{shown}");
+    assert!(shown.contains("2 |   when starts_wth x\n  |        ^^^^^^^^^^ did you mean `starts_with`?"), "{shown}");
+}
+
+#[test]
+fn suggestions_only_for_near_names() {
+    assert_eq!(error::suggest("contrat", ["contrast", "cause"]), Some("contrast".into()));
+    assert_eq!(error::suggest("zzz", ["contrast", "cause"]), None);
 }

@@ -1,0 +1,94 @@
+use super::*;
+use crate::grammar::{load, GrammarSpec};
+
+fn grammar(text: &str) -> (tempfile::TempDir, Grammar) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("g.rules");
+    std::fs::write(&p, text).expect("write");
+    let g = load(&GrammarSpec {
+        without_default: true,
+        files: vec![p],
+    })
+    .map_err(|d| d.to_string())
+    .expect("compiles");
+    (dir, g)
+}
+
+fn units(g: &Grammar, text: &str) -> Vec<String> {
+    let article = Article::parse("t", text);
+    let hits = g.scan(&article.text);
+    segment::segment(&article, g, &hits)
+        .iter()
+        .map(|s| article.slice(&s.span).to_string())
+        .collect()
+}
+
+const SPLITS: &str = r#"
+lexicon because = ["because"]
+lexicon contrast = ["but"]
+lexicon concessive = ["although"]
+split b : before because { min_words 3 }
+split c : before contrast { after_comma }
+split a : after_lead concessive
+"#;
+
+#[test]
+fn split_rules_cut_at_their_cues() {
+    let (_d, g) = grammar(SPLITS);
+    assert_eq!(
+        units(&g, "Hunting is good for nature because herds are thinned."),
+        vec!["Hunting is good for nature", "because herds are thinned."]
+    );
+    assert_eq!(
+        units(&g, "Some say it harms species, but management prevents that."),
+        vec!["Some say it harms species,", "but management prevents that."]
+    );
+    assert_eq!(
+        units(&g, "Although a few deals were made, it is too early to rejoice."),
+        vec!["Although a few deals were made,", "it is too early to rejoice."]
+    );
+}
+
+#[test]
+fn split_rules_respect_min_words_and_after_comma() {
+    let (_d, g) = grammar(SPLITS);
+    // "It works because" leaves a two-word left side: below min_words.
+    assert_eq!(units(&g, "It works because people like it."), vec!["It works because people like it."]);
+    // No comma before "but": the after_comma rule does not cut.
+    assert_eq!(units(&g, "It was cheap but slow to build."), vec!["It was cheap but slow to build."]);
+}
+
+#[test]
+fn roles_add_weights_and_respect_priority_and_threshold() {
+    let (_d, g) = grammar(
+        r#"
+settings { threshold = 0.5 default_role = premise }
+lexicon critics = ["critics"]
+lexicon data = ["data"]
+rule voice : counterclaim 0.4 { when contains critics }
+rule voice2 : counterclaim 0.4 { when contains critics }
+rule evid : evidence 0.7 { when contains data }
+rule forced : background 0.6 { when contains data and contains critics  priority 1 }
+"#,
+    );
+    let text = "Critics disagree loudly. The data show it. Critics cite data. Nothing here.";
+    let article = Article::parse("t", text);
+    let hits = g.scan(&article.text);
+    let (places, splits) = place_units(&article, &g, &hits, &Segmentation::Rules);
+    let mut ctx = Context::new(&article, &g, &places, &hits);
+    let roles: Vec<Role> = annotate(&mut ctx, splits).iter().map(|u| u.role).collect();
+    // 0.4 + 0.4 = 0.8 ≥ 0.5; priority beats a heavier sum; nothing fired → default role.
+    assert_eq!(roles, vec![Role::Counterclaim, Role::Evidence, Role::Background, Role::Premise]);
+}
+
+#[test]
+fn given_segmentation_uses_character_offsets() {
+    let (_d, g) = grammar(SPLITS);
+    let text = "Café owners agree. They should.";
+    let article = Article::parse("t", text);
+    let hits = g.scan(&article.text);
+    let (places, _) = place_units(&article, &g, &hits, &Segmentation::Given(vec![0..18, 19..31]));
+    let got: Vec<&str> = places.iter().map(|p| article.slice(&p.span)).collect();
+    assert_eq!(got, vec!["Café owners agree.", "They should."]);
+    assert_eq!(places[1].sentence, 1);
+}

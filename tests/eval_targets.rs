@@ -1,0 +1,55 @@
+//! Regression guard for the default grammar's quality on the microtext dev set: fails when a
+//! score drops more than 0.02 below the figure recorded in the README. Skipped, with a notice,
+//! when ../shared/eval is not there (the data may not be redistributed with the project).
+
+use std::path::PathBuf;
+
+use toulmin::eval::{self, run::predict, run::rule_infos};
+use toulmin::grammar::Grammar;
+
+/// Scores recorded in the README (`toulmin eval --gold ../shared/eval/microtexts_part2.jsonl
+/// --gold-units`, and without `--gold-units` for segmentation).
+const RECORDED_CC: f64 = 0.792;
+const RECORDED_RO: f64 = 0.827;
+const RECORDED_FU: f64 = 0.742;
+const RECORDED_AT: f64 = 0.693;
+const RECORDED_SEG_OVERLAP: f64 = 0.0;
+const TOLERANCE: f64 = 0.02;
+
+fn gold_path() -> Option<PathBuf> {
+    let p = std::env::var_os("TOULMIN_MICROTEXTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/microtexts_part2.jsonl"));
+    p.exists().then_some(p)
+}
+
+#[test]
+fn dev_scores_do_not_regress() {
+    let Some(path) = gold_path() else {
+        println!("skipped: ../shared/eval/microtexts_part2.jsonl not found (set TOULMIN_MICROTEXTS)");
+        return;
+    };
+    let gold = eval::read_jsonl(&path).expect("gold reads");
+    assert_eq!(gold.len(), 171);
+    let grammar = Grammar::default_grammar().expect("default grammar compiles");
+    let infos = rule_infos(&grammar);
+
+    let maps = predict(&gold, &grammar, true).expect("every text maps on gold units");
+    let m = eval::evaluate(&gold, &maps, &infos).metrics;
+    let scores = [
+        ("cc", m.cc.macro_f1, RECORDED_CC),
+        ("ro", m.ro.macro_f1, RECORDED_RO),
+        ("fu", m.fu.macro_f1, RECORDED_FU),
+        ("at", m.at.macro_f1, RECORDED_AT),
+    ];
+    // End to end: all 171 texts must map without error with the grammar's own segmentation.
+    let maps = predict(&gold, &grammar, false).expect("every text maps end to end");
+    let seg = eval::evaluate(&gold, &maps, &infos).metrics.seg_overlap.f1;
+    println!("cc {:.3} ro {:.3} fu {:.3} at {:.3} seg-overlap {:.3}", m.cc.macro_f1, m.ro.macro_f1, m.fu.macro_f1, m.at.macro_f1, seg);
+    for (name, got, recorded) in scores.into_iter().chain([("seg overlap", seg, RECORDED_SEG_OVERLAP)]) {
+        assert!(
+            got >= recorded - TOLERANCE,
+            "{name} fell to {got:.3}, more than {TOLERANCE} below the recorded {recorded:.3}"
+        );
+    }
+}

@@ -233,3 +233,7 @@ fn resolve(ctx: &Context, units: &[AnnotatedUnit], rule: &LinkRule, i: usize) ->
             .find(|&j| units[j].role == *role && usable(units, j, i)),
     }
 }
+
+#[cfg(test)]
+#[path = "link_tests.rs"]
+mod tests;

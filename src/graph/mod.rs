@@ -176,3 +176,6 @@ pub fn assign_stances(map: &mut ArgumentMap) -> Result<(), Violation> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

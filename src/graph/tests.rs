@@ -1,0 +1,108 @@
+use super::model::*;
+use super::*;
+
+fn unit(id: &str, role: Role) -> Unit {
+    Unit {
+        id: id.into(),
+        role,
+        start: 0,
+        end: 0,
+        text: String::new(),
+        section: None,
+        paragraph: 1,
+        sentence: 1,
+        score: 0.0,
+        stance: None,
+        rules: vec![],
+        cues: vec![],
+    }
+}
+
+fn rel(id: &str, from: &str, to: &str, kind: RelationKind) -> Relation {
+    Relation {
+        id: id.into(),
+        from: from.into(),
+        to: to.into(),
+        kind,
+        rule: "r".into(),
+        score: 1.0,
+    }
+}
+
+fn map(units: Vec<Unit>, relations: Vec<Relation>) -> ArgumentMap {
+    ArgumentMap {
+        schema: SCHEMA.into(),
+        source: Source {
+            name: "t".into(),
+            sha256: String::new(),
+            chars: 0,
+        },
+        title: None,
+        thesis: Some("u1".into()),
+        units,
+        relations,
+    }
+}
+
+#[test]
+fn stance_is_the_parity_of_attacks_on_the_path() {
+    use RelationKind::*;
+    let mut m = map(
+        vec![
+            unit("u1", Role::Thesis),
+            unit("u2", Role::Counterclaim),
+            unit("u3", Role::Rebuttal),
+            unit("u4", Role::Premise),
+            unit("u5", Role::Background),
+        ],
+        vec![
+            rel("r1", "u2", "u1", Attack),
+            rel("r2", "u3", "u2", Attack),
+            rel("r3", "u4", "u2", Support),
+        ],
+    );
+    assert_eq!(ArgumentGraph::new(&m).map(|g| g.check()), Ok(vec![]));
+    assign_stances(&mut m).expect("valid map");
+    let stances: Vec<Option<Stance>> = m.units.iter().map(|u| u.stance).collect();
+    // u4 supports the counterclaim: it argues for the opponent.
+    assert_eq!(
+        stances,
+        vec![Some(Stance::Pro), Some(Stance::Opp), Some(Stance::Pro), Some(Stance::Opp), None]
+    );
+}
+
+#[test]
+fn check_reports_every_broken_invariant() {
+    use RelationKind::*;
+    let m = map(
+        vec![
+            unit("u1", Role::Thesis),
+            unit("u2", Role::Claim),
+            unit("u3", Role::Claim),
+            unit("u4", Role::Premise),
+            unit("u5", Role::Background),
+            unit("u6", Role::Thesis),
+        ],
+        vec![
+            rel("r1", "u2", "u3", Support),
+            rel("r2", "u3", "u2", Support),
+            rel("r3", "u5", "u1", Support),
+            rel("r4", "u6", "u1", Support),
+        ],
+    );
+    let v = ArgumentGraph::new(&m).expect("endpoints exist").check();
+    assert!(v.contains(&Violation::Cycle));
+    assert!(v.contains(&Violation::NoPathToThesis("u2".into())));
+    assert!(v.contains(&Violation::OutgoingCount { unit: "u4".into(), count: 0 }));
+    assert!(v.contains(&Violation::BackgroundLinked("u5".into())));
+    assert!(v.contains(&Violation::ThesisRole("u6".into())));
+}
+
+#[test]
+fn unknown_endpoint_is_reported() {
+    let m = map(
+        vec![unit("u1", Role::Thesis)],
+        vec![rel("r1", "u9", "u1", RelationKind::Support)],
+    );
+    assert!(matches!(ArgumentGraph::new(&m), Err(Violation::UnknownEndpoint(_))));
+}

@@ -1,0 +1,59 @@
+use crate::annotate::Segmentation;
+use crate::grammar::{load, GrammarSpec};
+use crate::graph::model::{RelationKind, Role};
+use crate::graph::ArgumentGraph;
+use crate::pipeline::map_text;
+
+fn map(rules: &str, text: &str) -> crate::graph::model::ArgumentMap {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("g.rules");
+    std::fs::write(&p, rules).expect("write");
+    let g = load(&GrammarSpec {
+        without_default: true,
+        files: vec![p],
+    })
+    .map_err(|d| d.to_string())
+    .expect("compiles");
+    map_text("t", text, &g, &Segmentation::Rules)
+        .map_err(|e| e.to_string())
+        .expect("maps")
+        .map
+}
+
+#[test]
+fn links_never_close_a_cycle_and_everything_reaches_the_thesis() {
+    // Every unit wants to support the next one and the one before it: taken naively this makes
+    // cycles; the linker must refuse the link that closes one and fall back.
+    let rules = r#"
+lexicon should = ["should"]
+rule t : thesis 1 { when contains should }
+link fwd : support -> next 0.9 { }
+link back : support -> previous 0.8 { }
+"#;
+    let m = map(rules, "One is here. Two is here. We should act. Four is here. Five is here.");
+    assert_eq!(m.thesis.as_deref(), Some("u3"));
+    let g = ArgumentGraph::new(&m).expect("graph");
+    assert_eq!(g.check(), vec![]);
+    let targets: Vec<(&str, &str)> = m.relations.iter().map(|r| (r.from.as_str(), r.to.as_str())).collect();
+    // u4 → u5 is taken first; u5 → next has no target and u5 → previous (u4) would close a cycle,
+    // so u5 falls back to the thesis.
+    assert_eq!(targets, vec![("u1", "u2"), ("u2", "u3"), ("u4", "u5"), ("u5", "u3")]);
+    assert_eq!(m.relations[3].rule, "fallback:thesis");
+}
+
+#[test]
+fn thesis_is_the_best_thesis_score_and_others_become_claims() {
+    let rules = r#"
+lexicon should = ["should"]
+lexicon critics = ["critics"]
+rule demand : thesis 0.6 { when contains should }
+rule strong : thesis 0.6 { when last_in document }
+rule voice : counterclaim 2 { when contains critics }
+link attack_thesis : attack -> thesis 1 { when role = counterclaim }
+"#;
+    let m = map(rules, "We should tax sugar. Critics say we should not. So we should tax it now.");
+    assert_eq!(m.thesis.as_deref(), Some("u3"));
+    let roles: Vec<Role> = m.units.iter().map(|u| u.role).collect();
+    assert_eq!(roles, vec![Role::Claim, Role::Counterclaim, Role::Thesis]);
+    assert_eq!(m.relations[1].kind, RelationKind::Attack);
+}

@@ -1,0 +1,84 @@
+//! What the maps of the corpus articles must show, checked through the library: the graph
+//! invariants on every article, and the reference article's argument as a reader sees it.
+
+use toulmin::annotate::Segmentation;
+use toulmin::grammar::Grammar;
+use toulmin::graph::model::{ArgumentMap, RelationKind, Role, Stance};
+use toulmin::graph::ArgumentGraph;
+use toulmin::pipeline::map_text;
+
+fn grammar() -> Grammar {
+    Grammar::default_grammar().unwrap_or_else(|d| panic!("{d}"))
+}
+
+fn map_file(g: &Grammar, path: &std::path::Path) -> ArgumentMap {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    map_text(&name, &text, g, &Segmentation::Rules)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .map
+}
+
+#[test]
+fn every_corpus_map_keeps_the_graph_invariants() {
+    let g = grammar();
+    let mut articles: Vec<_> = std::fs::read_dir("corpus").expect("corpus").flatten().map(|e| e.path()).collect();
+    articles.sort();
+    assert!(articles.len() >= 5, "the reference article and at least four of our own");
+    for path in articles {
+        let map = map_file(&g, &path);
+        let graph = ArgumentGraph::new(&map).expect("relations name existing units");
+        assert_eq!(graph.check(), vec![], "{}", path.display());
+        let text = std::fs::read_to_string(&path).expect("read");
+        let chars: Vec<char> = text.chars().collect();
+        for u in &map.units {
+            let slice: String = chars[u.start..u.end].iter().collect();
+            assert_eq!(slice, u.text, "{}: offsets of {}", path.display(), u.id);
+            assert_eq!(u.stance.is_none(), u.role == Role::Background);
+        }
+        // Concessions and rebuttals are part of every corpus article: the map must show attacks.
+        assert!(map.relations.iter().any(|r| r.kind == RelationKind::Attack), "{}", path.display());
+        assert!(map.units.iter().any(|u| u.role == Role::Evidence), "{}", path.display());
+    }
+}
+
+fn unit_containing<'a>(map: &'a ArgumentMap, needle: &str) -> &'a toulmin::graph::model::Unit {
+    map.units
+        .iter()
+        .find(|u| u.text.contains(needle))
+        .unwrap_or_else(|| panic!("no unit contains {needle:?}"))
+}
+
+#[test]
+fn reference_article_argument() {
+    let map = map_file(&grammar(), std::path::Path::new("corpus/ipcs-us-north-korea-2018.txt"));
+    let thesis = map.thesis.as_deref().and_then(|t| map.unit(t)).expect("a thesis");
+    // The conclusion: inter-Korean relations and US diplomacy must go together.
+    assert!(
+        thesis.text.contains("smooth inter-Korean relations and cooperative US diplomacy"),
+        "thesis is {:?}",
+        thesis.text
+    );
+    // The reported observations are evidence.
+    for needle in ["satellite images indicated", "US intelligence agencies reported", "International Atomic Energy Agency"] {
+        assert_eq!(unit_containing(&map, needle).role, Role::Evidence, "{needle}");
+    }
+    // "However ..." sentences attack what they answer; the concession is an opponent's voice.
+    let however = map
+        .units
+        .iter()
+        .filter(|u| u.text.starts_with("However"))
+        .filter(|u| map.outgoing(&u.id).is_some_and(|r| r.kind == RelationKind::Attack))
+        .count();
+    assert!(however >= 3, "only {however} However-sentences attack");
+    let concession = unit_containing(&map, "Although some purportedly substantial commitments");
+    assert_eq!(concession.role, Role::Counterclaim);
+    assert_eq!(concession.stance, Some(Stance::Opp));
+    // Every claim reaches the thesis.
+    let graph = ArgumentGraph::new(&map).expect("graph");
+    for (i, u) in map.units.iter().enumerate() {
+        if u.role == Role::Claim {
+            assert!(graph.path_to_thesis(i).is_some(), "{} does not reach the thesis", u.id);
+        }
+    }
+}

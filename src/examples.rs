@@ -27,7 +27,12 @@ pub fn run_examples(grammar: &Grammar, files: Option<&[usize]>) -> Vec<ExampleRe
             continue;
         }
         for ex in &rule.examples {
-            results.push(result(grammar, &rule.name, ex, split_failure(grammar, r, ex)));
+            results.push(result(
+                grammar,
+                &rule.name,
+                ex,
+                split_failure(grammar, r, ex),
+            ));
         }
     }
     for (r, rule) in grammar.roles.iter().enumerate() {
@@ -35,7 +40,12 @@ pub fn run_examples(grammar: &Grammar, files: Option<&[usize]>) -> Vec<ExampleRe
             continue;
         }
         for ex in &rule.examples {
-            results.push(result(grammar, &rule.name, ex, role_failure(grammar, r, ex)));
+            results.push(result(
+                grammar,
+                &rule.name,
+                ex,
+                role_failure(grammar, r, ex),
+            ));
         }
     }
     for (r, rule) in grammar.links.iter().enumerate() {
@@ -43,7 +53,12 @@ pub fn run_examples(grammar: &Grammar, files: Option<&[usize]>) -> Vec<ExampleRe
             continue;
         }
         for ex in &rule.examples {
-            results.push(result(grammar, &rule.name, ex, link_failure(grammar, r, ex)));
+            results.push(result(
+                grammar,
+                &rule.name,
+                ex,
+                link_failure(grammar, r, ex),
+            ));
         }
     }
     results
@@ -79,14 +94,20 @@ fn split_failure(grammar: &Grammar, r: usize, ex: &Example) -> Option<String> {
     let cut = got.len() > article.sentences.len();
     let show = |parts: &[String]| parts.join(" | ");
     if ex.positive {
-        (got != expected).then(|| format!("expected \"{}\", got \"{}\"", show(&expected), show(&got)))
+        (got != expected)
+            .then(|| format!("expected \"{}\", got \"{}\"", show(&expected), show(&got)))
     } else {
         cut.then(|| format!("expected no cut, got \"{}\"", show(&got)))
     }
 }
 
 /// The top-level conditions of a rule that do not hold on unit `i`, as written in the file.
-fn failed_conditions(mapped: &crate::pipeline::Mapped, grammar: &Grammar, when: &Check, i: usize) -> Vec<String> {
+fn failed_conditions(
+    mapped: &crate::pipeline::Mapped,
+    grammar: &Grammar,
+    when: &Check,
+    i: usize,
+) -> Vec<String> {
     let places: Vec<_> = mapped.units.iter().map(|u| u.place.clone()).collect();
     let hits = grammar.scan(&mapped.article.text);
     let mut ctx = crate::annotate::Context::new(&mapped.article, grammar, &places, &hits);
@@ -105,19 +126,25 @@ fn failed_conditions(mapped: &crate::pipeline::Mapped, grammar: &Grammar, when: 
 
 /// Maps an example and finds the unit it is about: the one holding the text in `[...]`, or the
 /// last unit when nothing is bracketed.
-fn map_example(grammar: &Grammar, ex: &Example) -> Result<(crate::pipeline::Mapped, usize), String> {
+fn map_example(
+    grammar: &Grammar,
+    ex: &Example,
+) -> Result<(crate::pipeline::Mapped, usize), String> {
     let marked = ex.text.find('[').filter(|_| ex.text.contains(']'));
     let text = if marked.is_some() {
         ex.text.replace(['[', ']'], "")
     } else {
         ex.text.clone()
     };
-    let mapped = map_text("example", &text, grammar, &Segmentation::Rules).map_err(|e| e.to_string())?;
+    let mapped =
+        map_text("example", &text, grammar, &Segmentation::Rules).map_err(|e| e.to_string())?;
     let target = match marked {
         Some(at) => mapped
             .units
             .iter()
-            .position(|u| u.place.span.start <= at && at < u.place.span.end.max(u.place.span.start + 1))
+            .position(|u| {
+                u.place.span.start <= at && at < u.place.span.end.max(u.place.span.start + 1)
+            })
             .or_else(|| mapped.units.iter().position(|u| u.place.span.start >= at)),
         None => mapped.units.len().checked_sub(1),
     };
@@ -133,7 +160,10 @@ fn role_failure(grammar: &Grammar, r: usize, ex: &Example) -> Option<String> {
         Err(e) => return Some(e),
     };
     let fired = mapped.units[last].fired.iter().any(|f| f.rule == r);
-    let unit_text = mapped.article.slice(&mapped.units[last].place.span).to_string();
+    let unit_text = mapped
+        .article
+        .slice(&mapped.units[last].place.span)
+        .to_string();
     match (ex.positive, fired) {
         (true, false) => {
             let why = grammar.roles[r]
@@ -158,12 +188,21 @@ fn link_failure(grammar: &Grammar, r: usize, ex: &Example) -> Option<String> {
         .find(|c| c.rule == r)
         .map(|c| c.outcome.clone());
     let fired = matches!(outcome, Some(Outcome::Chosen(_)) | Some(Outcome::Beaten(_)));
-    let unit_text = mapped.article.slice(&mapped.units[last].place.span).to_string();
+    let unit_text = mapped
+        .article
+        .slice(&mapped.units[last].place.span)
+        .to_string();
     match (ex.positive, fired) {
         (true, false) => Some(match outcome {
-            None => format!("\"{unit_text}\" takes no outgoing link (it is the thesis or background)"),
-            Some(Outcome::NoTarget) => format!("condition held on \"{unit_text}\" but the target does not exist"),
-            Some(Outcome::WouldCycle(_)) => format!("on \"{unit_text}\" the link would close a cycle"),
+            None => {
+                format!("\"{unit_text}\" takes no outgoing link (it is the thesis or background)")
+            }
+            Some(Outcome::NoTarget) => {
+                format!("condition held on \"{unit_text}\" but the target does not exist")
+            }
+            Some(Outcome::WouldCycle(_)) => {
+                format!("on \"{unit_text}\" the link would close a cycle")
+            }
             _ => {
                 let why = grammar.links[r]
                     .when

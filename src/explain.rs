@@ -15,7 +15,12 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
     if let Some(id) = only {
         map.unit(id)?;
     }
-    let _ = writeln!(out, "{} — thesis {}", map.source.name, map.thesis.as_deref().unwrap_or("none"));
+    let _ = writeln!(
+        out,
+        "{} — thesis {}",
+        map.source.name,
+        map.thesis.as_deref().unwrap_or("none")
+    );
     for (i, unit) in mapped.units.iter().enumerate() {
         let id = unit_id(i);
         if only.is_some_and(|o| o != id) {
@@ -34,7 +39,10 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
             }),
             m.paragraph,
             m.sentence,
-            m.section.as_deref().map(|s| format!(", section \"{s}\"")).unwrap_or_default()
+            m.section
+                .as_deref()
+                .map(|s| format!(", section \"{s}\""))
+                .unwrap_or_default()
         );
         let _ = writeln!(out, "  text: \"{}\"", m.text);
         if let Some((r, cue)) = &unit.split {
@@ -56,7 +64,13 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
                 let cues: Vec<String> = f
                     .cues
                     .iter()
-                    .map(|c| format!("\"{}\" ({})", &mapped.article.text[c.span.clone()], c.source))
+                    .map(|c| {
+                        format!(
+                            "\"{}\" ({})",
+                            &mapped.article.text[c.span.clone()],
+                            c.source
+                        )
+                    })
                     .collect();
                 let _ = writeln!(
                     out,
@@ -65,7 +79,11 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
                     rule.role.as_str(),
                     rule.name,
                     grammar.rule_location(rule.span),
-                    if cues.is_empty() { String::new() } else { format!("  cues: {}", cues.join(", ")) }
+                    if cues.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  cues: {}", cues.join(", "))
+                    }
                 );
             }
         }
@@ -80,8 +98,15 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
                 }
             })
             .collect();
-        let decided = match unit.ranking.iter().find(|s| s.score >= grammar.settings.threshold) {
-            Some(best) => format!("{} won with {} (threshold {})", best.role, best.score, grammar.settings.threshold),
+        let decided = match unit
+            .ranking
+            .iter()
+            .find(|s| s.score >= grammar.settings.threshold)
+        {
+            Some(best) => format!(
+                "{} won with {} (threshold {})",
+                best.role, best.score, grammar.settings.threshold
+            ),
             None => format!(
                 "no role reached the threshold {}; default role {}",
                 grammar.settings.threshold, grammar.settings.default_role
@@ -90,7 +115,11 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
         let _ = writeln!(
             out,
             "  role: {decided}{}",
-            if ranking.is_empty() { String::new() } else { format!("; ranking: {}", ranking.join(" > ")) }
+            if ranking.is_empty() {
+                String::new()
+            } else {
+                format!("; ranking: {}", ranking.join(" > "))
+            }
         );
         if mapped.linking.thesis == Some(i) {
             let _ = writeln!(
@@ -99,22 +128,42 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
                 mapped.linking.thesis_scores[i]
             );
         } else if m.role != unit.role {
-            let _ = writeln!(out, "  role changed to {} when the thesis was chosen", m.role);
+            let _ = writeln!(
+                out,
+                "  role changed to {} when the thesis was chosen",
+                m.role
+            );
         }
         match map.outgoing(&id) {
             None => {
-                let _ = writeln!(out, "  link: none ({})", if mapped.linking.thesis == Some(i) { "the thesis" } else { "background" });
+                let _ = writeln!(
+                    out,
+                    "  link: none ({})",
+                    if mapped.linking.thesis == Some(i) {
+                        "the thesis"
+                    } else {
+                        "background"
+                    }
+                );
             }
             Some(r) => {
-                let _ = writeln!(out, "  link: {} -> {} by {} (score {})", r.kind, r.to, r.rule, r.score);
+                let _ = writeln!(
+                    out,
+                    "  link: {} -> {} by {} (score {})",
+                    r.kind, r.to, r.rule, r.score
+                );
                 for c in &mapped.linking.candidates[i] {
                     let rule = &grammar.links[c.rule];
                     let what = match &c.outcome {
                         Outcome::Chosen(_) => continue,
-                        Outcome::Beaten(t) => format!("beaten: would {} {}", rule.kind, unit_id(*t)),
+                        Outcome::Beaten(t) => {
+                            format!("beaten: would {} {}", rule.kind, unit_id(*t))
+                        }
                         Outcome::ConditionFailed => "condition did not hold".to_string(),
                         Outcome::NoTarget => format!("no {:?} target", rule.target).to_lowercase(),
-                        Outcome::WouldCycle(t) => format!("{} {} would close a cycle", rule.kind, unit_id(*t)),
+                        Outcome::WouldCycle(t) => {
+                            format!("{} {} would close a cycle", rule.kind, unit_id(*t))
+                        }
                     };
                     let _ = writeln!(out, "    {:<24} {:>5.2}  {what}", rule.name, rule.weight);
                 }

@@ -30,14 +30,24 @@ rule t : thesis 1 { when contains should }
 link fwd : support -> next 0.9 { }
 link back : support -> previous 0.8 { }
 "#;
-    let m = map(rules, "One is here. Two is here. We should act. Four is here. Five is here.");
+    let m = map(
+        rules,
+        "One is here. Two is here. We should act. Four is here. Five is here.",
+    );
     assert_eq!(m.thesis.as_deref(), Some("u3"));
     let g = ArgumentGraph::new(&m).expect("graph");
     assert_eq!(g.check(), vec![]);
-    let targets: Vec<(&str, &str)> = m.relations.iter().map(|r| (r.from.as_str(), r.to.as_str())).collect();
+    let targets: Vec<(&str, &str)> = m
+        .relations
+        .iter()
+        .map(|r| (r.from.as_str(), r.to.as_str()))
+        .collect();
     // u4 → u5 is taken first; u5 → next has no target and u5 → previous (u4) would close a cycle,
     // so u5 falls back to the thesis.
-    assert_eq!(targets, vec![("u1", "u2"), ("u2", "u3"), ("u4", "u5"), ("u5", "u3")]);
+    assert_eq!(
+        targets,
+        vec![("u1", "u2"), ("u2", "u3"), ("u4", "u5"), ("u5", "u3")]
+    );
     assert_eq!(m.relations[3].rule, "fallback:thesis");
 }
 
@@ -51,7 +61,10 @@ rule strong : thesis 0.6 { when last_in document }
 rule voice : counterclaim 2 { when contains critics }
 link attack_thesis : attack -> thesis 1 { when role = counterclaim }
 "#;
-    let m = map(rules, "We should tax sugar. Critics say we should not. So we should tax it now.");
+    let m = map(
+        rules,
+        "We should tax sugar. Critics say we should not. So we should tax it now.",
+    );
     assert_eq!(m.thesis.as_deref(), Some("u3"));
     let roles: Vec<Role> = m.units.iter().map(|u| u.role).collect();
     assert_eq!(roles, vec![Role::Claim, Role::Counterclaim, Role::Thesis]);

@@ -55,6 +55,9 @@ fn region_of(kind: BlockKind) -> Region {
     }
 }
 
+/// The split rule (index) and cue that cut a unit from the one before it.
+pub type SplitOrigin = Option<(usize, Range<usize>)>;
+
 /// Finds the units of an article: by the grammar's split rules, or taking given character
 /// ranges as they are.
 pub fn place_units(
@@ -62,7 +65,7 @@ pub fn place_units(
     grammar: &Grammar,
     hits: &[Hit],
     segmentation: &Segmentation,
-) -> (Vec<Placement>, Vec<Option<(usize, Range<usize>)>>) {
+) -> (Vec<Placement>, Vec<SplitOrigin>) {
     let segments: Vec<Segment> = match segmentation {
         Segmentation::Rules => segment::segment(article, grammar, hits),
         Segmentation::Given(ranges) => {
@@ -110,10 +113,7 @@ pub fn place_units(
 
 /// Decides every unit's role, in document order so that `prev.role` conditions see the roles
 /// already decided.
-pub fn annotate(
-    ctx: &mut Context,
-    splits: Vec<Option<(usize, Range<usize>)>>,
-) -> Vec<AnnotatedUnit> {
+pub fn annotate(ctx: &mut Context, splits: Vec<SplitOrigin>) -> Vec<AnnotatedUnit> {
     let grammar = ctx.grammar;
     let mut units = Vec::with_capacity(ctx.units.len());
     for (i, split) in splits.into_iter().enumerate() {

@@ -40,12 +40,24 @@ fn split_rules_cut_at_their_cues() {
         vec!["Hunting is good for nature", "because herds are thinned."]
     );
     assert_eq!(
-        units(&g, "Some say it harms species, but management prevents that."),
-        vec!["Some say it harms species,", "but management prevents that."]
+        units(
+            &g,
+            "Some say it harms species, but management prevents that."
+        ),
+        vec![
+            "Some say it harms species,",
+            "but management prevents that."
+        ]
     );
     assert_eq!(
-        units(&g, "Although a few deals were made, it is too early to rejoice."),
-        vec!["Although a few deals were made,", "it is too early to rejoice."]
+        units(
+            &g,
+            "Although a few deals were made, it is too early to rejoice."
+        ),
+        vec![
+            "Although a few deals were made,",
+            "it is too early to rejoice."
+        ]
     );
 }
 
@@ -53,9 +65,15 @@ fn split_rules_cut_at_their_cues() {
 fn split_rules_respect_min_words_and_after_comma() {
     let (_d, g) = grammar(SPLITS);
     // "It works because" leaves a two-word left side: below min_words.
-    assert_eq!(units(&g, "It works because people like it."), vec!["It works because people like it."]);
+    assert_eq!(
+        units(&g, "It works because people like it."),
+        vec!["It works because people like it."]
+    );
     // No comma before "but": the after_comma rule does not cut.
-    assert_eq!(units(&g, "It was cheap but slow to build."), vec!["It was cheap but slow to build."]);
+    assert_eq!(
+        units(&g, "It was cheap but slow to build."),
+        vec!["It was cheap but slow to build."]
+    );
 }
 
 #[test]
@@ -78,7 +96,15 @@ rule forced : background 0.6 { when contains data and contains critics  priority
     let mut ctx = Context::new(&article, &g, &places, &hits);
     let roles: Vec<Role> = annotate(&mut ctx, splits).iter().map(|u| u.role).collect();
     // 0.4 + 0.4 = 0.8 ≥ 0.5; priority beats a heavier sum; nothing fired → default role.
-    assert_eq!(roles, vec![Role::Counterclaim, Role::Evidence, Role::Background, Role::Premise]);
+    assert_eq!(
+        roles,
+        vec![
+            Role::Counterclaim,
+            Role::Evidence,
+            Role::Background,
+            Role::Premise
+        ]
+    );
 }
 
 #[test]
@@ -87,7 +113,12 @@ fn given_segmentation_uses_character_offsets() {
     let text = "Café owners agree. They should.";
     let article = Article::parse("t", text);
     let hits = g.scan(&article.text);
-    let (places, _) = place_units(&article, &g, &hits, &Segmentation::Given(vec![0..18, 19..31]));
+    let (places, _) = place_units(
+        &article,
+        &g,
+        &hits,
+        &Segmentation::Given(vec![0..18, 19..31]),
+    );
     let got: Vec<&str> = places.iter().map(|p| article.slice(&p.span)).collect();
     assert_eq!(got, vec!["Café owners agree.", "They should."]);
     assert_eq!(places[1].sentence, 1);

@@ -27,7 +27,9 @@ pub fn run(args: ExplainArgs) -> Result<i32, Failure> {
     let name = if stdin {
         "stdin".to_string()
     } else {
-        args.input.file_name().map_or("input".into(), |n| n.to_string_lossy().into_owned())
+        args.input
+            .file_name()
+            .map_or("input".into(), |n| n.to_string_lossy().into_owned())
     };
     let mapped = map_text(&name, &text, &grammar, &Segmentation::Rules)?;
     match explain(&mapped, &grammar, args.unit.as_deref()) {

@@ -135,17 +135,20 @@ fn read_items(
                 },
             ),
         };
-        if !what.is_empty() {
-            if seen.insert((what, name.text.clone()), name.span).is_some() {
-                errors.push(GrammarError::new(
+        if !what.is_empty() && seen.insert((what, name.text.clone()), name.span).is_some() {
+            errors.push(
+                GrammarError::new(
                     ErrorKind::Duplicate {
                         what,
                         name: name.text.clone(),
                     },
                     name.span,
-                ).with_note("to replace a definition from another file, define it again in a later file"));
-                continue;
-            }
+                )
+                .with_note(
+                    "to replace a definition from another file, define it again in a later file",
+                ),
+            );
+            continue;
         }
         match item {
             Item::Header { name, .. } => defs.header = Some(name.text),
@@ -562,6 +565,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         .map(|(i, l)| (l.name.clone(), i))
         .collect();
     let mut patterns = Vec::new();
+    let never = Regex::new("[^\\s\\S]").ok();
     for (name, lit) in &defs.patterns {
         match compile_regex(lit) {
             Ok(regex) => patterns.push(Pattern {
@@ -574,7 +578,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             Err(e) => {
                 errors.push(e);
                 // Keep the name known so rules using it do not add "unknown pattern" noise.
-                if let Ok(regex) = Regex::new("[^\\s\\S]") {
+                if let Some(regex) = never.clone() {
                     patterns.push(Pattern {
                         name: name.clone(),
                         source: String::new(),

@@ -48,7 +48,10 @@ lexicon both = contrast + cause
     assert_eq!(lexicon(&g, "cause"), vec!["because"]);
     // Trailing punctuation of word-list entries is not part of the cue.
     assert_eq!(lexicon(&g, "concl"), vec!["in conclusion"]);
-    assert_eq!(lexicon(&g, "both"), vec!["because", "however", "still", "yet"]);
+    assert_eq!(
+        lexicon(&g, "both"),
+        vec!["because", "however", "still", "yet"]
+    );
 }
 
 #[test]
@@ -74,11 +77,14 @@ disable b
 #[test]
 fn duplicate_in_one_file_and_lexicon_cycle_are_errors() {
     let (_d, g) = load_files(&[("g.rules", "lexicon a = [\"x\"]\nlexicon a = [\"y\"]\n")]);
-    let d = g.err().expect("duplicate is an error");
+    let d = g.expect_err("duplicate is an error");
     assert!(matches!(d.errors[0].kind, ErrorKind::Duplicate { .. }));
     let (_d, g) = load_files(&[("g.rules", "lexicon a = b\nlexicon b = a + [\"x\"]\n")]);
-    let d = g.err().expect("cycle is an error");
-    assert!(matches!(d.errors[0].kind, ErrorKind::CyclicLexicon(_)), "{d}");
+    let d = g.expect_err("cycle is an error");
+    assert!(
+        matches!(d.errors[0].kind, ErrorKind::CyclicLexicon(_)),
+        "{d}"
+    );
 }
 
 #[test]
@@ -92,7 +98,8 @@ fn scan_matches_on_word_boundaries_case_insensitively() {
 
 #[test]
 fn patterns_compile_into_one_set_with_inline_regexes() {
-    let rules = "pattern n = /\\d+ ?%/\nrule r : evidence 1 { when matches n or matches /(?i)survey/ }\n";
+    let rules =
+        "pattern n = /\\d+ ?%/\nrule r : evidence 1 { when matches n or matches /(?i)survey/ }\n";
     let (_d, g) = load_files(&[("g.rules", rules)]);
     let g = g.map_err(|d| d.to_string()).expect("compiles");
     assert_eq!(g.patterns.len(), 2);
@@ -103,15 +110,25 @@ fn patterns_compile_into_one_set_with_inline_regexes() {
 #[test]
 fn errors_render_with_file_line_column_and_caret() {
     let (_d, g) = load_files(&[("g.rules", "rule r : claim 1 {\n  when starts_wth x\n}\n")]);
-    let d = g.err().expect("error");
+    let d = g.expect_err("error");
     let shown = d.to_string();
-    assert!(shown.starts_with("error: unknown condition `starts_wth`\n"), "{shown}");
+    assert!(
+        shown.starts_with("error: unknown condition `starts_wth`\n"),
+        "{shown}"
+    );
     assert!(shown.contains("g.rules:2:8\n"), "{shown}");
-    assert!(shown.contains("2 |   when starts_wth x\n  |        ^^^^^^^^^^ did you mean `starts_with`?"), "{shown}");
+    assert!(
+        shown
+            .contains("2 |   when starts_wth x\n  |        ^^^^^^^^^^ did you mean `starts_with`?"),
+        "{shown}"
+    );
 }
 
 #[test]
 fn suggestions_only_for_near_names() {
-    assert_eq!(error::suggest("contrat", ["contrast", "cause"]), Some("contrast".into()));
+    assert_eq!(
+        error::suggest("contrat", ["contrast", "cause"]),
+        Some("contrast".into())
+    );
     assert_eq!(error::suggest("zzz", ["contrast", "cause"]), None);
 }

@@ -67,7 +67,13 @@ fn stance_is_the_parity_of_attacks_on_the_path() {
     // u4 supports the counterclaim: it argues for the opponent.
     assert_eq!(
         stances,
-        vec![Some(Stance::Pro), Some(Stance::Opp), Some(Stance::Pro), Some(Stance::Opp), None]
+        vec![
+            Some(Stance::Pro),
+            Some(Stance::Opp),
+            Some(Stance::Pro),
+            Some(Stance::Opp),
+            None
+        ]
     );
 }
 
@@ -93,7 +99,10 @@ fn check_reports_every_broken_invariant() {
     let v = ArgumentGraph::new(&m).expect("endpoints exist").check();
     assert!(v.contains(&Violation::Cycle));
     assert!(v.contains(&Violation::NoPathToThesis("u2".into())));
-    assert!(v.contains(&Violation::OutgoingCount { unit: "u4".into(), count: 0 }));
+    assert!(v.contains(&Violation::OutgoingCount {
+        unit: "u4".into(),
+        count: 0
+    }));
     assert!(v.contains(&Violation::BackgroundLinked("u5".into())));
     assert!(v.contains(&Violation::ThesisRole("u6".into())));
 }
@@ -104,5 +113,8 @@ fn unknown_endpoint_is_reported() {
         vec![unit("u1", Role::Thesis)],
         vec![rel("r1", "u9", "u1", RelationKind::Support)],
     );
-    assert!(matches!(ArgumentGraph::new(&m), Err(Violation::UnknownEndpoint(_))));
+    assert!(matches!(
+        ArgumentGraph::new(&m),
+        Err(Violation::UnknownEndpoint(_))
+    ));
 }

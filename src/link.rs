@@ -122,7 +122,7 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit]) -> Linking {
             let outcome = if !holds {
                 Outcome::ConditionFailed
             } else {
-                match resolve(ctx, units, rule, i) {
+                match resolve(ctx, units, rule, i, &links) {
                     None => Outcome::NoTarget,
                     Some(t) if reaches(&outgoing, t, i) => Outcome::WouldCycle(t),
                     Some(t) if chosen.is_some() => Outcome::Beaten(t),
@@ -186,7 +186,13 @@ fn usable(units: &[AnnotatedUnit], j: usize, i: usize) -> bool {
     j != i && units[j].role != Role::Background
 }
 
-fn resolve(ctx: &Context, units: &[AnnotatedUnit], rule: &LinkRule, i: usize) -> Option<usize> {
+fn resolve(
+    ctx: &Context,
+    units: &[AnnotatedUnit],
+    rule: &LinkRule,
+    i: usize,
+    links: &[Link],
+) -> Option<usize> {
     let place = &units[i].place;
     let n = units.len();
     let is_point = |j: usize| matches!(units[j].role, Role::Claim | Role::Thesis);
@@ -231,6 +237,14 @@ fn resolve(ctx: &Context, units: &[AnnotatedUnit], rule: &LinkRule, i: usize) ->
         Target::Preceding(role) => (0..i)
             .rev()
             .find(|&j| units[j].role == *role && usable(units, j, i)),
+        Target::Sibling => {
+            let prev = ctx.prev(i)?;
+            links
+                .iter()
+                .find(|l| l.from == prev && l.kind == rule.kind)
+                .map(|l| l.to)
+                .filter(|&t| usable(units, t, i))
+        }
     }
 }
 

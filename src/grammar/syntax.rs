@@ -137,6 +137,9 @@ pub enum Target {
     Nearest(Role),
     /// The closest earlier unit of the role.
     Preceding(Role),
+    /// What the previous unit is linked to, when that link has this rule's kind: an additive
+    /// "Moreover, ..." makes the same move as the unit before it.
+    Sibling,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -524,6 +527,7 @@ impl<'a> Parser<'a> {
             "paragraph_claim" => Target::ParagraphClaim,
             "section_claim" => Target::SectionClaim,
             "sentence_head" => Target::SentenceHead,
+            "sibling" => Target::Sibling,
             "nearest" => Target::Nearest(self.role()?),
             "preceding" => Target::Preceding(self.role()?),
             other => {

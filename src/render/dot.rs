@@ -98,6 +98,35 @@ fn node(u: &Unit) -> Stmt {
     ))
 }
 
+/// Edge lengths that spread a wide fan over several ranks (the idea of Graphviz's `unflatten`):
+/// a thesis with fifteen direct supporters otherwise becomes one row fifteen boxes wide, with
+/// their own supporters in another, and no screen shows that legibly. Every other supporter of
+/// a wide fan is pushed down by `DROP` ranks, halving the width.
+fn stagger_lengths(map: &ArgumentMap) -> Vec<usize> {
+    const FAN: usize = 6;
+    const DROP: usize = 2;
+    let mut fan_in: std::collections::HashMap<&str, usize> = Default::default();
+    for r in &map.relations {
+        *fan_in.entry(r.to.as_str()).or_insert(0) += 1;
+    }
+    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+    map.relations
+        .iter()
+        .map(|r| {
+            if fan_in[r.to.as_str()] <= FAN {
+                return 1;
+            }
+            let k = seen.entry(r.to.as_str()).or_insert(0);
+            *k += 1;
+            if *k % 2 == 0 {
+                1 + DROP
+            } else {
+                1
+            }
+        })
+        .collect()
+}
+
 /// The whole map: bottom-to-top so premises sit below what they support and the thesis is on
 /// top; one cluster per section; support solid, attack dashed with a tee head.
 pub fn to_dot(map: &ArgumentMap) -> String {
@@ -160,7 +189,8 @@ pub fn to_dot(map: &ArgumentMap) -> String {
             ],
         }));
     }
-    for r in &map.relations {
+    let stagger = stagger_lengths(map);
+    for (k, r) in map.relations.iter().enumerate() {
         let (color, style, head, label) = match r.kind {
             RelationKind::Support => (SUPPORT_COLOR, "solid", "normal", "supports"),
             RelationKind::Attack => (ATTACK_COLOR, "dashed", "tee", "attacks"),
@@ -194,6 +224,7 @@ pub fn to_dot(map: &ArgumentMap) -> String {
                         r.from, label, r.to, r.rule, r.score
                     ),
                 ),
+                attr("minlen", Id::Plain(stagger[k].to_string())),
             ],
         }));
     }

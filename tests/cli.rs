@@ -386,3 +386,16 @@ fn explain_names_rules_roles_and_link_candidates() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).starts_with("error: ipcs-us-north-korea-2018.txt: no unit `u999`; units are u1 to u"));
 }
+
+#[test]
+fn jsonl_output_never_overwrites_its_input() {
+    let dir = tempdir();
+    let input = dir.path().join("in.jsonl");
+    let record = "{\"id\":\"a\",\"text\":\"We should act.\"}\n";
+    std::fs::write(&input, record).expect("write");
+    let p = input.to_str().unwrap_or("");
+    let out = run(&["map", "--jsonl", p, "-o", p]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), format!("error: refusing to write {p}: it is the input\n"));
+    assert_eq!(std::fs::read_to_string(&input).ok().as_deref(), Some(record));
+}

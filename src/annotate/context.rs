@@ -35,6 +35,9 @@ pub struct Context<'a> {
     pub roles: Vec<Option<Role>>,
     pub thesis: Option<usize>,
     echo_sets: [BTreeSet<String>; 2],
+    /// Per unit, the patterns that match it: one `RegexSet` pass per unit for all patterns, so
+    /// that individual regexes only run to locate the cue of a pattern known to match.
+    unit_patterns: Vec<Vec<usize>>,
 }
 
 /// What a condition is evaluated on: a unit, or the whole sentence around a unit.
@@ -104,6 +107,10 @@ impl<'a> Context<'a> {
                 block_stems(BlockKind::Title),
                 block_stems(BlockKind::Standfirst),
             ],
+            unit_patterns: units
+                .iter()
+                .map(|u| grammar.matching_patterns(article.slice(&u.span)))
+                .collect(),
         }
     }
 
@@ -255,6 +262,10 @@ impl<'a> Context<'a> {
                 any
             }
             CheckTest::Matches(p) => {
+                let is_unit = s.span == unit.span;
+                if is_unit && self.unit_patterns[s.unit].binary_search(p).is_err() {
+                    return false;
+                }
                 let pattern = &self.grammar.patterns[*p];
                 match pattern.regex.find(&self.article.text[s.span.clone()]) {
                     Some(m) => {

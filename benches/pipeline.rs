@@ -15,13 +15,18 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("map");
     group.throughput(Throughput::Bytes(article.len() as u64));
     group.bench_function("reference_article", |b| {
-        b.iter(|| map_text("ipcs", article, &grammar, &Segmentation::Rules).map(|m| m.map.units.len()))
+        b.iter(|| {
+            map_text("ipcs", article, &grammar, &Segmentation::Rules).map(|m| m.map.units.len())
+        })
     });
     group.finish();
 
-    c.bench_function("grammar/compile_default", |b| b.iter(Grammar::default_grammar));
+    c.bench_function("grammar/compile_default", |b| {
+        b.iter(Grammar::default_grammar)
+    });
 
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/microtexts_part2.jsonl");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/eval/microtexts_part2.jsonl");
     if let Ok(gold) = toulmin::eval::read_jsonl(&path) {
         let mut group = c.benchmark_group("eval");
         group.throughput(Throughput::Elements(gold.len() as u64));

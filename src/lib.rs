@@ -16,3 +16,4 @@ pub mod graph;
 pub mod link;
 pub mod pipeline;
 pub mod render;
+pub mod serve;

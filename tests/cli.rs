@@ -39,7 +39,10 @@ fn rule_error(file: &str) -> String {
         &format!("tests/data/rules/{file}"),
     ]);
     assert_eq!(out.status.code(), Some(1), "{file} must fail");
-    assert!(stdout(&out).is_empty(), "nothing is mapped with a broken grammar");
+    assert!(
+        stdout(&out).is_empty(),
+        "nothing is mapped with a broken grammar"
+    );
     stderr(&out)
 }
 
@@ -118,7 +121,9 @@ fn unterminated_string_and_unknown_tsv_column() {
     );
     let err = rule_error("unknown_column.rules");
     assert!(
-        err.starts_with("error: unknown column `functon`\n --> tests/data/rules/unknown_column.rules:1:68\n"),
+        err.starts_with(
+            "error: unknown column `functon`\n --> tests/data/rules/unknown_column.rules:1:68\n"
+        ),
         "{err}"
     );
     assert!(err.contains("did you mean `function`?"), "{err}");
@@ -151,8 +156,16 @@ fn map_error(name: &str, contents: &[u8], expected: &str) {
 
 #[test]
 fn bad_inputs_get_clear_errors() {
-    map_error("empty.txt", b"", "error: empty.txt: the input is empty: there is no text to map\n");
-    map_error("blank.txt", b" \n\n\t", "error: blank.txt: the input holds only whitespace: there is no text to map\n");
+    map_error(
+        "empty.txt",
+        b"",
+        "error: empty.txt: the input is empty: there is no text to map\n",
+    );
+    map_error(
+        "blank.txt",
+        b" \n\n\t",
+        "error: blank.txt: the input holds only whitespace: there is no text to map\n",
+    );
     map_error(
         "latin1.txt",
         b"Caf\xe9 society\nis \xe9lite",
@@ -197,7 +210,10 @@ fn missing_input_and_unwritable_output() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stderr(&out), "error: cannot read missing.txt: No such file or directory (os error 2)\n");
+    assert_eq!(
+        stderr(&out),
+        "error: cannot read missing.txt: No such file or directory (os error 2)\n"
+    );
 
     std::fs::write(dir.path().join("a.txt"), "We should act now.").expect("write");
     std::fs::write(dir.path().join("blocker"), "").expect("write");
@@ -224,8 +240,16 @@ fn output_never_overwrites_an_input() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stderr(&out), "error: refusing to write ./note.dot: it is one of the inputs\n");
-    assert_eq!(std::fs::read_to_string(dir.path().join("note.dot")).ok().as_deref(), Some(text));
+    assert_eq!(
+        stderr(&out),
+        "error: refusing to write ./note.dot: it is one of the inputs\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("note.dot"))
+            .ok()
+            .as_deref(),
+        Some(text)
+    );
 }
 
 #[test]
@@ -234,7 +258,16 @@ fn renderer_dot_without_graphviz_is_an_error_and_auto_falls_back() {
     let d = dir.path().to_str().unwrap_or(".");
     let out = bin()
         .env("TOULMIN_DOT", "/nonexistent/dot")
-        .args(["map", REFERENCE, "-o", d, "--renderer", "dot", "--format", "svg"])
+        .args([
+            "map",
+            REFERENCE,
+            "-o",
+            d,
+            "--renderer",
+            "dot",
+            "--format",
+            "svg",
+        ])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
@@ -252,12 +285,20 @@ fn renderer_dot_without_graphviz_is_an_error_and_auto_falls_back() {
         stderr(&out),
         "note: Graphviz `dot` not found: drew the SVG with the built-in renderer (install graphviz for the full layout with sections)\n"
     );
-    let svg = std::fs::read_to_string(dir.path().join("ipcs-us-north-korea-2018.svg")).expect("svg written");
+    let svg = std::fs::read_to_string(dir.path().join("ipcs-us-north-korea-2018.svg"))
+        .expect("svg written");
     assert!(svg.contains("<svg") && svg.contains("id=\"node-u1\""));
 }
 
 fn map_reference(dir: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["map", REFERENCE, "-o", dir.to_str().unwrap_or("."), "--format", "json,dot"];
+    let mut args = vec![
+        "map",
+        REFERENCE,
+        "-o",
+        dir.to_str().unwrap_or("."),
+        "--format",
+        "json,dot",
+    ];
     args.extend_from_slice(extra);
     run(&args)
 }
@@ -268,9 +309,18 @@ fn reference_article_summary_and_determinism() {
     let out = map_reference(a.path(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let summary = stdout(&out);
-    assert!(summary.starts_with("ipcs-us-north-korea-2018.txt\n  thesis (u"), "{summary}");
-    assert!(summary.contains("smooth inter-Korean relations and cooperative US diplomacy"), "{summary}");
-    assert!(summary.contains("relations: ") && summary.contains(" attack\n"), "{summary}");
+    assert!(
+        summary.starts_with("ipcs-us-north-korea-2018.txt\n  thesis (u"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("smooth inter-Korean relations and cooperative US diplomacy"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("relations: ") && summary.contains(" attack\n"),
+        "{summary}"
+    );
     map_reference(b.path(), &[]);
     for ext in ["json", "dot"] {
         let name = format!("ipcs-us-north-korea-2018.{ext}");
@@ -289,7 +339,8 @@ fn committed_reference_outputs_are_current() {
     for ext in ["json", "dot"] {
         let name = format!("ipcs-us-north-korea-2018.{ext}");
         let fresh = std::fs::read_to_string(dir.path().join(&name)).expect("fresh output");
-        let committed = std::fs::read_to_string(PathBuf::from("output").join(&name)).unwrap_or_default();
+        let committed =
+            std::fs::read_to_string(PathBuf::from("output").join(&name)).unwrap_or_default();
         assert!(
             fresh == committed,
             "output/{name} is stale: run `cargo run --release -- map {REFERENCE} --format json,dot,png` and commit it"
@@ -331,8 +382,14 @@ fn directory_and_stdin_inputs() {
     let d = dir.path().to_str().unwrap_or(".");
     let out = run(&["map", "corpus", "-o", d, "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let corpus: Vec<_> = std::fs::read_dir("corpus").expect("corpus").flatten().collect();
-    let written = std::fs::read_dir(dir.path()).expect("out").flatten().count();
+    let corpus: Vec<_> = std::fs::read_dir("corpus")
+        .expect("corpus")
+        .flatten()
+        .collect();
+    let written = std::fs::read_dir(dir.path())
+        .expect("out")
+        .flatten()
+        .count();
     assert_eq!(written, corpus.len(), "one map per article");
 
     use std::io::Write;
@@ -350,8 +407,10 @@ fn directory_and_stdin_inputs() {
         .expect("write stdin");
     let out = child.wait_with_output().expect("wait");
     assert_eq!(out.status.code(), Some(0));
-    let map: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("stdin.json")).expect("stdin.json")).expect("json");
+    let map: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("stdin.json")).expect("stdin.json"),
+    )
+    .expect("json");
     assert_eq!(map["units"][0]["role"], "thesis");
 }
 
@@ -384,7 +443,8 @@ fn explain_names_rules_roles_and_link_candidates() {
     assert!(text.contains("title_line"), "{text}");
     let out = run(&["explain", REFERENCE, "--unit", "u999"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).starts_with("error: ipcs-us-north-korea-2018.txt: no unit `u999`; units are u1 to u"));
+    assert!(stderr(&out)
+        .starts_with("error: ipcs-us-north-korea-2018.txt: no unit `u999`; units are u1 to u"));
 }
 
 #[test]
@@ -396,6 +456,12 @@ fn jsonl_output_never_overwrites_its_input() {
     let p = input.to_str().unwrap_or("");
     let out = run(&["map", "--jsonl", p, "-o", p]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stderr(&out), format!("error: refusing to write {p}: it is the input\n"));
-    assert_eq!(std::fs::read_to_string(&input).ok().as_deref(), Some(record));
+    assert_eq!(
+        stderr(&out),
+        format!("error: refusing to write {p}: it is the input\n")
+    );
+    assert_eq!(
+        std::fs::read_to_string(&input).ok().as_deref(),
+        Some(record)
+    );
 }

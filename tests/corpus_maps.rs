@@ -13,7 +13,10 @@ fn grammar() -> Grammar {
 
 fn map_file(g: &Grammar, path: &std::path::Path) -> ArgumentMap {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     map_text(&name, &text, g, &Segmentation::Rules)
         .unwrap_or_else(|e| panic!("{e}"))
         .map
@@ -22,9 +25,16 @@ fn map_file(g: &Grammar, path: &std::path::Path) -> ArgumentMap {
 #[test]
 fn every_corpus_map_keeps_the_graph_invariants() {
     let g = grammar();
-    let mut articles: Vec<_> = std::fs::read_dir("corpus").expect("corpus").flatten().map(|e| e.path()).collect();
+    let mut articles: Vec<_> = std::fs::read_dir("corpus")
+        .expect("corpus")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     articles.sort();
-    assert!(articles.len() >= 5, "the reference article and at least four of our own");
+    assert!(
+        articles.len() >= 5,
+        "the reference article and at least four of our own"
+    );
     for path in articles {
         let map = map_file(&g, &path);
         let graph = ArgumentGraph::new(&map).expect("relations name existing units");
@@ -37,8 +47,16 @@ fn every_corpus_map_keeps_the_graph_invariants() {
             assert_eq!(u.stance.is_none(), u.role == Role::Background);
         }
         // Concessions and rebuttals are part of every corpus article: the map must show attacks.
-        assert!(map.relations.iter().any(|r| r.kind == RelationKind::Attack), "{}", path.display());
-        assert!(map.units.iter().any(|u| u.role == Role::Evidence), "{}", path.display());
+        assert!(
+            map.relations.iter().any(|r| r.kind == RelationKind::Attack),
+            "{}",
+            path.display()
+        );
+        assert!(
+            map.units.iter().any(|u| u.role == Role::Evidence),
+            "{}",
+            path.display()
+        );
     }
 }
 
@@ -51,24 +69,44 @@ fn unit_containing<'a>(map: &'a ArgumentMap, needle: &str) -> &'a toulmin::graph
 
 #[test]
 fn reference_article_argument() {
-    let map = map_file(&grammar(), std::path::Path::new("corpus/ipcs-us-north-korea-2018.txt"));
-    let thesis = map.thesis.as_deref().and_then(|t| map.unit(t)).expect("a thesis");
+    let map = map_file(
+        &grammar(),
+        std::path::Path::new("corpus/ipcs-us-north-korea-2018.txt"),
+    );
+    let thesis = map
+        .thesis
+        .as_deref()
+        .and_then(|t| map.unit(t))
+        .expect("a thesis");
     // The conclusion: inter-Korean relations and US diplomacy must go together.
     assert!(
-        thesis.text.contains("smooth inter-Korean relations and cooperative US diplomacy"),
+        thesis
+            .text
+            .contains("smooth inter-Korean relations and cooperative US diplomacy"),
         "thesis is {:?}",
         thesis.text
     );
     // The reported observations are evidence.
-    for needle in ["satellite images indicated", "US intelligence agencies reported", "International Atomic Energy Agency"] {
-        assert_eq!(unit_containing(&map, needle).role, Role::Evidence, "{needle}");
+    for needle in [
+        "satellite images indicated",
+        "US intelligence agencies reported",
+        "International Atomic Energy Agency",
+    ] {
+        assert_eq!(
+            unit_containing(&map, needle).role,
+            Role::Evidence,
+            "{needle}"
+        );
     }
     // "However ..." sentences attack what they answer; the concession is an opponent's voice.
     let however = map
         .units
         .iter()
         .filter(|u| u.text.starts_with("However"))
-        .filter(|u| map.outgoing(&u.id).is_some_and(|r| r.kind == RelationKind::Attack))
+        .filter(|u| {
+            map.outgoing(&u.id)
+                .is_some_and(|r| r.kind == RelationKind::Attack)
+        })
         .count();
     assert!(however >= 3, "only {however} However-sentences attack");
     let concession = unit_containing(&map, "Although some purportedly substantial commitments");
@@ -78,7 +116,11 @@ fn reference_article_argument() {
     let graph = ArgumentGraph::new(&map).expect("graph");
     for (i, u) in map.units.iter().enumerate() {
         if u.role == Role::Claim {
-            assert!(graph.path_to_thesis(i).is_some(), "{} does not reach the thesis", u.id);
+            assert!(
+                graph.path_to_thesis(i).is_some(),
+                "{} does not reach the thesis",
+                u.id
+            );
         }
     }
 }

@@ -19,14 +19,18 @@ const TOLERANCE: f64 = 0.02;
 fn gold_path() -> Option<PathBuf> {
     let p = std::env::var_os("TOULMIN_MICROTEXTS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/microtexts_part2.jsonl"));
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/microtexts_part2.jsonl")
+        });
     p.exists().then_some(p)
 }
 
 #[test]
 fn dev_scores_do_not_regress() {
     let Some(path) = gold_path() else {
-        println!("skipped: ../shared/eval/microtexts_part2.jsonl not found (set TOULMIN_MICROTEXTS)");
+        println!(
+            "skipped: ../shared/eval/microtexts_part2.jsonl not found (set TOULMIN_MICROTEXTS)"
+        );
         return;
     };
     let gold = eval::read_jsonl(&path).expect("gold reads");
@@ -45,8 +49,15 @@ fn dev_scores_do_not_regress() {
     // End to end: all 171 texts must map without error with the grammar's own segmentation.
     let maps = predict(&gold, &grammar, false).expect("every text maps end to end");
     let seg = eval::evaluate(&gold, &maps, &infos).metrics.seg_overlap.f1;
-    println!("cc {:.3} ro {:.3} fu {:.3} at {:.3} seg-overlap {:.3}", m.cc.macro_f1, m.ro.macro_f1, m.fu.macro_f1, m.at.macro_f1, seg);
-    for (name, got, recorded) in scores.into_iter().chain([("seg overlap", seg, RECORDED_SEG_OVERLAP)]) {
+    println!(
+        "cc {:.3} ro {:.3} fu {:.3} at {:.3} seg-overlap {:.3}",
+        m.cc.macro_f1, m.ro.macro_f1, m.fu.macro_f1, m.at.macro_f1, seg
+    );
+    for (name, got, recorded) in
+        scores
+            .into_iter()
+            .chain([("seg overlap", seg, RECORDED_SEG_OVERLAP)])
+    {
         assert!(
             got >= recorded - TOLERANCE,
             "{name} fell to {got:.3}, more than {TOLERANCE} below the recorded {recorded:.3}"

@@ -318,7 +318,10 @@ fn run_jsonl(grammar: &Grammar, source: &Path, output: Option<&Path>) -> Result<
     if let Some(path) = output {
         let same = matches!((path.canonicalize(), source.canonicalize()), (Ok(x), Ok(y)) if x == y);
         if same {
-            return Err(fail(format!("refusing to write {}: it is the input", path.display())));
+            return Err(fail(format!(
+                "refusing to write {}: it is the input",
+                path.display()
+            )));
         }
     }
     let reader: Box<dyn BufRead> = if source.as_os_str() == "-" {

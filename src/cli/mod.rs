@@ -5,6 +5,7 @@ mod eval_cmd;
 mod explain_cmd;
 mod map_cmd;
 mod rules_cmd;
+mod serve_cmd;
 
 use std::path::PathBuf;
 
@@ -35,6 +36,9 @@ enum Command {
     },
     /// Show, unit by unit, which rules fired, the role chosen and the link chosen, and why.
     Explain(explain_cmd::ExplainArgs),
+    /// A local web app: the report of each input beside an editor for the rules; every edit
+    /// recompiles the grammar and redraws the map, and file changes on disk show up at once.
+    Serve(serve_cmd::ServeArgs),
 }
 
 /// Rule files shared by every command that maps text.
@@ -93,6 +97,7 @@ pub fn run() -> i32 {
         Command::Eval(args) => eval_cmd::run(args),
         Command::Rules { command } => rules_cmd::run(command),
         Command::Explain(args) => explain_cmd::run(args),
+        Command::Serve(args) => serve_cmd::run(args),
     };
     match result {
         Ok(code) => code,

@@ -118,7 +118,7 @@ fn stagger_lengths(map: &ArgumentMap) -> Vec<usize> {
             }
             let k = seen.entry(r.to.as_str()).or_insert(0);
             *k += 1;
-            if *k % 2 == 0 {
+            if k.is_multiple_of(2) {
                 1 + DROP
             } else {
                 1

@@ -20,46 +20,31 @@ pub struct ExampleResult {
 /// Runs every example of every rule defined in the grammar's files whose index is in `files`
 /// (all files when `None`).
 pub fn run_examples(grammar: &Grammar, files: Option<&[usize]>) -> Vec<ExampleResult> {
-    let wanted = |span: Span| files.is_none_or(|f| f.contains(&span.file));
     let mut results = Vec::new();
+    let mut run = |name: &str,
+                   span: Span,
+                   examples: &[Example],
+                   failure: &dyn Fn(&Example) -> Option<String>| {
+        if files.is_none_or(|f| f.contains(&span.file)) {
+            for ex in examples {
+                results.push(result(grammar, name, ex, failure(ex)));
+            }
+        }
+    };
     for (r, rule) in grammar.splits.iter().enumerate() {
-        if !wanted(rule.span) {
-            continue;
-        }
-        for ex in &rule.examples {
-            results.push(result(
-                grammar,
-                &rule.name,
-                ex,
-                split_failure(grammar, r, ex),
-            ));
-        }
+        run(&rule.name, rule.span, &rule.examples, &|ex| {
+            split_failure(grammar, r, ex)
+        });
     }
     for (r, rule) in grammar.roles.iter().enumerate() {
-        if !wanted(rule.span) {
-            continue;
-        }
-        for ex in &rule.examples {
-            results.push(result(
-                grammar,
-                &rule.name,
-                ex,
-                role_failure(grammar, r, ex),
-            ));
-        }
+        run(&rule.name, rule.span, &rule.examples, &|ex| {
+            role_failure(grammar, r, ex)
+        });
     }
     for (r, rule) in grammar.links.iter().enumerate() {
-        if !wanted(rule.span) {
-            continue;
-        }
-        for ex in &rule.examples {
-            results.push(result(
-                grammar,
-                &rule.name,
-                ex,
-                link_failure(grammar, r, ex),
-            ));
-        }
+        run(&rule.name, rule.span, &rule.examples, &|ex| {
+            link_failure(grammar, r, ex)
+        });
     }
     results
 }

@@ -7,7 +7,7 @@ use toulmin::annotate::Segmentation;
 use toulmin::article::{decode_input, MAX_INPUT_BYTES};
 use toulmin::export::{to_json, to_json_line, write_atomic};
 use toulmin::grammar::Grammar;
-use toulmin::graph::model::{RelationKind, Role};
+use toulmin::graph::model::Role;
 use toulmin::pipeline::{map_text, Mapped};
 use toulmin::render::{self, Renderer};
 
@@ -297,12 +297,7 @@ fn print_summary(mapped: &Mapped, written: &[PathBuf]) {
         .map(|(r, n)| format!("{n} {r}"))
         .collect();
     println!("  units: {} ({})", map.units.len(), counts.join(", "));
-    let supports = map
-        .relations
-        .iter()
-        .filter(|r| r.kind == RelationKind::Support)
-        .count();
-    let attacks = map.relations.len() - supports;
+    let (supports, attacks) = map.relation_counts();
     println!("  relations: {supports} support, {attacks} attack");
     let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     println!("  wrote: {}", files.join(", "));

@@ -147,6 +147,16 @@ impl ArgumentMap {
         self.units.iter().find(|u| u.id == id)
     }
 
+    /// How many relations are supports and how many attacks.
+    pub fn relation_counts(&self) -> (usize, usize) {
+        let supports = self
+            .relations
+            .iter()
+            .filter(|r| r.kind == RelationKind::Support)
+            .count();
+        (supports, self.relations.len() - supports)
+    }
+
     /// The relation leaving `id`, if any: every argumentative unit but the thesis has exactly one.
     pub fn outgoing(&self, id: &str) -> Option<&Relation> {
         self.relations.iter().find(|r| r.from == id)

@@ -18,7 +18,7 @@ use std::ops::Range;
 use super::escape_xml;
 use super::style::{role_style, ATTACK_COLOR, SUPPORT_COLOR};
 use crate::article::{Article, BlockKind};
-use crate::graph::model::{ArgumentMap, RelationKind, Role};
+use crate::graph::model::{ArgumentMap, Role};
 use crate::pipeline::Mapped;
 
 const CSS: &str = include_str!("html_assets/report.css");
@@ -128,12 +128,7 @@ fn role_css() -> String {
 
 fn header_html(map: &ArgumentMap) -> String {
     let mut h = String::from("<header class=\"top\">\n");
-    let supports = map
-        .relations
-        .iter()
-        .filter(|r| r.kind == RelationKind::Support)
-        .count();
-    let attacks = map.relations.len() - supports;
+    let (supports, attacks) = map.relation_counts();
     let _ = writeln!(
         h,
         "<div class=\"summary\"><span class=\"brand\">toulmin</span> <span class=\"source\">{}</span> \

@@ -105,7 +105,8 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit]) -> Linking {
             .then(a.cmp(&b))
     });
 
-    let mut outgoing: Vec<Option<usize>> = vec![None; units.len()];
+    let index = RoleIndex::new(units);
+    let mut chains = ChainEnds::new(units.len());
     let mut links = Vec::new();
     let mut candidates = vec![Vec::new(); units.len()];
     for i in 0..units.len() {
@@ -122,9 +123,11 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit]) -> Linking {
             let outcome = if !holds {
                 Outcome::ConditionFailed
             } else {
-                match resolve(ctx, units, rule, i, &links) {
+                match resolve(ctx, units, &index, rule, i, &links) {
                     None => Outcome::NoTarget,
-                    Some(t) if reaches(&outgoing, t, i) => Outcome::WouldCycle(t),
+                    // `i` has no outgoing link yet, so it ends its own chain: a link to `t`
+                    // closes a cycle exactly when `t`'s chain ends at `i`.
+                    Some(t) if chains.end(t) == i => Outcome::WouldCycle(t),
                     Some(t) if chosen.is_some() => Outcome::Beaten(t),
                     Some(t) => {
                         chosen = Some((r, t));
@@ -155,7 +158,7 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit]) -> Linking {
                 None => continue,
             },
         };
-        outgoing[i] = Some(link.to);
+        chains.link(i, link.to);
         links.push(link);
     }
     Linking {
@@ -166,41 +169,125 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit]) -> Linking {
     }
 }
 
-/// Whether following outgoing links (unit → target unit) from `start` reaches `target`; adding
-/// target → start would then close a cycle.
-fn reaches(outgoing: &[Option<usize>], start: usize, target: usize) -> bool {
-    let mut u = start;
-    for _ in 0..=outgoing.len() {
-        if u == target {
-            return true;
-        }
-        match outgoing[u] {
-            Some(next) => u = next,
-            None => return false,
+/// Where each unit's chain of outgoing links ends, kept as a union-find forest: every unit has at
+/// most one outgoing link and gets it once, so linking `from` → `to` makes every chain that
+/// ended at `from` end where `to`'s chain ends. Path halving keeps lookups near constant, so
+/// cycle checks stay cheap on long documents.
+struct ChainEnds {
+    parent: Vec<usize>,
+}
+
+impl ChainEnds {
+    fn new(n: usize) -> ChainEnds {
+        ChainEnds {
+            parent: (0..n).collect(),
         }
     }
-    true
+
+    fn end(&mut self, mut u: usize) -> usize {
+        while self.parent[u] != u {
+            self.parent[u] = self.parent[self.parent[u]];
+            u = self.parent[u];
+        }
+        u
+    }
+
+    fn link(&mut self, from: usize, to: usize) {
+        let end = self.end(to);
+        self.parent[from] = end;
+    }
 }
 
 fn usable(units: &[AnnotatedUnit], j: usize, i: usize) -> bool {
     j != i && units[j].role != Role::Background
 }
 
+/// Units by role, in document order, so that "nearest counterclaim" or "the claim of this
+/// paragraph" is a binary search rather than a scan of the whole document.
+struct RoleIndex {
+    by_role: Vec<Vec<usize>>,
+    /// Claims and the thesis: the points other units back.
+    points: Vec<usize>,
+    /// The first two points of every section (of the preamble and of the body separately).
+    section_points: std::collections::HashMap<(Option<usize>, bool), Vec<usize>>,
+}
+
+impl RoleIndex {
+    fn new(units: &[AnnotatedUnit]) -> RoleIndex {
+        let mut by_role = vec![Vec::new(); Role::ALL.len()];
+        let mut points = Vec::new();
+        let mut section_points: std::collections::HashMap<_, Vec<usize>> = Default::default();
+        for (i, u) in units.iter().enumerate() {
+            by_role[u.role as usize].push(i);
+            if matches!(u.role, Role::Claim | Role::Thesis) {
+                points.push(i);
+                let first = section_points.entry(section_key(u)).or_default();
+                if first.len() < 2 {
+                    first.push(i);
+                }
+            }
+        }
+        RoleIndex {
+            by_role,
+            points,
+            section_points,
+        }
+    }
+
+    /// The last of `list` before `i` satisfying `ok`, scanning back while `within` holds.
+    fn before(
+        list: &[usize],
+        i: usize,
+        within: impl Fn(usize) -> bool,
+        ok: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
+        let at = list.partition_point(|&j| j < i);
+        list[..at]
+            .iter()
+            .rev()
+            .copied()
+            .take_while(|&j| within(j))
+            .find(|&j| ok(j))
+    }
+
+    fn after(
+        list: &[usize],
+        i: usize,
+        within: impl Fn(usize) -> bool,
+        ok: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
+        let at = list.partition_point(|&j| j <= i);
+        list[at..]
+            .iter()
+            .copied()
+            .take_while(|&j| within(j))
+            .find(|&j| ok(j))
+    }
+}
+
+fn section_key(u: &AnnotatedUnit) -> (Option<usize>, bool) {
+    (
+        u.place.section,
+        u.place.region == crate::grammar::Region::Body,
+    )
+}
+
 fn resolve(
     ctx: &Context,
     units: &[AnnotatedUnit],
+    index: &RoleIndex,
     rule: &LinkRule,
     i: usize,
     links: &[Link],
 ) -> Option<usize> {
     let place = &units[i].place;
-    let n = units.len();
-    let is_point = |j: usize| matches!(units[j].role, Role::Claim | Role::Thesis);
+    let ok = |j: usize| usable(units, j, i);
+    let anywhere = |_: usize| true;
     match &rule.target {
         Target::Previous => {
             let mut j = ctx.prev(i)?;
             loop {
-                if usable(units, j, i) {
+                if ok(j) {
                     return Some(j);
                 }
                 j = ctx.prev(j)?;
@@ -209,41 +296,42 @@ fn resolve(
         Target::Next => {
             let mut j = ctx.next(i)?;
             loop {
-                if usable(units, j, i) {
+                if ok(j) {
                     return Some(j);
                 }
                 j = ctx.next(j)?;
             }
         }
         Target::Thesis => ctx.thesis.filter(|&t| t != i),
-        Target::ParagraphClaim => (0..i)
-            .rev()
-            .chain(i + 1..n)
-            .find(|&j| units[j].place.block == place.block && is_point(j) && usable(units, j, i)),
-        Target::SectionClaim => (0..n).find(|&j| {
-            units[j].place.section == place.section
-                && units[j].place.region == place.region
-                && is_point(j)
-                && usable(units, j, i)
-        }),
+        Target::ParagraphClaim => {
+            let same = |j: usize| units[j].place.block == place.block;
+            RoleIndex::before(&index.points, i, same, ok)
+                .or_else(|| RoleIndex::after(&index.points, i, same, ok))
+        }
+        Target::SectionClaim => index
+            .section_points
+            .get(&section_key(&units[i]))
+            .and_then(|first| first.iter().copied().find(|&j| ok(j))),
         Target::SentenceHead => {
             let head = ctx.sentence_start(i);
-            (head != i && usable(units, head, i)).then_some(head)
+            (head != i && ok(head)).then_some(head)
         }
-        Target::Nearest(role) => (0..i)
-            .rev()
-            .chain(i + 1..n)
-            .find(|&j| units[j].role == *role && usable(units, j, i)),
-        Target::Preceding(role) => (0..i)
-            .rev()
-            .find(|&j| units[j].role == *role && usable(units, j, i)),
+        Target::Nearest(role) => {
+            let list = &index.by_role[*role as usize];
+            RoleIndex::before(list, i, anywhere, ok)
+                .or_else(|| RoleIndex::after(list, i, anywhere, ok))
+        }
+        Target::Preceding(role) => {
+            RoleIndex::before(&index.by_role[*role as usize], i, anywhere, ok)
+        }
         Target::Sibling => {
             let prev = ctx.prev(i)?;
             links
                 .iter()
+                .rev()
                 .find(|l| l.from == prev && l.kind == rule.kind)
                 .map(|l| l.to)
-                .filter(|&t| usable(units, t, i))
+                .filter(|&t| ok(t))
         }
     }
 }

@@ -137,12 +137,14 @@ impl<'a> Context<'a> {
         }
     }
 
+    // Units are in document order and every scope (sentence, paragraph, section, preamble or
+    // body) is a contiguous run of them, so comparing with the neighbour is enough.
     pub fn first_in(&self, i: usize, scope: Scope) -> bool {
-        !(0..i).any(|j| self.same_scope(i, j, scope))
+        i == 0 || !self.same_scope(i, i - 1, scope)
     }
 
     pub fn last_in(&self, i: usize, scope: Scope) -> bool {
-        !(i + 1..self.units.len()).any(|j| self.same_scope(i, j, scope))
+        i + 1 >= self.units.len() || !self.same_scope(i, i + 1, scope)
     }
 
     /// The first unit of the sentence that holds unit `i`.

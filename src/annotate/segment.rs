@@ -81,6 +81,10 @@ pub fn segment(article: &Article, grammar: &Grammar, hits: &[Hit]) -> Vec<Segmen
     let mut segments = Vec::new();
     for (index, sentence) in article.sentences.iter().enumerate() {
         let mut cuts: Vec<(usize, usize, Range<usize>)> = Vec::new();
+        // Only the hits inside this sentence: hits are sorted by start.
+        let from = hits.partition_point(|h| h.start < sentence.span.start);
+        let to = hits.partition_point(|h| h.start < sentence.span.end);
+        let hits = &hits[from..to];
         for (r, rule) in grammar.splits.iter().enumerate() {
             for (at, cue) in cuts_for(text, &sentence.span, &sentence.clauses, rule, hits) {
                 cuts.push((at, r, cue));

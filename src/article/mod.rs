@@ -41,6 +41,8 @@ pub struct Article {
     pub headings: Vec<usize>,
     /// Byte offset of every character, for byte → char conversion by binary search.
     char_starts: Vec<usize>,
+    /// Per block, the 1-based number of the last prose block up to it (see `paragraph_number`).
+    paragraph_numbers: Vec<usize>,
 }
 
 impl Article {
@@ -69,6 +71,13 @@ impl Article {
             }
         }
         let char_starts = text.char_indices().map(|(i, _)| i).collect();
+        let paragraph_numbers = blocks
+            .iter()
+            .scan(0, |n, b| {
+                *n += usize::from(b.kind.is_prose());
+                Some(*n)
+            })
+            .collect();
         Article {
             name: name.to_string(),
             text: text.to_string(),
@@ -76,6 +85,7 @@ impl Article {
             sentences,
             headings,
             char_starts,
+            paragraph_numbers,
         }
     }
 
@@ -119,10 +129,7 @@ impl Article {
 
     /// 1-based number of the body paragraph (standfirst and paragraphs count) a block is.
     pub fn paragraph_number(&self, block: usize) -> usize {
-        self.blocks[..=block.min(self.blocks.len().saturating_sub(1))]
-            .iter()
-            .filter(|b| b.kind.is_prose())
-            .count()
+        self.paragraph_numbers.get(block).copied().unwrap_or(0)
     }
 
     /// (line, column), both 1-based, of a byte offset — for messages about input text.

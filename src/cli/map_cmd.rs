@@ -259,11 +259,14 @@ fn map_one(
                     None => {
                         let (svg, notice) =
                             render::svg(&mapped.map, &dot, renderer).map_err(|e| e.to_string())?;
-                        if let Some(n) = notice {
-                            if !*notices_shown {
+                        match notice {
+                            // Said once per run: it is about the machine, not the input.
+                            Some(n @ render::Notice::BuiltinFallback) if !*notices_shown => {
                                 eprintln!("note: {n}");
                                 *notices_shown = true;
                             }
+                            Some(render::Notice::BuiltinFallback) | None => {}
+                            Some(n) => eprintln!("warning: {}: {n}", input.name),
                         }
                         svg_cache = Some(svg.clone());
                         svg
@@ -275,7 +278,7 @@ fn map_one(
                     render::html::report(&mapped, &svg).into_bytes()
                 }
             }
-            Format::Png => render::png(&dot, renderer).map_err(|e| e.to_string())?,
+            Format::Png => render::png(&mapped.map, &dot, renderer).map_err(|e| e.to_string())?,
         };
         write_atomic(&path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         written.push(path);

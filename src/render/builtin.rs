@@ -21,6 +21,8 @@ fn color(hex: &str) -> Color {
     )
 }
 
+/// The map drawn by layout-rs. Callers keep maps above [`super::MAX_BUILTIN_UNITS`] away from
+/// here (see [`super::svg`]): the layout grows roughly cubically with the number of units.
 pub fn to_svg(map: &ArgumentMap) -> String {
     let mut vg = VisualGraph::new(Orientation::TopToBottom);
     let mut handles = Vec::with_capacity(map.units.len());
@@ -59,11 +61,15 @@ pub fn to_svg(map: &ArgumentMap) -> String {
         );
         handles.push(vg.add_node(element));
     }
+    let index: std::collections::HashMap<&str, usize> = map
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.as_str(), i))
+        .collect();
     for r in &map.relations {
-        let (Some(from), Some(to)) = (
-            map.units.iter().position(|u| u.id == r.from),
-            map.units.iter().position(|u| u.id == r.to),
-        ) else {
+        let (Some(&from), Some(&to)) = (index.get(r.from.as_str()), index.get(r.to.as_str()))
+        else {
             continue;
         };
         let (line, hex) = match r.kind {

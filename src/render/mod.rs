@@ -27,6 +27,24 @@ pub enum RenderError {
     DotFailed(String),
     #[error("PNG output needs Graphviz `dot`, which was not found; install graphviz or leave png out of --format")]
     PngNeedsDot,
+    #[error("the map has {units} units; diagrams are drawn for at most {limit} (the layout would take minutes): use the JSON or DOT output")]
+    TooLarge { units: usize, limit: usize },
+}
+
+/// Most units Graphviz lays out in a few seconds (measured: 3,500 units take about 2 s, 23,000
+/// more than two minutes).
+pub const MAX_DOT_UNITS: usize = 4000;
+/// Most units the built-in layout handles in about a second (it grows roughly cubically: 350
+/// units take 0.9 s, 900 units 14 s).
+pub const MAX_BUILTIN_UNITS: usize = 400;
+
+/// A stand-in diagram for maps too large to lay out, so the HTML report still shows the text.
+fn placeholder_svg(units: usize, limit: usize) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"80\" viewBox=\"0 0 640 80\">\
+         <text x=\"16\" y=\"44\" font-family=\"sans-serif\" font-size=\"16\">Diagram omitted: \
+         {units} units (at most {limit} are drawn). The JSON and DOT files hold the whole map.</text></svg>"
+    )
 }
 
 /// The `dot` executable: `TOULMIN_DOT` when set (tests use it to simulate a missing Graphviz),
@@ -70,32 +88,70 @@ pub fn run_dot(source: &str, format: &str) -> Result<Vec<u8>, RenderError> {
     Ok(out.stdout)
 }
 
-/// The map as SVG, and a notice for the user when `auto` fell back to the built-in renderer.
+/// Something the user should know about how a diagram was drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// `auto` found no Graphviz and used the built-in renderer.
+    BuiltinFallback,
+    /// The map is too large to lay out; the SVG says so instead of drawing it.
+    DiagramOmitted { units: usize, limit: usize },
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::BuiltinFallback => f.write_str(
+                "Graphviz `dot` not found: drew the SVG with the built-in renderer (install graphviz for the full layout with sections)",
+            ),
+            Notice::DiagramOmitted { units, limit } => write!(
+                f,
+                "the map has {units} units; diagrams are drawn for at most {limit} (the layout would take minutes), so the SVG only says so: the JSON and DOT hold the whole map"
+            ),
+        }
+    }
+}
+
+/// The map as SVG, and a notice for the user when `auto` fell back to the built-in renderer or
+/// the map was too large to draw.
 pub fn svg(
     map: &ArgumentMap,
     dot_source: &str,
     renderer: Renderer,
-) -> Result<(String, Option<String>), RenderError> {
+) -> Result<(String, Option<Notice>), RenderError> {
+    let units = map.units.len();
+    let omitted = |limit: usize| {
+        Ok((
+            placeholder_svg(units, limit),
+            Some(Notice::DiagramOmitted { units, limit }),
+        ))
+    };
     match renderer {
+        Renderer::Builtin if units > MAX_BUILTIN_UNITS => omitted(MAX_BUILTIN_UNITS),
+        Renderer::Dot if units > MAX_DOT_UNITS => omitted(MAX_DOT_UNITS),
         Renderer::Builtin => Ok((builtin::to_svg(map), None)),
         Renderer::Dot => {
             let bytes = run_dot(dot_source, "svg")?;
             Ok((String::from_utf8_lossy(&bytes).into_owned(), None))
         }
+        Renderer::Auto if dot_available() => svg(map, dot_source, Renderer::Dot),
         Renderer::Auto => {
-            if dot_available() {
-                svg(map, dot_source, Renderer::Dot)
-            } else {
-                Ok((
-                    builtin::to_svg(map),
-                    Some("Graphviz `dot` not found: drew the SVG with the built-in renderer (install graphviz for the full layout with sections)".into()),
-                ))
-            }
+            let (svg, notice) = svg(map, dot_source, Renderer::Builtin)?;
+            Ok((svg, notice.or(Some(Notice::BuiltinFallback))))
         }
     }
 }
 
-pub fn png(dot_source: &str, renderer: Renderer) -> Result<Vec<u8>, RenderError> {
+pub fn png(
+    map: &ArgumentMap,
+    dot_source: &str,
+    renderer: Renderer,
+) -> Result<Vec<u8>, RenderError> {
+    if map.units.len() > MAX_DOT_UNITS {
+        return Err(RenderError::TooLarge {
+            units: map.units.len(),
+            limit: MAX_DOT_UNITS,
+        });
+    }
     match renderer {
         Renderer::Builtin => Err(RenderError::PngNeedsDot),
         Renderer::Auto if !dot_available() => Err(RenderError::PngNeedsDot),

@@ -628,7 +628,9 @@ impl ReportJob {
         let dot = render::dot::to_dot(&mapped.map);
         let svg = match render::svg(&mapped.map, &dot, self.renderer) {
             Ok((svg, _)) => svg,
-            Err(_) => render::builtin::to_svg(&mapped.map),
+            Err(_) => render::svg(&mapped.map, &dot, render::Renderer::Builtin)
+                .map(|(svg, _)| svg)
+                .unwrap_or_default(),
         };
         Ok(render::html::report(&mapped, &svg))
     }

@@ -124,3 +124,103 @@ fn reference_article_argument() {
         }
     }
 }
+
+/// Arbitrary text — odd quotes, dashes, emoji, combining marks, CRLF, Markdown debris, lone
+/// punctuation — must map without a panic and give a map that keeps every invariant.
+#[test]
+fn arbitrary_text_maps_without_panics() {
+    let g = grammar();
+    let pieces = [
+        "The",
+        "city",
+        "should",
+        "act",
+        "because",
+        "however",
+        "Although",
+        "critics",
+        "say",
+        "U.S.",
+        "Dr.",
+        "e.g.",
+        "No.",
+        "3.5",
+        "1,200",
+        "...",
+        "…",
+        "\"",
+        "“",
+        "”",
+        "’",
+        "'",
+        "—",
+        "–",
+        " - ",
+        ",",
+        ";",
+        ":",
+        ".",
+        "?",
+        "!",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\t",
+        "# ",
+        "## ",
+        "*",
+        "_",
+        "By",
+        "é",
+        "e\u{301}",
+        "🙂",
+        "中文",
+        "(",
+        ")",
+        "[",
+        "]",
+        "In 2019,",
+        "For example,",
+        "But",
+        "Moreover,",
+        "so",
+        "is",
+        "a",
+        "researcher",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for case in 0..300 {
+        let len = 1 + (next() % 120) as usize;
+        let mut text = String::new();
+        for _ in 0..len {
+            text.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+            if next() % 3 != 0 {
+                text.push(' ');
+            }
+        }
+        if text.trim().is_empty() {
+            continue;
+        }
+        let mapped = map_text("fuzz", &text, &g, &Segmentation::Rules)
+            .unwrap_or_else(|e| panic!("case {case}: {e}\n{text:?}"));
+        let map = &mapped.map;
+        let graph = ArgumentGraph::new(map).expect("graph");
+        assert_eq!(graph.check(), vec![], "case {case}: {text:?}");
+        let chars: Vec<char> = text.chars().collect();
+        for u in &map.units {
+            let slice: String = chars[u.start..u.end].iter().collect();
+            assert_eq!(slice, u.text, "case {case}: {text:?}");
+        }
+        let dot = toulmin::render::dot::to_dot(map);
+        assert!(dot.starts_with("digraph"));
+        let svg = toulmin::render::builtin::to_svg(map);
+        let html = toulmin::render::html::report(&mapped, &svg);
+        assert!(html.contains("</html>"));
+    }
+}

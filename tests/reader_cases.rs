@@ -21,9 +21,15 @@ fn sentence_cases_from_data_file() {
     for expected in &cases {
         let input = expected.join(" ");
         let article = Article::parse("case", &input);
-        let got: Vec<&str> = article.sentences.iter().map(|s| article.slice(&s.span)).collect();
+        let got: Vec<&str> = article
+            .sentences
+            .iter()
+            .map(|s| article.slice(&s.span))
+            .collect();
         if got != *expected {
-            failures.push(format!("input: {input}\n  expected: {expected:?}\n  got:      {got:?}"));
+            failures.push(format!(
+                "input: {input}\n  expected: {expected:?}\n  got:      {got:?}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

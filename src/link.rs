@@ -265,6 +265,15 @@ impl RoleIndex {
     }
 }
 
+/// The first unit reached by stepping from `i` that satisfies `ok`.
+fn walk(
+    i: usize,
+    step: impl Fn(usize) -> Option<usize>,
+    ok: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    std::iter::successors(step(i), |&j| step(j)).find(|&j| ok(j))
+}
+
 fn section_key(u: &AnnotatedUnit) -> (Option<usize>, bool) {
     (
         u.place.section,
@@ -284,24 +293,8 @@ fn resolve(
     let ok = |j: usize| usable(units, j, i);
     let anywhere = |_: usize| true;
     match &rule.target {
-        Target::Previous => {
-            let mut j = ctx.prev(i)?;
-            loop {
-                if ok(j) {
-                    return Some(j);
-                }
-                j = ctx.prev(j)?;
-            }
-        }
-        Target::Next => {
-            let mut j = ctx.next(i)?;
-            loop {
-                if ok(j) {
-                    return Some(j);
-                }
-                j = ctx.next(j)?;
-            }
-        }
+        Target::Previous => walk(i, |j| ctx.prev(j), ok),
+        Target::Next => walk(i, |j| ctx.next(j), ok),
         Target::Thesis => ctx.thesis.filter(|&t| t != i),
         Target::ParagraphClaim => {
             let same = |j: usize| units[j].place.block == place.block;

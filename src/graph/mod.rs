@@ -63,12 +63,7 @@ impl<'a> ArgumentGraph<'a> {
     pub fn new(map: &'a ArgumentMap) -> Result<ArgumentGraph<'a>, Violation> {
         let mut graph = DiGraph::new();
         let nodes: Vec<NodeIndex> = (0..map.units.len()).map(|i| graph.add_node(i)).collect();
-        let ids: std::collections::HashMap<&str, usize> = map
-            .units
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.id.as_str(), i))
-            .collect();
+        let ids = map.positions();
         let index = |id: &str| ids.get(id).copied();
         for r in &map.relations {
             let (Some(a), Some(b)) = (index(&r.from), index(&r.to)) else {

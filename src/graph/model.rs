@@ -147,6 +147,16 @@ impl ArgumentMap {
         self.units.iter().find(|u| u.id == id)
     }
 
+    /// Position of every unit by id: relations name units by id, and looking each one up by
+    /// scanning `units` would make every relation pass quadratic.
+    pub fn positions(&self) -> std::collections::HashMap<&str, usize> {
+        self.units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.as_str(), i))
+            .collect()
+    }
+
     /// How many relations are supports and how many attacks.
     pub fn relation_counts(&self) -> (usize, usize) {
         let supports = self

@@ -61,12 +61,7 @@ pub fn to_svg(map: &ArgumentMap) -> String {
         );
         handles.push(vg.add_node(element));
     }
-    let index: std::collections::HashMap<&str, usize> = map
-        .units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.id.as_str(), i))
-        .collect();
+    let index = map.positions();
     for r in &map.relations {
         let (Some(&from), Some(&to)) = (index.get(r.from.as_str()), index.get(r.to.as_str()))
         else {

@@ -101,6 +101,7 @@ fn build_map(
         out_units.push(Unit {
             id: unit_id(i),
             role: u.role,
+            kind: None,
             start: chars(u.place.span.start),
             end: chars(u.place.span.end),
             text: article.slice(&u.place.span).to_string(),
@@ -109,6 +110,8 @@ fn build_map(
             sentence: u.place.sentence + 1,
             score: annotate::round3(u.score),
             stance: None,
+            status: None,
+            restates: None,
             rules,
             cues,
         });
@@ -136,6 +139,8 @@ fn build_map(
             chars: article.chars(),
         },
         title: article.title().map(str::to_string),
+        byline: None,
+        date: None,
         thesis: linking.thesis.map(unit_id),
         units: out_units,
         relations,

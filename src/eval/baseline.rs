@@ -24,6 +24,7 @@ pub fn baseline_map(doc: &GoldDoc) -> ArgumentMap {
             Unit {
                 id: format!("u{}", i + 1),
                 role: if i == 0 { Role::Thesis } else { Role::Premise },
+                kind: None,
                 start: g.start,
                 end: g.end,
                 text: chars[start..end].iter().collect(),
@@ -32,6 +33,8 @@ pub fn baseline_map(doc: &GoldDoc) -> ArgumentMap {
                 sentence: i + 1,
                 score: 1.0,
                 stance: Some(Stance::Pro),
+                status: None,
+                restates: None,
                 rules: vec![],
                 cues: vec![],
             }
@@ -55,6 +58,8 @@ pub fn baseline_map(doc: &GoldDoc) -> ArgumentMap {
             chars: chars.len(),
         },
         title: None,
+        byline: None,
+        date: None,
         thesis: units.first().map(|u| u.id.clone()),
         units,
         relations,

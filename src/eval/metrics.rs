@@ -585,6 +585,7 @@ pub(crate) mod tests {
         Unit {
             id: id.into(),
             role,
+            kind: None,
             start,
             end,
             text: String::new(),
@@ -593,6 +594,8 @@ pub(crate) mod tests {
             sentence: 1,
             score: 1.0,
             stance,
+            status: None,
+            restates: None,
             rules: rules.iter().map(|s| s.to_string()).collect(),
             cues: vec![],
         }
@@ -623,6 +626,8 @@ pub(crate) mod tests {
                 chars: text.chars().count(),
             },
             title: None,
+            byline: None,
+            date: None,
             thesis: thesis.map(str::to_string),
             units,
             relations,

@@ -97,6 +97,8 @@ fn empty_map(doc: &GoldDoc) -> ArgumentMap {
             chars: doc.text.chars().count(),
         },
         title: None,
+        byline: None,
+        date: None,
         thesis: None,
         units: vec![],
         relations: vec![],

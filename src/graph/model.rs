@@ -75,6 +75,60 @@ impl std::fmt::Display for RelationKind {
     }
 }
 
+/// Proposition kind of a unit, orthogonal to its role: is it an opinion (policy, value) or what
+/// an opinion rests on (fact, statistic, testimony, reference)?
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Policy,
+    Value,
+    Fact,
+    Statistic,
+    Testimony,
+    Reference,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Policy,
+        Kind::Value,
+        Kind::Fact,
+        Kind::Statistic,
+        Kind::Testimony,
+        Kind::Reference,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Policy => "policy",
+            Kind::Value => "value",
+            Kind::Fact => "fact",
+            Kind::Statistic => "statistic",
+            Kind::Testimony => "testimony",
+            Kind::Reference => "reference",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Acceptability of a unit under grounded semantics, the map read as a Dung framework.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    In,
+    Out,
+    Undec,
+}
+
 /// Proponent or opponent voice, derived from the parity of attacks on the path to the thesis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -105,6 +159,9 @@ pub struct Cue {
 pub struct Unit {
     pub id: String,
     pub role: Role,
+    /// Proposition kind; `None` when no kind rule decided one.
+    #[serde(default)]
+    pub kind: Option<Kind>,
     /// Character offsets (Unicode scalar values, end exclusive) into the input text.
     pub start: usize,
     pub end: usize,
@@ -117,6 +174,12 @@ pub struct Unit {
     pub score: f64,
     /// `None` for background units, which take no part in the argument.
     pub stance: Option<Stance>,
+    /// Grounded acceptability; `None` until the map has been analysed.
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// Id of the thesis when this unit is another statement of it, else `None`.
+    #[serde(default)]
+    pub restates: Option<String>,
     pub rules: Vec<String>,
     pub cues: Vec<Cue>,
 }
@@ -136,6 +199,10 @@ pub struct ArgumentMap {
     pub schema: String,
     pub source: Source,
     pub title: Option<String>,
+    #[serde(default)]
+    pub byline: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
     /// Id of the single thesis unit; `None` only when the document has no units at all.
     pub thesis: Option<String>,
     pub units: Vec<Unit>,

@@ -5,6 +5,7 @@ fn unit(id: &str, role: Role) -> Unit {
     Unit {
         id: id.into(),
         role,
+        kind: None,
         start: 0,
         end: 0,
         text: String::new(),
@@ -13,6 +14,8 @@ fn unit(id: &str, role: Role) -> Unit {
         sentence: 1,
         score: 0.0,
         stance: None,
+        status: None,
+        restates: None,
         rules: vec![],
         cues: vec![],
     }
@@ -38,6 +41,8 @@ fn map(units: Vec<Unit>, relations: Vec<Relation>) -> ArgumentMap {
             chars: 0,
         },
         title: None,
+        byline: None,
+        date: None,
         thesis: Some("u1".into()),
         units,
         relations,

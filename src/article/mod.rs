@@ -39,6 +39,8 @@ pub struct Article {
     pub sentences: Vec<Sentence>,
     /// Block indices of the section headings, in order.
     pub headings: Vec<usize>,
+    /// Byte range of the publication date inside a metadata, byline or front-matter block.
+    pub date: Option<Range<usize>>,
     /// Byte offset of every character, for byte → char conversion by binary search.
     char_starts: Vec<usize>,
     /// Per block, the 1-based number of the last prose block up to it (see `paragraph_number`).
@@ -84,6 +86,7 @@ impl Article {
             blocks,
             sentences,
             headings,
+            date: None,
             char_starts,
             paragraph_numbers,
         }
@@ -115,6 +118,18 @@ impl Article {
             .iter()
             .find(|b| b.kind == BlockKind::Title)
             .map(|b| &self.text[b.span.clone()])
+    }
+
+    /// The author line ("By Jane Doe", "Jane Doe"), if the reader found one.
+    pub fn byline(&self) -> Option<&str> {
+        self.first_of(BlockKind::Byline)
+            .map(|b| &self.text[b.span.clone()])
+    }
+
+    /// The publication date as written in the text, if the reader found one. Set by the block
+    /// reader (`date` span); `None` when the metadata carries no recognisable date.
+    pub fn date(&self) -> Option<&str> {
+        self.date.as_ref().map(|span| &self.text[span.clone()])
     }
 
     pub fn first_of(&self, kind: BlockKind) -> Option<&Block> {

@@ -8,7 +8,8 @@ use super::{Failure, RuleArgs};
 
 #[derive(Args)]
 pub struct EvalArgs {
-    /// Gold annotations: a JSONL file (microtext shape) or a directory of brat .txt/.ann pairs.
+    /// Gold annotations: a JSONL file (microtext shape), a directory of brat .txt/.ann pairs, or a
+    /// directory of AIF .json files each beside its .txt.
     #[arg(long, value_name = "PATH")]
     gold: PathBuf,
     #[command(flatten)]
@@ -30,7 +31,11 @@ pub struct EvalArgs {
 
 pub fn run(args: EvalArgs) -> Result<i32, Failure> {
     let grammar = args.rules.load()?;
-    let gold = if args.gold.is_dir() {
+    let gold = if args.gold.is_dir() && eval::aif::is_aif_dir(&args.gold) {
+        let (docs, warnings) = eval::aif::read_aif_dir(&args.gold)?;
+        warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+        docs
+    } else if args.gold.is_dir() {
         eval::read_brat_dir(&args.gold)?
     } else {
         eval::read_jsonl(&args.gold)?

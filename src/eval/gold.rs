@@ -110,7 +110,7 @@ impl GoldDoc {
     }
 
     /// Checks what the metrics rely on, so that they can index without checking again.
-    fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), String> {
         let len = self.text.chars().count();
         let mut ids = HashSet::new();
         let mut centrals = 0;
@@ -428,7 +428,13 @@ fn parse_brat(id: String, text: String, ann: &str, ann_path: &Path) -> Result<Go
                     // brat shows a span's line breaks as spaces.
                     let covered: String = chars[start..end]
                         .iter()
-                        .map(|&c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+                        .map(|&c| {
+                            if matches!(c, '\n' | '\r' | '\t') {
+                                ' '
+                            } else {
+                                c
+                            }
+                        })
                         .collect();
                     if covered != *quoted {
                         return Err(line_error(
@@ -512,7 +518,12 @@ fn parse_brat(id: String, text: String, ann: &str, ann_path: &Path) -> Result<Go
 
     let central = entities
         .iter()
-        .filter(|e| matches!(e.kind, BratType::MajorClaim | BratType::Toulmin(Role::Thesis)))
+        .filter(|e| {
+            matches!(
+                e.kind,
+                BratType::MajorClaim | BratType::Toulmin(Role::Thesis)
+            )
+        })
         .min_by_key(|e| (e.start, e.end, e.line))
         .map(|e| e.id.clone())
         .ok_or_else(|| GoldError::File {

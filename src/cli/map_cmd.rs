@@ -361,7 +361,7 @@ fn write_outputs(
                 if format == Format::Svg {
                     svg.into_bytes()
                 } else {
-                    render::html::report(&mapped, &svg).into_bytes()
+                    render::html::report(mapped, &svg).into_bytes()
                 }
             }
             Format::Png => render::png(&mapped.map, &dot, renderer).map_err(|e| e.to_string())?,

@@ -13,7 +13,6 @@ struct Aif<'a> {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct Node<'a> {
     #[serde(rename = "nodeID")]
     node_id: String,

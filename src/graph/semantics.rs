@@ -16,9 +16,9 @@ pub struct Framework {
     targets: Vec<Vec<usize>>,
 }
 
-/// Search steps the preferred enumeration may take before it gives up: the problem is hard in
-/// general, and a map is not worth minutes of it.
-pub const PREFERRED_BUDGET: usize = 1_000_000;
+/// Work (argument visits) the preferred enumeration may do before it gives up, about a second:
+/// the problem is hard in general, and a map is not worth minutes of it.
+pub const PREFERRED_BUDGET: usize = 50_000_000;
 
 impl Framework {
     /// A framework with `len` arguments; attacks naming an argument `>= len` are ignored.
@@ -109,23 +109,27 @@ impl Framework {
     }
 
     /// The preferred extensions (maximal admissible sets), each ascending, the list sorted; `None`
-    /// when the search needed more than `budget` steps. There is always at least one (possibly
-    /// empty) extension.
+    /// when the search needed more than `budget` argument visits. There is always at least one
+    /// (possibly empty) extension.
     ///
     /// The labelling search of Nofal, Atkinson & Dunne (2014), started from the grounded
     /// labelling: every preferred extension contains the grounded one and excludes what it
     /// attacks, so only `undec` arguments are searched, and a well-founded framework (every tree
     /// map) needs no search at all.
     pub fn preferred(&self, budget: usize) -> Option<Vec<Vec<usize>>> {
+        let grounded = self.grounded();
         let mut search = Search {
             af: self,
+            work: (0..self.len())
+                .filter(|&a| grounded[a] == Status::Undec)
+                .collect(),
             found: Vec::new(),
-            steps: 0,
+            spent: 0,
             budget,
         };
-        let mut label: Vec<Label> = self
-            .grounded()
-            .into_iter()
+        let mut label: Vec<Label> = grounded
+            .iter()
+            .copied()
             .map(|s| match s {
                 Status::In => Label::In,
                 Status::Out => Label::Out,
@@ -139,10 +143,19 @@ impl Framework {
             }
         }
         search.run(&mut label)?;
-        let mut found = search.found;
-        for e in &mut found {
-            e.sort_unstable();
-        }
+        let base: Vec<usize> = (0..self.len())
+            .filter(|&a| grounded[a] == Status::In)
+            .collect();
+        let mut found: Vec<Vec<usize>> = search
+            .found
+            .into_iter()
+            .map(|part| {
+                let mut e = base.clone();
+                e.extend(part);
+                e.sort_unstable();
+                e
+            })
+            .collect();
         found.sort();
         Some(found)
     }
@@ -163,21 +176,24 @@ enum Label {
 
 struct Search<'a> {
     af: &'a Framework,
-    /// Admissible sets found so far none of which contains another.
+    /// The grounded `undec` arguments, ascending: the only ones the search decides.
+    work: Vec<usize>,
+    /// The `work` part of the admissible sets found so far, none containing another.
     found: Vec<Vec<usize>>,
-    steps: usize,
+    spent: usize,
     budget: usize,
 }
 
 impl Search<'_> {
     fn run(&mut self, label: &mut [Label]) -> Option<()> {
-        self.steps += 1;
-        if self.steps > self.budget {
+        self.spent += self.work.len() * (1 + self.found.len());
+        if self.spent > self.budget {
             return None;
         }
         let af = self.af;
+        let work = &self.work;
         // Dead end: an argument that must be attacked has no attacker left that could be in.
-        let stuck = (0..label.len()).any(|a| {
+        let stuck = work.iter().any(|&a| {
             label[a] == Label::MustOut
                 && af.attackers[a]
                     .iter()
@@ -186,7 +202,9 @@ impl Search<'_> {
         if stuck {
             return Some(());
         }
-        let set: Vec<usize> = (0..label.len())
+        let set: Vec<usize> = work
+            .iter()
+            .copied()
             .filter(|&a| matches!(label[a], Label::In | Label::Blank))
             .collect();
         // Nothing this branch can reach is larger than a set already found.
@@ -197,14 +215,16 @@ impl Search<'_> {
             if label.contains(&Label::MustOut) {
                 return Some(());
             }
-            let ins: Vec<usize> = (0..label.len())
+            let ins: Vec<usize> = work
+                .iter()
+                .copied()
                 .filter(|&a| label[a] == Label::In)
                 .collect();
             self.found.retain(|e| !is_subset(e, &ins));
             self.found.push(ins);
             return Some(());
         };
-        let saved = label.to_vec();
+        let saved: Vec<Label> = work.iter().map(|&a| label[a]).collect();
         label[x] = Label::In;
         for &t in &af.targets[x] {
             label[t] = Label::Out;
@@ -215,7 +235,9 @@ impl Search<'_> {
             }
         }
         self.run(label)?;
-        label.copy_from_slice(&saved);
+        for (&a, &l) in self.work.iter().zip(&saved) {
+            label[a] = l;
+        }
         label[x] = Label::Undec;
         self.run(label)
     }
@@ -224,11 +246,17 @@ impl Search<'_> {
     /// the first blank one.
     fn pick(&self, label: &[Label]) -> Option<usize> {
         let af = self.af;
-        (0..label.len())
-            .filter(|&a| label[a] == Label::MustOut)
-            .flat_map(|a| af.attackers[a].iter().copied())
+        self.work
+            .iter()
+            .filter(|&&a| label[a] == Label::MustOut)
+            .flat_map(|&a| af.attackers[a].iter().copied())
             .find(|&b| label[b] == Label::Blank)
-            .or_else(|| label.iter().position(|l| *l == Label::Blank))
+            .or_else(|| {
+                self.work
+                    .iter()
+                    .copied()
+                    .find(|&a| label[a] == Label::Blank)
+            })
     }
 }
 
@@ -399,6 +427,28 @@ mod tests {
     fn budget_exhaustion_is_reported() {
         let f = af(2, &["ab", "ba"]);
         assert_eq!(f.preferred(1), None);
+        // 40 independent even cycles have 2^40 preferred extensions: the search gives up.
+        let cycles = Framework::new(
+            80,
+            (0..40).flat_map(|k| [(2 * k, 2 * k + 1), (2 * k + 1, 2 * k)]),
+        );
+        assert_eq!(cycles.preferred(PREFERRED_BUDGET), None);
+    }
+
+    #[test]
+    fn only_undecided_arguments_are_searched() {
+        // A long reinstatement chain (decided by the grounded labelling) beside one even cycle.
+        let n = 5_000;
+        let chain = (1..n - 2).map(|a| (a, a - 1));
+        let f = Framework::new(n, chain.chain([(n - 2, n - 1), (n - 1, n - 2)]));
+        let exts = f.preferred(PREFERRED_BUDGET).expect("within budget");
+        assert_eq!(exts.len(), 2);
+        let grounded = f.grounded_extension();
+        assert_eq!(grounded.len(), (n - 2) / 2);
+        for e in &exts {
+            assert_eq!(e.len(), grounded.len() + 1);
+            assert!(grounded.iter().all(|a| e.binary_search(a).is_ok()));
+        }
     }
 
     #[test]

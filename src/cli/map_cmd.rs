@@ -87,7 +87,8 @@ pub struct MapArgs {
     /// .md file in it.
     #[arg(value_name = "INPUT", required_unless_present = "jsonl")]
     inputs: Vec<PathBuf>,
-    /// Directory for the output files (created if missing); with --jsonl, the output file.
+    /// Directory for the output files (created if missing); with --jsonl, the output file (or,
+    /// with --format other than json, the directory for the files of every record).
     #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
     #[command(flatten)]

@@ -55,6 +55,7 @@ pub fn map_text(
             violation,
         });
     }
+    graph::semantics::assign_status(&mut map);
     Ok(Mapped {
         article,
         units,
@@ -129,6 +130,7 @@ fn build_map(
                 .rule
                 .map_or(FALLBACK_RULE.to_string(), |r| grammar.links[r].name.clone()),
             score: annotate::round3(l.score),
+            carries: true,
         })
         .collect();
     ArgumentMap {

@@ -9,7 +9,8 @@ use super::{Failure, RuleArgs};
 #[derive(Args)]
 pub struct EvalArgs {
     /// Gold annotations: a JSONL file (microtext shape, or the Web Discourse / CDCP layout whose
-    /// records name their `corpus`) or a directory of brat .txt/.ann pairs.
+    /// records name their `corpus`), a directory of brat .txt/.ann pairs, or a directory of AIF
+    /// .json files each beside its .txt.
     #[arg(long, value_name = "PATH")]
     gold: PathBuf,
     #[command(flatten)]
@@ -89,7 +90,11 @@ pub fn run(args: EvalArgs) -> Result<i32, Failure> {
     if is_typed(&args.gold) {
         return run_typed(&args, &grammar);
     }
-    let gold = if args.gold.is_dir() {
+    let gold = if args.gold.is_dir() && eval::aif::is_aif_dir(&args.gold) {
+        let (docs, warnings) = eval::aif::read_aif_dir(&args.gold)?;
+        warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+        docs
+    } else if args.gold.is_dir() {
         eval::read_brat_dir(&args.gold)?
     } else {
         eval::read_jsonl(&args.gold)?

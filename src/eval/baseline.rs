@@ -48,6 +48,7 @@ pub fn baseline_map(doc: &GoldDoc) -> ArgumentMap {
             kind: RelationKind::Support,
             rule: "baseline".to_string(),
             score: 1.0,
+            carries: true,
         })
         .collect();
     ArgumentMap {

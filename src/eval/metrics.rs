@@ -609,6 +609,7 @@ pub(crate) mod tests {
             kind,
             rule: rule.into(),
             score: 1.0,
+            carries: true,
         }
     }
 

@@ -5,6 +5,7 @@
 //! something a rule author can act on (which rule fired how often and how often it was right).
 //! See `metrics` for the exact definitions and `gold::read_brat_dir` for how essays are mapped.
 
+pub mod aif;
 pub mod baseline;
 pub mod diagnostics;
 pub mod gold;

@@ -192,6 +192,13 @@ pub struct Relation {
     pub kind: RelationKind,
     pub rule: String,
     pub score: f64,
+    /// False when the source unit is `out` (grounded): a defeated unit carries no weight.
+    #[serde(default = "carries_by_default")]
+    pub carries: bool,
+}
+
+fn carries_by_default() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

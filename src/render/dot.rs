@@ -8,7 +8,10 @@ use graphviz_rust::dot_structures::{
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
-use super::style::{role_style, wrap, ATTACK_COLOR, SUPPORT_COLOR};
+use super::style::{
+    is_out, role_style, wrap, ATTACK_COLOR, FADED_EDGE, OUT_BORDER, OUT_FILL, OUT_FONT,
+    SUPPORT_COLOR,
+};
 use crate::graph::model::{ArgumentMap, RelationKind, Role, Unit};
 
 /// A DOT string literal: quotes, backslashes and line breaks escaped.
@@ -59,6 +62,9 @@ pub fn node_label(u: &Unit) -> Vec<String> {
         _ => (30, 4),
     };
     let mut lines = vec![format!("{} · {}", style.label, u.id)];
+    if is_out(u) {
+        lines[0].push_str(" · OUT");
+    }
     lines.extend(wrap(&u.text, width, max_lines));
     lines
 }
@@ -81,21 +87,30 @@ pub fn tooltip(u: &Unit) -> String {
 
 fn node(u: &Unit) -> Stmt {
     let s = role_style(u.role);
-    Stmt::Node(Node::new(
-        NodeId(quoted(&u.id), None),
-        vec![
-            attr("label", label_id(&node_label(u))),
-            plain("id", &format!("node-{}", u.id)),
-            plain("class", &format!("unit role-{}", u.role)),
-            plain("tooltip", &tooltip(u)),
-            plain("shape", s.shape),
-            plain("style", s.dot_style),
-            plain("fillcolor", s.fill),
-            plain("color", s.border),
-            attr("penwidth", Id::Plain(s.pen_width.to_string())),
-            attr("fontsize", Id::Plain(s.font_size.to_string())),
-        ],
-    ))
+    let out = is_out(u);
+    let mut attributes = vec![
+        attr("label", label_id(&node_label(u))),
+        plain("id", &format!("node-{}", u.id)),
+        plain(
+            "class",
+            &format!(
+                "unit role-{}{}",
+                u.role,
+                if out { " status-out" } else { "" }
+            ),
+        ),
+        plain("tooltip", &tooltip(u)),
+        plain("shape", s.shape),
+        plain("style", s.dot_style),
+        plain("fillcolor", if out { OUT_FILL } else { s.fill }),
+        plain("color", if out { OUT_BORDER } else { s.border }),
+        attr("penwidth", Id::Plain(s.pen_width.to_string())),
+        attr("fontsize", Id::Plain(s.font_size.to_string())),
+    ];
+    if out {
+        attributes.push(plain("fontcolor", OUT_FONT));
+    }
+    Stmt::Node(Node::new(NodeId(quoted(&u.id), None), attributes))
 }
 
 /// Edge lengths that spread a wide fan over several ranks (the idea of Graphviz's `unflatten`):
@@ -191,10 +206,13 @@ pub fn to_dot(map: &ArgumentMap) -> String {
     }
     let stagger = stagger_lengths(map);
     for (k, r) in map.relations.iter().enumerate() {
-        let (color, style, head, label) = match r.kind {
+        let (mut color, mut style, head, label) = match r.kind {
             RelationKind::Support => (SUPPORT_COLOR, "solid", "normal", "supports"),
             RelationKind::Attack => (ATTACK_COLOR, "dashed", "tee", "attacks"),
         };
+        if !r.carries {
+            (color, style) = (FADED_EDGE, "dotted");
+        }
         stmts.push(Stmt::Edge(Edge {
             ty: EdgeTy::Pair(
                 Vertex::N(NodeId(quoted(&r.from), None)),
@@ -202,7 +220,14 @@ pub fn to_dot(map: &ArgumentMap) -> String {
             ),
             attributes: vec![
                 plain("id", &format!("edge-{}", r.id)),
-                plain("class", &format!("relation {}", r.kind)),
+                plain(
+                    "class",
+                    &format!(
+                        "relation {}{}",
+                        r.kind,
+                        if r.carries { "" } else { " not-carrying" }
+                    ),
+                ),
                 plain("color", color),
                 plain("style", style),
                 plain("arrowhead", head),
@@ -220,8 +245,17 @@ pub fn to_dot(map: &ArgumentMap) -> String {
                 plain(
                     "tooltip",
                     &format!(
-                        "{} {} {} (rule {}, score {})",
-                        r.from, label, r.to, r.rule, r.score
+                        "{} {} {} (rule {}, score {}){}",
+                        r.from,
+                        label,
+                        r.to,
+                        r.rule,
+                        r.score,
+                        if r.carries {
+                            ""
+                        } else {
+                            "; does not carry: its source is out"
+                        }
                     ),
                 ),
                 attr("minlen", Id::Plain(stagger[k].to_string())),

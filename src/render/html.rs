@@ -162,6 +162,14 @@ fn header_html(map: &ArgumentMap) -> String {
          <line x1=\"35\" y1=\"0\" x2=\"35\" y2=\"12\" stroke=\"{ATTACK_COLOR}\" stroke-width=\"2.5\"/></svg>attacks</span>\n\
          <span class=\"legend-cue\"><mark class=\"cue\">cue</mark> words that fired a rule</span>"
     );
+    let out = map.units.iter().filter(|u| super::style::is_out(u)).count();
+    let _ = writeln!(
+        h,
+        "<span class=\"legend-title\">Status</span>\n\
+         <span class=\"legend-status\" title=\"Grounded semantics: a unit is out when an attack on it \
+         goes unanswered; its own supports and attacks then do not carry (dotted).\">\
+         <span class=\"swatch status-out\"></span>out: defeated <span class=\"count\">{out}</span></span>"
+    );
     h.push_str("</div>\n</header>\n");
     h
 }

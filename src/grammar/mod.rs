@@ -226,6 +226,13 @@ impl Grammar {
             Check::Test(_, span) => {
                 self.sources.files[span.file].text[span.start..span.end].to_string()
             }
+            // `role != R` and `kind != K` are parsed as a negated test whose span already
+            // reads `!=`.
+            Check::Not(c)
+                if matches!(**c, Check::Test(..)) && self.check_text(c).contains("!=") =>
+            {
+                self.check_text(c)
+            }
             Check::Not(c) => format!("not {}", self.check_text(c)),
             Check::And(cs) => cs
                 .iter()

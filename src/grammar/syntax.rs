@@ -718,6 +718,12 @@ impl<'a> Parser<'a> {
                         span: text.span,
                     });
                 }
+                // The next item's keyword: the body before it was never closed.
+                item if ITEM_KEYWORDS.contains(&item) || item == "disable" => {
+                    return Err(self
+                        .error("`}`")
+                        .with_note("the rule body above is missing its closing `}`"));
+                }
                 other => {
                     let span = self.here();
                     return Err(GrammarError::new(

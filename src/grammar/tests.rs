@@ -186,3 +186,14 @@ fn the_embedded_default_grammar_imports_its_kind_rules() {
         .iter()
         .any(|f| f.name == "grammars/kinds.rules" && f.dir.is_none()));
 }
+
+#[test]
+fn an_unclosed_body_is_reported_as_a_missing_brace() {
+    let (_d, g) = load_files(&[(
+        "b.rules",
+        "lexicon l = [\"x\"]\nkind k : fact 1 {\n  when contains l\nrule r : claim 1 { }\n",
+    )]);
+    let text = g.expect_err("unclosed body").to_string();
+    assert!(text.contains("expected `}`, found `rule`"), "{text}");
+    assert!(text.contains("missing its closing `}`"), "{text}");
+}

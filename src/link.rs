@@ -3,7 +3,7 @@
 
 use crate::annotate::{AnnotatedUnit, Context};
 use crate::grammar::{Grammar, LinkRule, Target};
-use crate::graph::model::{RelationKind, Role};
+use crate::graph::model::{Kind, RelationKind, Role};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
@@ -208,6 +208,8 @@ struct RoleIndex {
     by_role: Vec<Vec<usize>>,
     /// Claims and the thesis: the points other units back.
     points: Vec<usize>,
+    /// Policy and value units: the opinions facts, figures and testimony back.
+    opinions: Vec<usize>,
     /// The first two points of every section (of the preamble and of the body separately).
     section_points: std::collections::HashMap<(Option<usize>, bool), Vec<usize>>,
 }
@@ -216,9 +218,13 @@ impl RoleIndex {
     fn new(units: &[AnnotatedUnit]) -> RoleIndex {
         let mut by_role = vec![Vec::new(); Role::ALL.len()];
         let mut points = Vec::new();
+        let mut opinions = Vec::new();
         let mut section_points: std::collections::HashMap<_, Vec<usize>> = Default::default();
         for (i, u) in units.iter().enumerate() {
             by_role[u.role as usize].push(i);
+            if matches!(u.kind.kind, Some(Kind::Policy | Kind::Value)) {
+                opinions.push(i);
+            }
             if matches!(u.role, Role::Claim | Role::Thesis) {
                 points.push(i);
                 let first = section_points.entry(section_key(u)).or_default();
@@ -230,6 +236,7 @@ impl RoleIndex {
         RoleIndex {
             by_role,
             points,
+            opinions,
             section_points,
         }
     }
@@ -300,6 +307,11 @@ fn resolve(
             let same = |j: usize| units[j].place.block == place.block;
             RoleIndex::before(&index.points, i, same, ok)
                 .or_else(|| RoleIndex::after(&index.points, i, same, ok))
+        }
+        Target::ParagraphOpinion => {
+            let same = |j: usize| units[j].place.block == place.block;
+            RoleIndex::before(&index.opinions, i, same, ok)
+                .or_else(|| RoleIndex::after(&index.opinions, i, same, ok))
         }
         Target::SectionClaim => index
             .section_points

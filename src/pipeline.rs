@@ -97,12 +97,18 @@ fn build_map(
                 push_cue(&c.span, &c.source);
             }
         }
+        for f in &u.kind.fired {
+            rules.push(grammar.kinds[f.rule].name.clone());
+            for c in &f.cues {
+                push_cue(&c.span, &c.source);
+            }
+        }
         cues.sort_by(|a, b| (a.start, a.end, &a.lexicon).cmp(&(b.start, b.end, &b.lexicon)));
         let block = u.place.block;
         out_units.push(Unit {
             id: unit_id(i),
             role: u.role,
-            kind: None,
+            kind: u.kind.kind,
             start: chars(u.place.span.start),
             end: chars(u.place.span.end),
             text: article.slice(&u.place.span).to_string(),

@@ -61,6 +61,11 @@ pub fn rule_infos(grammar: &Grammar) -> Vec<RuleInfo> {
             decides: RuleDecision::Role(r.role),
             location: loc(r.span),
         }))
+        .chain(grammar.kinds.iter().map(|r| RuleInfo {
+            name: r.name.clone(),
+            decides: RuleDecision::Kind(r.kind),
+            location: loc(r.span),
+        }))
         .chain(grammar.links.iter().map(|r| RuleInfo {
             name: r.name.clone(),
             decides: RuleDecision::Link(r.kind),

@@ -500,6 +500,10 @@ fn relation_tally(a: &Aligned) -> RelationTally {
 fn decision_label(scheme: Scheme, decision: RuleDecision) -> Option<Option<&'static str>> {
     match decision {
         RuleDecision::Role(role) if scheme == Scheme::WebDiscourse => Some(scheme.role_label(role)),
+        // Reference units are left out of the kind score, but a reference rule is still right
+        // when the gold unit is a reference.
+        RuleDecision::Kind(Kind::Reference) if scheme == Scheme::Cdcp => Some(Some("reference")),
+        RuleDecision::Kind(kind) if scheme == Scheme::Cdcp => Some(scheme.kind_label(kind)),
         _ => None,
     }
 }
@@ -529,6 +533,7 @@ fn rule_table(aligned: &[Aligned], rules: &[RuleInfo]) -> (Vec<RuleStats>, Vec<S
                 // A rule is judged on the units whose final decision is its own.
                 let decided = match rules[i].decides {
                     RuleDecision::Role(role) => unit.role == role,
+                    RuleDecision::Kind(kind) => unit.kind == Some(kind),
                     _ => false,
                 };
                 let Some(label) = decision_label(scheme, rules[i].decides) else {

@@ -13,18 +13,22 @@ use super::lexer::tokenize;
 use super::source::{SourceFile, SourceMap, Span};
 use super::syntax::{self, Cond, Item, LexExpr, PatternRef, RegexLit, Setting, Test};
 use super::{
-    Check, CheckTest, Example, Grammar, Lexicon, LinkRule, Pattern, RoleRule, Settings, SplitRule,
+    Check, CheckTest, Example, Grammar, KindRule, Lexicon, LinkRule, Pattern, RoleRule, Settings,
+    SplitRule,
 };
-use crate::graph::model::Role;
+use crate::graph::model::{Kind, Role};
 
 /// The default grammar and the files it reads, compiled into the binary so that toulmin works
 /// from any directory.
 pub const DEFAULT_GRAMMAR_NAME: &str = "grammars/default.rules";
 const DEFAULT_GRAMMAR: &str = include_str!("../../grammars/default.rules");
-const EMBEDDED: &[(&str, &str)] = &[(
-    "lexicons/connectives.tsv",
-    include_str!("../../grammars/lexicons/connectives.tsv"),
-)];
+const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "lexicons/connectives.tsv",
+        include_str!("../../grammars/lexicons/connectives.tsv"),
+    ),
+    ("kinds.rules", include_str!("../../grammars/kinds.rules")),
+];
 
 /// Nested imports deeper than this are almost certainly a cycle.
 const MAX_IMPORT_DEPTH: usize = 16;
@@ -124,9 +128,10 @@ fn read_items(
         let (what, name) = match &item {
             Item::Lexicon { name, .. } => ("lexicon", name),
             Item::Pattern { name, .. } => ("pattern", name),
-            Item::Split { name, .. } | Item::Rule { name, .. } | Item::Link { name, .. } => {
-                ("rule", name)
-            }
+            Item::Split { name, .. }
+            | Item::Rule { name, .. }
+            | Item::Kind { name, .. }
+            | Item::Link { name, .. } => ("rule", name),
             _ => (
                 "",
                 &syntax::Name {
@@ -196,10 +201,14 @@ fn read_items(
                     )),
                 }
             }
-            rule @ (Item::Split { .. } | Item::Rule { .. } | Item::Link { .. }) => {
+            rule @ (Item::Split { .. }
+            | Item::Rule { .. }
+            | Item::Kind { .. }
+            | Item::Link { .. }) => {
                 let name = match &rule {
                     Item::Split { name, .. }
                     | Item::Rule { name, .. }
+                    | Item::Kind { name, .. }
                     | Item::Link { name, .. } => name.text.clone(),
                     _ => unreachable!("matched above"),
                 };
@@ -515,6 +524,7 @@ impl CheckBuilder<'_> {
                     Test::In(r) => CheckTest::In(*r),
                     Test::Echoes(r) => CheckTest::Echoes(*r),
                     Test::RoleIs(r) => CheckTest::RoleIs(*r),
+                    Test::KindIs(k) => CheckTest::KindIs(*k),
                     Test::IsThesis => CheckTest::IsThesis,
                     Test::WordsBelow(n) => CheckTest::WordsBelow(*n),
                     Test::WordsAbove(n) => CheckTest::WordsAbove(*n),
@@ -603,6 +613,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
     };
     let mut splits = Vec::new();
     let mut roles = Vec::new();
+    let mut kinds = Vec::new();
     let mut links = Vec::new();
     let examples = |body: &syntax::Body| -> Vec<Example> {
         body.examples
@@ -645,6 +656,23 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
                 Ok(when) => roles.push(RoleRule {
                     name: name.text.clone(),
                     role: *role,
+                    weight: *weight,
+                    priority: body.priority,
+                    when,
+                    examples: examples(body),
+                    span: name.span,
+                }),
+                Err(e) => errors.push(e),
+            },
+            Item::Kind {
+                name,
+                kind,
+                weight,
+                body,
+            } => match when(&mut checks, body) {
+                Ok(when) => kinds.push(KindRule {
+                    name: name.text.clone(),
+                    kind: *kind,
                     weight: *weight,
                     priority: body.priority,
                     when,
@@ -711,6 +739,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         patterns,
         splits,
         roles,
+        kinds,
         links,
         sources: SourceMap::default(),
         automaton,
@@ -773,6 +802,30 @@ fn settings(raw: &[(syntax::Name, Setting)]) -> Result<Settings, GrammarError> {
                     ))
                 }
             },
+            "default_kind" => match value {
+                Setting::Word(w) if w.text == "none" => s.default_kind = None,
+                Setting::Word(w) => {
+                    s.default_kind = Some(Kind::parse(&w.text).ok_or_else(|| {
+                        GrammarError::new(
+                            ErrorKind::Unknown {
+                                what: "kind",
+                                name: w.text.clone(),
+                                suggestion: suggest(
+                                    &w.text,
+                                    Kind::ALL.iter().map(|k| k.as_str()).chain(["none"]),
+                                ),
+                            },
+                            w.span,
+                        )
+                    })?)
+                }
+                Setting::Number(_) => {
+                    return Err(GrammarError::new(
+                        ErrorKind::Invalid("default_kind must be a kind name or `none`".into()),
+                        key.span,
+                    ))
+                }
+            },
             other => {
                 return Err(GrammarError::new(
                     ErrorKind::Unknown {
@@ -785,6 +838,7 @@ fn settings(raw: &[(syntax::Name, Setting)]) -> Result<Settings, GrammarError> {
                                 "default_role",
                                 "min_unit_words",
                                 "echo_overlap",
+                                "default_kind",
                             ],
                         ),
                     },

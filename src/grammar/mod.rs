@@ -16,7 +16,7 @@ pub use error::{Diagnostics, ErrorKind, GrammarError};
 pub use source::{SourceMap, Span};
 pub use syntax::{Neighbour, Region, Scope, SplitKind, Target};
 
-use crate::graph::model::{RelationKind, Role};
+use crate::graph::model::{Kind, RelationKind, Role};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -27,6 +27,8 @@ pub struct Settings {
     pub min_unit_words: usize,
     /// Share of a region's content words a unit must repeat to `echo` it.
     pub echo_overlap: f64,
+    /// The kind of a unit no kind rule gave enough weight to (`None`: leave it without one).
+    pub default_kind: Option<Kind>,
 }
 
 impl Default for Settings {
@@ -36,6 +38,7 @@ impl Default for Settings {
             default_role: Role::Premise,
             min_unit_words: 3,
             echo_overlap: 0.3,
+            default_kind: None,
         }
     }
 }
@@ -75,6 +78,7 @@ pub enum CheckTest {
     In(Region),
     Echoes(Region),
     RoleIs(Role),
+    KindIs(Kind),
     IsThesis,
     WordsBelow(usize),
     WordsAbove(usize),
@@ -112,6 +116,19 @@ pub struct RoleRule {
     pub span: Span,
 }
 
+/// A proposition-kind rule: decided like a role rule (priority, then summed weight, then
+/// `threshold`), before any role, so role and link rules can ask `kind = fact`.
+#[derive(Debug, Clone)]
+pub struct KindRule {
+    pub name: String,
+    pub kind: Kind,
+    pub weight: f64,
+    pub priority: i32,
+    pub when: Option<Check>,
+    pub examples: Vec<Example>,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub struct LinkRule {
     pub name: String,
@@ -139,6 +156,7 @@ pub struct Grammar {
     pub patterns: Vec<Pattern>,
     pub splits: Vec<SplitRule>,
     pub roles: Vec<RoleRule>,
+    pub kinds: Vec<KindRule>,
     pub links: Vec<LinkRule>,
     pub sources: SourceMap,
     automaton: AhoCorasick,
@@ -207,6 +225,13 @@ impl Grammar {
         match check {
             Check::Test(_, span) => {
                 self.sources.files[span.file].text[span.start..span.end].to_string()
+            }
+            // `role != R` and `kind != K` are parsed as a negated test whose span already
+            // reads `!=`.
+            Check::Not(c)
+                if matches!(**c, Check::Test(..)) && self.check_text(c).contains("!=") =>
+            {
+                self.check_text(c)
             }
             Check::Not(c) => format!("not {}", self.check_text(c)),
             Check::And(cs) => cs

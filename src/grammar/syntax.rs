@@ -9,6 +9,7 @@
 //!            | "pattern" IDENT "=" REGEX
 //!            | "split" IDENT ":" ("before" | "after_lead") IDENT body?
 //!            | "rule" IDENT ":" ROLE NUMBER body
+//!            | "kind" IDENT ":" KIND NUMBER body
 //!            | "link" IDENT ":" ("support" | "attack") "->" target NUMBER body
 //!            | "disable" IDENT
 //! lexexpr   := term (("+" | "-") term)*
@@ -22,7 +23,7 @@
 use super::error::{ErrorKind, GrammarError};
 use super::lexer::{Tok, Token};
 use super::source::Span;
-use crate::graph::model::{RelationKind, Role};
+use crate::graph::model::{Kind, RelationKind, Role};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Name {
@@ -95,6 +96,7 @@ pub enum Test {
     In(Region),
     Echoes(Region),
     RoleIs(Role),
+    KindIs(Kind),
     IsThesis,
     WordsBelow(usize),
     WordsAbove(usize),
@@ -137,6 +139,9 @@ pub enum Target {
     Nearest(Role),
     /// The closest earlier unit of the role.
     Preceding(Role),
+    /// The closest opinion (a `policy` or `value` unit) of the same paragraph, searching
+    /// backwards first: what a fact, figure or testimony usually backs.
+    ParagraphOpinion,
     /// What the previous unit is linked to, when that link has this rule's kind: an additive
     /// "Moreover, ..." makes the same move as the unit before it.
     Sibling,
@@ -179,6 +184,13 @@ pub enum Item {
         weight: f64,
         body: Body,
     },
+    /// A proposition-kind rule: like a role rule, but votes for a [`Kind`].
+    Kind {
+        name: Name,
+        kind: Kind,
+        weight: f64,
+        body: Body,
+    },
     Link {
         name: Name,
         kind: RelationKind,
@@ -196,10 +208,10 @@ pub enum Setting {
     Word(Name),
 }
 
-pub const ITEM_KEYWORDS: [&str; 8] = [
-    "grammar", "import", "settings", "lexicon", "pattern", "split", "rule", "link",
+pub const ITEM_KEYWORDS: [&str; 9] = [
+    "grammar", "import", "settings", "lexicon", "pattern", "split", "rule", "kind", "link",
 ];
-const TESTS: [&str; 12] = [
+const TESTS: [&str; 13] = [
     "starts_with",
     "contains",
     "ends_with",
@@ -209,11 +221,12 @@ const TESTS: [&str; 12] = [
     "in",
     "echoes",
     "role",
+    "kind",
     "is_thesis",
     "words",
     "not",
 ];
-const TARGETS: [&str; 8] = [
+const TARGETS: [&str; 10] = [
     "previous",
     "next",
     "thesis",
@@ -222,6 +235,8 @@ const TARGETS: [&str; 8] = [
     "sentence_head",
     "nearest",
     "preceding",
+    "sibling",
+    "paragraph_opinion",
 ];
 
 struct Parser<'a> {
@@ -398,6 +413,11 @@ impl<'a> Parser<'a> {
         Role::parse(&name.text).ok_or_else(|| unknown_role(&name))
     }
 
+    fn kind(&mut self) -> PResult<Kind> {
+        let name = self.name("a proposition kind")?;
+        Kind::parse(&name.text).ok_or_else(|| unknown_kind(&name))
+    }
+
     fn item(&mut self) -> PResult<Item> {
         let Some(kw) = self.peek_ident() else {
             return Err(self.error(format!("an item ({})", ITEM_KEYWORDS.join(", "))));
@@ -476,6 +496,19 @@ impl<'a> Parser<'a> {
                     body,
                 })
             }
+            "kind" => {
+                let name = self.name("the kind rule's name")?;
+                self.expect_punct(":")?;
+                let kind = self.kind()?;
+                let (weight, _) = self.number("the rule's weight (a number such as 0.8)")?;
+                let body = self.body()?;
+                Ok(Item::Kind {
+                    name,
+                    kind,
+                    weight,
+                    body,
+                })
+            }
             "link" => {
                 let name = self.name("the link rule's name")?;
                 self.expect_punct(":")?;
@@ -511,7 +544,7 @@ impl<'a> Parser<'a> {
                     start,
                 )
                 .with_note(
-                    "a rule file holds grammar, import, settings, lexicon, pattern, split, rule, link and disable items",
+                    "a rule file holds grammar, import, settings, lexicon, pattern, split, rule, kind, link and disable items",
                 ))
             }
         }
@@ -528,6 +561,7 @@ impl<'a> Parser<'a> {
             "section_claim" => Target::SectionClaim,
             "sentence_head" => Target::SentenceHead,
             "sibling" => Target::Sibling,
+            "paragraph_opinion" => Target::ParagraphOpinion,
             "nearest" => Target::Nearest(self.role()?),
             "preceding" => Target::Preceding(self.role()?),
             other => {
@@ -684,6 +718,12 @@ impl<'a> Parser<'a> {
                         span: text.span,
                     });
                 }
+                // The next item's keyword: the body before it was never closed.
+                item if ITEM_KEYWORDS.contains(&item) || item == "disable" => {
+                    return Err(self
+                        .error("`}`")
+                        .with_note("the rule body above is missing its closing `}`"));
+                }
                 other => {
                     let span = self.here();
                     return Err(GrammarError::new(
@@ -795,6 +835,22 @@ impl<'a> Parser<'a> {
                     test
                 });
             }
+            "kind" => {
+                let negated = if self.eat_punct("!=") {
+                    true
+                } else {
+                    self.expect_punct("=")?;
+                    false
+                };
+                let kind = self.kind()?;
+                let span = Span::new(self.file, start.start, self.tokens[self.pos - 1].span.end);
+                let test = Cond::Test(Test::KindIs(kind), span);
+                return Ok(if negated {
+                    Cond::Not(Box::new(test))
+                } else {
+                    test
+                });
+            }
             "words" => {
                 if self.eat_punct("<") {
                     Test::WordsBelow(self.count("a word count")?)
@@ -874,4 +930,16 @@ fn unknown_role(name: &Name) -> GrammarError {
         name.span,
     )
     .with_note("roles are thesis, claim, premise, evidence, counterclaim, rebuttal, background")
+}
+
+fn unknown_kind(name: &Name) -> GrammarError {
+    GrammarError::new(
+        ErrorKind::Unknown {
+            what: "kind",
+            name: name.text.clone(),
+            suggestion: super::error::suggest(&name.text, Kind::ALL.iter().map(|k| k.as_str())),
+        },
+        name.span,
+    )
+    .with_note("kinds are policy, value, fact, statistic, testimony, reference")
 }

@@ -61,7 +61,9 @@ pub fn node_label(u: &Unit) -> Vec<String> {
         Role::Background => (34, 2),
         _ => (30, 4),
     };
-    let mut lines = vec![format!("{} · {}", style.label, u.id)];
+    // The proposition kind rides on the header line as a small badge: `[fact]`.
+    let badge = u.kind.map(|k| format!(" [{k}]")).unwrap_or_default();
+    let mut lines = vec![format!("{} · {}{badge}", style.label, u.id)];
     if is_out(u) {
         lines[0].push_str(" · OUT");
     }
@@ -70,7 +72,8 @@ pub fn node_label(u: &Unit) -> Vec<String> {
 }
 
 pub fn tooltip(u: &Unit) -> String {
-    let mut t = format!("{} {} (score {})\n{}", u.role, u.id, u.score, u.text);
+    let kind = u.kind.map(|k| format!(", kind {k}")).unwrap_or_default();
+    let mut t = format!("{} {} (score {}{kind})\n{}", u.role, u.id, u.score, u.text);
     if !u.rules.is_empty() {
         t.push_str(&format!("\nrules: {}", u.rules.join(", ")));
     }

@@ -18,7 +18,7 @@ use std::ops::Range;
 use super::escape_xml;
 use super::style::{role_style, ATTACK_COLOR, SUPPORT_COLOR};
 use crate::article::{Article, BlockKind};
-use crate::graph::model::{ArgumentMap, Role};
+use crate::graph::model::{ArgumentMap, Kind, Role};
 use crate::pipeline::Mapped;
 
 const CSS: &str = include_str!("html_assets/report.css");
@@ -151,6 +151,20 @@ fn header_html(map: &ArgumentMap) -> String {
              <span class=\"swatch role-{r}\"></span>{r} <span class=\"count\">{count}</span></label>"
         );
     }
+    if map.units.iter().any(|u| u.kind.is_some()) {
+        h.push_str("<span class=\"legend-title\">Kinds</span>\n");
+        for kind in Kind::ALL {
+            let count = map.units.iter().filter(|u| u.kind == Some(kind)).count();
+            if count > 0 {
+                let _ = writeln!(
+                    h,
+                    "<span class=\"legend-kind\" title=\"{}\"><span class=\"chip kind\">{kind}</span>\
+                     <span class=\"count\">{count}</span></span>",
+                    kind_meaning(kind)
+                );
+            }
+        }
+    }
     h.push_str("<span class=\"legend-title\">Relations</span>\n");
     let _ = writeln!(
         h,
@@ -172,6 +186,18 @@ fn header_html(map: &ArgumentMap) -> String {
     );
     h.push_str("</div>\n</header>\n");
     h
+}
+
+/// What a proposition kind means, for the legend's hover text.
+fn kind_meaning(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Policy => "policy: what should be done",
+        Kind::Value => "value: a judgement",
+        Kind::Fact => "fact: a checkable state or event",
+        Kind::Statistic => "statistic: numbers, measurements, rates",
+        Kind::Testimony => "testimony: what someone said, found or experienced",
+        Kind::Reference => "reference: a citation or link",
+    }
 }
 
 /// A unit's (or cue's) character range as a byte range into the article text.

@@ -235,7 +235,10 @@ fn grammar_json(app: &App) -> Value {
         "dirty": app.dirty(),
         "conflict": g.conflict,
         "diagnostics": app.diagnostics,
-        "rules": app.good.roles.len() + app.good.splits.len() + app.good.links.len(),
+        "rules": app.good.roles.len()
+            + app.good.kinds.len()
+            + app.good.splits.len()
+            + app.good.links.len(),
     })
 }
 

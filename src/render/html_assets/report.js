@@ -240,6 +240,7 @@
     }
     var head = el('div', 'tip-head');
     el('span', 'chip role-' + u.role, u.role, head);
+    if (u.kind) el('span', 'chip kind', u.kind, head);
     el('span', 'tip-id', u.id, head);
     el('span', 'tip-meta', 'score ' + fmtScore(u.score) + ' \u00b7 stance ' + (u.stance || '\u2014'), head);
     if (withText) {

@@ -95,6 +95,7 @@ fn empty_map(doc: &GoldDoc) -> ArgumentMap {
             name: doc.id.clone(),
             sha256: String::new(),
             chars: doc.text.chars().count(),
+            reading: Default::default(),
         },
         title: None,
         byline: None,

@@ -59,12 +59,12 @@ pub fn node_label(u: &Unit) -> Vec<String> {
         _ => (30, 4),
     };
     let mut lines = vec![format!("{} · {}", style.label, u.id)];
-    lines.extend(wrap(&u.text, width, max_lines));
+    lines.extend(wrap(u.shown(), width, max_lines));
     lines
 }
 
 pub fn tooltip(u: &Unit) -> String {
-    let mut t = format!("{} {} (score {})\n{}", u.role, u.id, u.score, u.text);
+    let mut t = format!("{} {} (score {})\n{}", u.role, u.id, u.score, u.shown());
     if !u.rules.is_empty() {
         t.push_str(&format!("\nrules: {}", u.rules.join(", ")));
     }

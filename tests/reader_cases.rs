@@ -34,3 +34,225 @@ fn sentence_cases_from_data_file() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Markdown and saved web pages as data (`tests/data/readers/`): each `NAME.md` or `NAME.html`
+/// beside a `NAME.expected` that lists the metadata the reader must find (`title:`, `byline:`,
+/// `date:`, and optionally `captions:`, `links:`, `notes:`), then `---`, then one line per block:
+/// its kind (plus `item` / `quote` for list items and quoted blocks), a tab, and the block's
+/// text as a reader sees it.
+mod markup_readers {
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
+    use toulmin::annotate::Segmentation;
+    use toulmin::article::{Article, InputFormat};
+    use toulmin::export::to_json;
+    use toulmin::grammar::Grammar;
+    use toulmin::graph::model::Role;
+    use toulmin::pipeline::{hex_sha256, map_text};
+    use toulmin::render::dot::to_dot;
+
+    struct Case {
+        name: String,
+        input: String,
+        header: BTreeMap<String, String>,
+        blocks: Vec<String>,
+    }
+
+    fn cases() -> Vec<Case> {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/readers");
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md" || x == "html"))
+            .collect();
+        names.sort();
+        names
+            .into_iter()
+            .map(|path| {
+                let expected = std::fs::read_to_string(path.with_extension("expected"))
+                    .unwrap_or_else(|e| panic!("{}: no .expected file: {e}", path.display()));
+                let (head, body) = expected
+                    .split_once("---\n")
+                    .unwrap_or_else(|| panic!("{}: no --- line", path.display()));
+                let header = head
+                    .lines()
+                    .filter_map(|l| l.split_once(": "))
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                Case {
+                    name: path.file_name().unwrap().to_string_lossy().into_owned(),
+                    input: std::fs::read_to_string(&path).unwrap(),
+                    header,
+                    blocks: body.lines().map(str::to_string).collect(),
+                }
+            })
+            .collect()
+    }
+
+    fn describe(article: &Article) -> Vec<String> {
+        article
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let mut kind = b.kind.as_str().to_string();
+                if article.markup.list_items.contains(&i) {
+                    kind.push_str(" item");
+                }
+                if article.markup.quotes.contains(&i) {
+                    kind.push_str(" quote");
+                }
+                let shown = article
+                    .display(&b.span)
+                    .unwrap_or_else(|| article.slice(&b.span).to_string());
+                format!("{kind}\t{shown}")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn there_are_enough_cases_of_each_format() {
+        let cases = cases();
+        let md = cases.iter().filter(|c| c.name.ends_with(".md")).count();
+        let html = cases.iter().filter(|c| c.name.ends_with(".html")).count();
+        assert!(md >= 20 && html >= 10, "{md} Markdown, {html} HTML cases");
+    }
+
+    #[test]
+    fn blocks_and_metadata_are_read_as_expected() {
+        let mut failures = Vec::new();
+        for case in cases() {
+            let article = Article::parse(&case.name, &case.input);
+            let got = describe(&article);
+            if got != case.blocks {
+                failures.push(format!(
+                    "{}: blocks differ\n  expected:\n    {}\n  got:\n    {}",
+                    case.name,
+                    case.blocks.join("\n    "),
+                    got.join("\n    ")
+                ));
+            }
+            let field = |k: &str| case.header.get(k).map(String::as_str);
+            for (key, got) in [
+                ("title", article.title()),
+                ("byline", article.byline()),
+                ("date", article.date()),
+            ] {
+                if got != field(key) {
+                    failures.push(format!(
+                        "{}: {key} expected {:?}, got {got:?}",
+                        case.name,
+                        field(key)
+                    ));
+                }
+            }
+            if let Some(want) = field("captions") {
+                let got: Vec<&str> = article
+                    .markup
+                    .captions
+                    .iter()
+                    .map(|c| c.text.as_str())
+                    .collect();
+                if got.join(" | ") != want {
+                    failures.push(format!("{}: captions {got:?}", case.name));
+                }
+            }
+            if let Some(want) = field("links") {
+                let got: Vec<&str> = article
+                    .markup
+                    .links
+                    .iter()
+                    .map(|l| l.url.as_str())
+                    .collect();
+                if got.join(" ") != want {
+                    failures.push(format!("{}: links {got:?}", case.name));
+                }
+            }
+            if let Some(want) = field("notes") {
+                if article.markup.notes.len().to_string() != want {
+                    failures.push(format!("{}: notes {:?}", case.name, article.markup.notes));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// The map of every case keeps the invariants plain text has: offsets exact into the text
+    /// the map says they refer to, one thesis, a unit never spanning two blocks, nothing of the
+    /// markup in what is shown, byte-identical output from run to run.
+    #[test]
+    fn maps_of_markup_inputs_keep_the_invariants() {
+        let grammar = Grammar::default_grammar().unwrap_or_else(|d| panic!("{d}"));
+        for case in cases() {
+            let mapped = map_text(&case.name, &case.input, &grammar, &Segmentation::Rules)
+                .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            let (article, map) = (&mapped.article, &mapped.map);
+            let html = case.name.ends_with(".html");
+            assert_eq!(
+                map.source.reading.format.as_deref(),
+                Some(if html { "html" } else { "markdown" })
+            );
+            if html {
+                assert_eq!(map.source.sha256, hex_sha256(case.input.as_bytes()));
+                assert_eq!(
+                    map.source.reading.text_sha256.as_deref(),
+                    Some(hex_sha256(article.text.as_bytes()).as_str())
+                );
+                assert_eq!(map.source.reading.text_chars, Some(article.chars()));
+            } else {
+                assert_eq!(
+                    article.text, case.input,
+                    "{}: Markdown text is the file",
+                    case.name
+                );
+            }
+            let chars: Vec<char> = article.text.chars().collect();
+            assert!(!map.units.is_empty(), "{}: no units", case.name);
+            let theses = map.units.iter().filter(|u| u.role == Role::Thesis).count();
+            assert_eq!(theses, 1, "{}", case.name);
+            for u in &map.units {
+                let slice: String = chars[u.start..u.end].iter().collect();
+                assert_eq!(slice, u.text, "{}: {} offsets", case.name, u.id);
+                let (s, e) = (article.byte_offset(u.start), article.byte_offset(u.end));
+                assert!(
+                    article
+                        .blocks
+                        .iter()
+                        .any(|b| b.span.start <= s && e <= b.span.end),
+                    "{}: {} lies across blocks: {:?}",
+                    case.name,
+                    u.id,
+                    u.text
+                );
+                let shown = u.shown();
+                for syntax in ["](", "![", "http", "[^", "**", "<sup", "`"] {
+                    assert!(
+                        !shown.contains(syntax),
+                        "{}: {shown:?} shows {syntax}",
+                        case.name
+                    );
+                }
+                for marker in ["> ", "- ", "* ", "1. ", "# "] {
+                    assert!(!shown.starts_with(marker), "{}: {shown:?}", case.name);
+                }
+                assert!(!shown.contains("\n>"), "{}: {shown:?}", case.name);
+            }
+            let again = map_text(&case.name, &case.input, &grammar, &Segmentation::Rules)
+                .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            assert_eq!(to_json(map), to_json(&again.map), "{}: JSON", case.name);
+            assert_eq!(to_dot(map), to_dot(&again.map), "{}: DOT", case.name);
+        }
+    }
+
+    #[test]
+    fn a_format_can_be_forced_whatever_the_name() {
+        let page = include_str!("data/readers/html06-malformed.html");
+        let as_html = Article::parse_as("stdin", page, InputFormat::Html);
+        assert_eq!(as_html.title(), Some("Schools need nurses"));
+        assert!(!as_html.text.contains('<'));
+        let md = include_str!("data/readers/md01-issue-op-ed.md");
+        let as_md = Article::parse_as("stdin", md, InputFormat::Markdown);
+        assert_eq!(as_md.markup.list_items.len(), 2);
+    }
+}

@@ -11,7 +11,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     let month = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
     let day = r"\d{1,2}(?:st|nd|rd|th)?";
     let pattern = format!(
-        r"(?i)\b(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?|{day} {month},? \d{{4}}|{month} {day},? \d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})"
+        r"(?i)\b(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?|{day} {month},? \d{{4}}|{month} {day},? \d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}}|\d{{4}}/\d{{2}}/\d{{2}})"
     );
     // ok: the pattern is a constant, checked by the tests below
     Regex::new(&pattern).expect("date pattern compiles")

@@ -278,7 +278,14 @@ impl Walker {
                         continue;
                     }
                     let name = c.value().name();
-                    if !BLOCK_TAGS.contains(&name) {
+                    // An inline element wrapping blocks (a stray `<a>` that the HTML parser
+                    // carried over the rest of the page) is read as the blocks it holds.
+                    let holds_blocks = || {
+                        c.descendent_elements()
+                            .skip(1)
+                            .any(|d| BLOCK_TAGS.contains(&d.value().name()))
+                    };
+                    if !BLOCK_TAGS.contains(&name) && !holds_blocks() {
                         self.inline_element(c, &mut inline);
                         continue;
                     }
@@ -325,7 +332,9 @@ impl Walker {
     }
 }
 
-fn meta_content(doc: &Html, keys: &[&str]) -> Option<String> {
+/// The first non-empty `content` of a meta tag named by one of `keys` (in order of preference)
+/// that `usable` accepts.
+fn meta_content(doc: &Html, keys: &[&str], usable: impl Fn(&str) -> bool) -> Option<String> {
     for key in keys {
         for attr in ["property", "name", "itemprop"] {
             let css = format!("meta[{attr}=\"{key}\" i]");
@@ -336,7 +345,7 @@ fn meta_content(doc: &Html, keys: &[&str]) -> Option<String> {
                 .select(&sel)
                 .filter_map(|m| m.value().attr("content"))
                 .map(collapse)
-                .find(|c| !c.is_empty())
+                .find(|c| !c.is_empty() && usable(c))
             {
                 return Some(content);
             }
@@ -417,7 +426,7 @@ fn metadata(doc: &Html, root: Option<ElementRef>, readable: &Lazy) -> Found {
     let title = select_first(scope, "h1")
         .map(text_of)
         .filter(|t| !t.is_empty())
-        .or_else(|| meta_content(doc, &["og:title", "twitter:title", "headline"]))
+        .or_else(|| meta_content(doc, &["og:title", "twitter:title", "headline"], |_| true))
         .or_else(|| {
             selector("h1").and_then(|sel| {
                 doc.select(&sel)
@@ -447,8 +456,8 @@ fn metadata(doc: &Html, root: Option<ElementRef>, readable: &Lazy) -> Found {
             "sailthru.author",
             "dc.creator",
         ],
+        |a| clean_byline(a).is_some(),
     )
-    .filter(|a| !is_url(a))
     .and_then(|a| clean_byline(&a))
     .or_else(|| {
         [
@@ -491,14 +500,20 @@ fn metadata(doc: &Html, root: Option<ElementRef>, readable: &Lazy) -> Found {
             "parsely-pub-date",
             "sailthru.date",
         ],
+        |d| find_date(d).is_some(),
     )
     .or_else(|| {
         select_first(scope, "time")
             .or_else(|| select_first(page, "time"))
             .and_then(time_text)
+            .filter(|d| find_date(d).is_some())
     })
-    .or_else(|| readable.get().and_then(|r| r.published_time.clone()))
-    .filter(|d| find_date(d).is_some());
+    .or_else(|| {
+        readable
+            .get()
+            .and_then(|r| r.published_time.clone())
+            .filter(|d| find_date(d).is_some())
+    });
 
     let standfirst = [
         ".standfirst",
@@ -509,6 +524,8 @@ fn metadata(doc: &Html, root: Option<ElementRef>, readable: &Lazy) -> Found {
         ".summary",
         ".article-summary",
         ".lede",
+        ".article-excerpt",
+        ".post-excerpt",
         "[itemprop=description]",
     ]
     .iter()
@@ -534,7 +551,13 @@ impl Lazy<'_> {
     fn get(&self) -> Option<&dom_smoothie::Article> {
         self.cell
             .get_or_init(|| {
-                let mut readability = dom_smoothie::Readability::new(self.page, None, None).ok()?;
+                // Classes are kept so that the furniture filter can still see them.
+                let config = dom_smoothie::Config {
+                    keep_classes: true,
+                    ..dom_smoothie::Config::default()
+                };
+                let mut readability =
+                    dom_smoothie::Readability::new(self.page, None, Some(config)).ok()?;
                 readability.parse().ok()
             })
             .as_ref()

@@ -322,7 +322,12 @@ fn front_matter(text: &str, range: Range<usize>) -> FrontMatter {
             continue;
         }
         let offset = start + key_len(body) + 1;
-        set_value(&mut fm, key, value_range(text, offset, value));
+        let range = value_range(text, offset, value);
+        // `published: true` is a flag, not a date.
+        if key == "date" && range.clone().is_some_and(|r| find_date(&text[r]).is_none()) {
+            continue;
+        }
+        set_value(&mut fm, key, range);
     }
     fm
 }

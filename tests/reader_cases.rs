@@ -256,3 +256,160 @@ mod markup_readers {
         assert_eq!(as_md.markup.list_items.len(), 2);
     }
 }
+
+/// The command line on Markdown and web-page inputs: what a user runs and sees.
+mod markup_cli {
+    use std::path::Path;
+    use std::process::Command;
+
+    fn toulmin(args: &[&str], dir: &Path) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_toulmin"))
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap()
+    }
+
+    fn data(name: &str) -> String {
+        format!("{}/tests/data/readers/{name}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    #[test]
+    fn a_binary_file_named_html_is_refused_with_the_usual_message() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("page.html"), b"<html>\x00\x01\x02").unwrap();
+        let out = toulmin(&["map", "page.html", "-o", "out"], dir.path());
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            err.trim(),
+            "error: page.html: the input looks binary: it has a NUL byte at byte 6 (line 1, column 7)"
+        );
+    }
+
+    #[test]
+    fn a_saved_page_maps_its_body_and_can_embed_the_extracted_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = data("html01-news-cookie-comments.html");
+        let out = toulmin(
+            &[
+                "map",
+                &page,
+                "-o",
+                "out",
+                "--format",
+                "json,html",
+                "--embed-text",
+            ],
+            dir.path(),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json = std::fs::read_to_string(dir.path().join("out/html01-news-cookie-comments.json"))
+            .unwrap();
+        let map: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(map["title"], "The city must build upward");
+        assert_eq!(map["byline"], "Helen Achebe");
+        assert_eq!(map["date"], "2024-06-03T06:00:00Z");
+        assert_eq!(map["source"]["format"], "html");
+        let text = map["source"]["text"].as_str().unwrap();
+        let chars: Vec<char> = text.chars().collect();
+        for u in map["units"].as_array().unwrap() {
+            let (s, e) = (u["start"].as_u64().unwrap(), u["end"].as_u64().unwrap());
+            let slice: String = chars[s as usize..e as usize].iter().collect();
+            assert_eq!(slice, u["text"].as_str().unwrap());
+        }
+        for furniture in [
+            "cookie",
+            "Share on",
+            "Most read",
+            "Comments",
+            "Sign up",
+            "rights",
+        ] {
+            assert!(!text.contains(furniture), "{furniture:?} in {text:?}");
+        }
+        let report =
+            std::fs::read_to_string(dir.path().join("out/html01-news-cookie-comments.html"))
+                .unwrap();
+        assert!(report.contains("Height limits written in the 1960s"));
+    }
+
+    #[test]
+    fn markdown_report_and_labels_show_rendered_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let md = data("md01-issue-op-ed.md");
+        let out = toulmin(
+            &["map", &md, "-o", "out", "--format", "dot,html"],
+            dir.path(),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let dot = std::fs::read_to_string(dir.path().join("out/md01-issue-op-ed.dot")).unwrap();
+        // Labels and the text line of tooltips show the rendered text; the link destination
+        // appears only among the cues that made a rule fire.
+        for line in dot.lines().filter(|l| l.contains("label=")) {
+            let label = line
+                .split("label=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            assert!(
+                !label.contains("example.org") && !label.contains('['),
+                "{label}"
+            );
+            if let Some(tip) = line.split("tooltip=\"").nth(1) {
+                let shown = tip.split("\\n").nth(1).unwrap_or("");
+                assert!(
+                    !shown.contains("example.org") && !shown.contains("]("),
+                    "{shown}"
+                );
+            }
+        }
+        assert!(!dot.contains("jam.jpg"));
+        let report = std::fs::read_to_string(dir.path().join("out/md01-issue-op-ed.html")).unwrap();
+        let article =
+            &report[report.find("<article>").unwrap()..report.find("</article>").unwrap()];
+        assert!(!article.contains("]("), "{article}");
+        assert!(!article.contains("&gt; breathe"), "{article}");
+        assert!(article.contains(">Stockholm introduced a charge in "));
+    }
+
+    #[test]
+    fn input_format_flag_reads_any_name_as_html() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = std::fs::read_to_string(data("html06-malformed.html")).unwrap();
+        std::fs::write(dir.path().join("saved.txt"), page).unwrap();
+        let out = toulmin(
+            &[
+                "map",
+                "saved.txt",
+                "-o",
+                "out",
+                "--format",
+                "json",
+                "--input-format",
+                "html",
+            ],
+            dir.path(),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json = std::fs::read_to_string(dir.path().join("out/saved.json")).unwrap();
+        let map: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(map["title"], "Schools need nurses");
+        assert!(map["source"]["text_sha256"].is_string());
+        assert!(map["source"]["text"].is_null());
+    }
+}

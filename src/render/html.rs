@@ -222,9 +222,17 @@ fn article_html(article: &Article, map: &ArgumentMap) -> String {
             escape_xml(&map.source.name)
         );
     }
-    for block in &article.blocks {
+    for (index, block) in article.blocks.iter().enumerate() {
         let (tag, class) = block_tag(block.kind);
-        let _ = write!(out, "<{tag} class=\"block {class}\">");
+        // List items and quoted blocks of Markdown and web pages keep their look.
+        let shape = if article.markup.quotes.contains(&index) {
+            " quote"
+        } else if article.markup.list_items.contains(&index) {
+            " item"
+        } else {
+            ""
+        };
+        let _ = write!(out, "<{tag} class=\"block {class}{shape}\">");
         render_range(
             &mut out,
             article,

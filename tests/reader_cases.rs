@@ -413,3 +413,62 @@ mod markup_cli {
         assert!(map["source"]["text"].is_null());
     }
 }
+
+/// Cut-off and hostile inputs are read, never a panic, and every block range stays inside the
+/// text it refers to.
+mod markup_robustness {
+    use toulmin::article::{Article, InputFormat};
+
+    fn check(name: &str, text: &str) {
+        for format in [InputFormat::Markdown, InputFormat::Html] {
+            let a = Article::parse_as(name, text, format);
+            for b in &a.blocks {
+                assert!(
+                    b.span.start <= b.span.end && b.span.end <= a.text.len(),
+                    "{name}"
+                );
+                assert!(
+                    a.text.is_char_boundary(b.span.start) && a.text.is_char_boundary(b.span.end)
+                );
+                let _ = a.display(&b.span);
+            }
+        }
+    }
+
+    #[test]
+    fn truncated_fixtures_are_read() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/readers");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|x| x == "expected") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let name = path.display().to_string();
+            for cut in (1..text.len())
+                .step_by(89)
+                .filter(|&c| text.is_char_boundary(c))
+            {
+                check(&name, &text[..cut]);
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_and_odd_markup_are_read() {
+        check("deep.html", &"<div><span>".repeat(600));
+        check("deep.md", &"> ".repeat(5_000));
+        check("lists.md", &"- ".repeat(5_000));
+        check("front.md", "---\ntitle: \"\nauthor: ['\ndate:\n---\n");
+        check(
+            "ents.html",
+            "<p>&amp; &#0; &#xFFFFFF; &bogus; <![CDATA[x]]></p><p",
+        );
+        let big = format!(
+            "<article>{}</article>",
+            "<p>Words and more words. ".repeat(20_000)
+        );
+        let a = Article::parse_as("big.html", &big, InputFormat::Html);
+        assert_eq!(a.blocks.len(), 20_000);
+    }
+}

@@ -180,7 +180,13 @@ struct Walker {
     /// Below this many characters of paragraph text an element whose class names furniture is
     /// dropped; above it, the class is more likely a site-wide wrapper ("has-sidebar").
     furniture_limit: usize,
+    /// How deep the walk is in the element tree.
+    depth: usize,
 }
+
+/// Deeper than this the walk stops recursing (a hostile page can nest a million elements;
+/// real pages stay under a few dozen levels).
+const MAX_DEPTH: usize = 256;
 
 impl Walker {
     fn skip(&self, el: &ElementRef) -> bool {
@@ -202,6 +208,16 @@ impl Walker {
     }
 
     fn inline(&mut self, el: ElementRef, out: &mut Inline) {
+        if self.depth >= MAX_DEPTH {
+            out.push(&el.text().collect::<String>());
+            return;
+        }
+        self.depth += 1;
+        self.inline_children(el, out);
+        self.depth -= 1;
+    }
+
+    fn inline_children(&mut self, el: ElementRef, out: &mut Inline) {
         for child in el.children() {
             match child.value() {
                 Node::Text(t) => out.push(t),
@@ -266,6 +282,19 @@ impl Walker {
     }
 
     fn walk(&mut self, el: ElementRef, ctx: Context) {
+        if self.depth >= MAX_DEPTH {
+            // Nesting no real page has: the rest is one run of text, read without recursion.
+            let mut rest = Inline::default();
+            rest.push(&el.text().collect::<String>());
+            self.flush(&mut rest, ctx);
+            return;
+        }
+        self.depth += 1;
+        self.walk_children(el, ctx);
+        self.depth -= 1;
+    }
+
+    fn walk_children(&mut self, el: ElementRef, ctx: Context) {
         let mut inline = Inline::default();
         for child in el.children() {
             match child.value() {
@@ -283,6 +312,7 @@ impl Walker {
                     let holds_blocks = || {
                         c.descendent_elements()
                             .skip(1)
+                            .take(10_000)
                             .any(|d| BLOCK_TAGS.contains(&d.value().name()))
                     };
                     if !BLOCK_TAGS.contains(&name) && !holds_blocks() {
@@ -420,7 +450,8 @@ struct Found {
     standfirst: Option<String>,
 }
 
-fn metadata(doc: &Html, root: Option<ElementRef>, readable: &Lazy) -> Found {
+fn metadata(doc: &Html, root: Option<ElementRef>) -> Found {
+    let ld = linked_data(doc);
     let page = doc.root_element();
     let scope = root.unwrap_or(page);
     let title = select_first(scope, "h1")
@@ -440,12 +471,7 @@ fn metadata(doc: &Html, root: Option<ElementRef>, readable: &Lazy) -> Found {
                 .map(|t| clean_page_title(&text_of(t)))
                 .filter(|t| !t.is_empty())
         })
-        .or_else(|| {
-            readable
-                .get()
-                .map(|r| collapse(&r.title))
-                .filter(|t| !t.is_empty())
-        });
+        .or_else(|| ld.headline.clone());
 
     let byline = meta_content(
         doc,
@@ -471,11 +497,7 @@ fn metadata(doc: &Html, root: Option<ElementRef>, readable: &Lazy) -> Found {
         .filter_map(|css| select_first(scope, css).or_else(|| select_first(page, css)))
         .find_map(|el| clean_byline(&text_of(el)))
     })
-    .or_else(|| {
-        readable
-            .get()
-            .and_then(|r| r.byline.as_deref().and_then(clean_byline))
-    });
+    .or_else(|| ld.author.as_deref().and_then(clean_byline));
 
     let time_text = |el: ElementRef| {
         let visible = text_of(el);
@@ -508,12 +530,7 @@ fn metadata(doc: &Html, root: Option<ElementRef>, readable: &Lazy) -> Found {
             .and_then(time_text)
             .filter(|d| find_date(d).is_some())
     })
-    .or_else(|| {
-        readable
-            .get()
-            .and_then(|r| r.published_time.clone())
-            .filter(|d| find_date(d).is_some())
-    });
+    .or_else(|| ld.date.clone().filter(|d| find_date(d).is_some()));
 
     let standfirst = [
         ".standfirst",
@@ -541,43 +558,107 @@ fn metadata(doc: &Html, root: Option<ElementRef>, readable: &Lazy) -> Found {
     }
 }
 
-/// Readability's reading of the page, computed only when something asks for it.
-struct Lazy<'a> {
-    page: &'a str,
-    cell: std::cell::OnceCell<Option<dom_smoothie::Article>>,
+/// Headline, first author and publication date of the page's schema.org JSON-LD, where news
+/// sites and blog platforms put them.
+#[derive(Default)]
+struct LinkedData {
+    headline: Option<String>,
+    author: Option<String>,
+    date: Option<String>,
 }
 
-impl Lazy<'_> {
-    fn get(&self) -> Option<&dom_smoothie::Article> {
-        self.cell
-            .get_or_init(|| {
-                // Classes are kept so that the furniture filter can still see them.
-                let config = dom_smoothie::Config {
-                    keep_classes: true,
-                    ..dom_smoothie::Config::default()
-                };
-                let mut readability =
-                    dom_smoothie::Readability::new(self.page, None, Some(config)).ok()?;
-                readability.parse().ok()
-            })
-            .as_ref()
+fn linked_data(doc: &Html) -> LinkedData {
+    let mut ld = LinkedData::default();
+    let Some(sel) = selector("script[type=\"application/ld+json\" i]") else {
+        return ld;
+    };
+    for script in doc.select(&sel) {
+        let Ok(value) =
+            serde_json::from_str::<serde_json::Value>(&script.text().collect::<String>())
+        else {
+            continue;
+        };
+        let mut items = vec![&value];
+        while let Some(item) = items.pop() {
+            match item {
+                serde_json::Value::Array(list) => items.extend(list.iter().rev()),
+                serde_json::Value::Object(map) => {
+                    if let Some(graph) = map.get("@graph") {
+                        items.push(graph);
+                    }
+                    let text = |v: Option<&serde_json::Value>| {
+                        v.and_then(serde_json::Value::as_str)
+                            .map(collapse)
+                            .filter(|s| !s.is_empty())
+                    };
+                    if ld.headline.is_none() {
+                        ld.headline = text(map.get("headline"));
+                    }
+                    if ld.date.is_none() {
+                        ld.date = text(map.get("datePublished"));
+                    }
+                    if ld.author.is_none() {
+                        let mut author = map.get("author");
+                        if let Some(serde_json::Value::Array(list)) = author {
+                            author = list.first();
+                        }
+                        ld.author = match author {
+                            Some(serde_json::Value::Object(a)) => text(a.get("name")),
+                            other => text(other),
+                        };
+                    }
+                }
+                _ => {}
+            }
+        }
     }
+    ld
+}
+
+/// Deepest element nesting and element count, in one pass without recursion.
+fn shape(doc: &Html) -> (usize, usize) {
+    let (mut depth, mut deepest, mut count) = (0usize, 0usize, 0usize);
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(_) => {
+                depth += 1;
+                count += 1;
+                deepest = deepest.max(depth);
+            }
+            ego_tree::iter::Edge::Close(_) => depth = depth.saturating_sub(1),
+        }
+    }
+    (deepest, count)
+}
+
+/// Readability's choice of the article content, as HTML. Pages that no site produces
+/// (nesting deeper than [`MAX_DEPTH`], more than 100,000 nodes) are left to the plain walk,
+/// which is linear, rather than to scoring that is not.
+fn readable_content(page: &str, doc: &Html) -> Option<String> {
+    let (deepest, count) = shape(doc);
+    if deepest > MAX_DEPTH || count > 100_000 {
+        return None;
+    }
+    // Classes are kept so that the furniture filter can still see them.
+    let config = dom_smoothie::Config {
+        keep_classes: true,
+        ..dom_smoothie::Config::default()
+    };
+    let mut readability = dom_smoothie::Readability::new(page, None, Some(config)).ok()?;
+    readability.parse().ok().map(|a| a.content.to_string())
 }
 
 /// Extracts the article of a web page into text and blocks.
 pub(crate) fn read(page: &str) -> Reading {
     let doc = Html::parse_document(page);
-    let readable = Lazy {
-        page,
-        cell: std::cell::OnceCell::new(),
-    };
     let root = article_root(&doc);
-    let found = metadata(&doc, root, &readable);
+    let found = metadata(&doc, root);
 
     let mut walker = Walker {
         pieces: Vec::new(),
         captions: Vec::new(),
         furniture_limit: 0,
+        depth: 0,
     };
     match root {
         Some(root) => {
@@ -586,7 +667,7 @@ pub(crate) fn read(page: &str) -> Reading {
         }
         None => {
             // No element says where the article is: Readability's choice, read the same way.
-            let content = readable.get().map(|r| r.content.to_string());
+            let content = readable_content(page, &doc);
             let fragment = content.map(|c| Html::parse_fragment(&c));
             let scope = fragment
                 .as_ref()

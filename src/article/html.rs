@@ -648,8 +648,73 @@ fn readable_content(page: &str, doc: &Html) -> Option<String> {
     readability.parse().ok().map(|a| a.content.to_string())
 }
 
+/// Elements without an end tag, or whose end tag the parser implies: they do not nest.
+const UNNESTED: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th", "!doctype",
+];
+
+/// How deep the page's tags nest, estimated from the tags alone in one pass: open tags minus
+/// close tags, void and self-closing elements not counted.
+fn estimated_depth(page: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = page;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let closing = rest.starts_with('/');
+        let name_start = usize::from(closing);
+        let name: String = rest[name_start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '!')
+            .take(16)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || UNNESTED.contains(&name.as_str()) {
+            continue;
+        }
+        let self_closing = rest.find('>').is_some_and(|end| rest[..end].ends_with('/'));
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !self_closing {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+/// Tags nested deeper than this are no document: building a tree of them costs time that grows
+/// with the square of the depth (in any HTML parser), so such a page is read as text instead.
+const MAX_PAGE_NESTING: usize = 4_096;
+
+/// A page too deeply nested to parse: its text between the tags, read as plain text.
+fn read_as_text(page: &str) -> Reading {
+    let mut text = String::with_capacity(page.len() / 2);
+    let mut in_tag = false;
+    for c in page.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let blocks = super::blocks::read_blocks(&text);
+    Reading {
+        extracted: Some(text),
+        blocks,
+        ..Reading::default()
+    }
+}
+
 /// Extracts the article of a web page into text and blocks.
 pub(crate) fn read(page: &str) -> Reading {
+    if estimated_depth(page) > MAX_PAGE_NESTING {
+        return read_as_text(page);
+    }
     let doc = Html::parse_document(page);
     let root = article_root(&doc);
     let found = metadata(&doc, root);
@@ -796,6 +861,20 @@ fn assemble(found: Found, walker: Walker) -> Reading {
 #[cfg(test)]
 mod tests {
     use crate::article::{Article, BlockKind, InputFormat};
+
+    #[test]
+    fn nesting_estimate_and_the_text_fallback() {
+        use super::estimated_depth;
+        assert_eq!(
+            estimated_depth("<html><body><p>a<br>b<img src=x /></p></body></html>"),
+            2
+        );
+        assert_eq!(estimated_depth(&"<div>".repeat(5000)), 5000);
+        let page = format!("{}<p>Nested too deep to be a page.", "<div>".repeat(5000));
+        let a = Article::parse_as("deep.html", &page, InputFormat::Html);
+        assert!(a.text.contains("Nested too deep to be a page."));
+        assert!(a.blocks.iter().all(|b| b.span.end <= a.text.len()));
+    }
 
     #[test]
     fn malformed_page_is_read() {

@@ -4,12 +4,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use toulmin::annotate::Segmentation;
-use toulmin::article::{decode_input, MAX_INPUT_BYTES};
+use toulmin::article::{decode_input, InputFormat, MAX_INPUT_BYTES};
 use toulmin::export::{interchange_files, to_json, to_json_line, write_atomic, Interchange};
 use toulmin::grammar::Grammar;
 use toulmin::graph::model::{Role, Status};
 use toulmin::graph::semantics;
-use toulmin::pipeline::{map_text, Mapped};
+use toulmin::pipeline::{map_text_as, Mapped};
 use toulmin::render::{self, Renderer};
 
 use super::{fail, Failure, RuleArgs};
@@ -81,10 +81,33 @@ impl From<RendererArg> for Renderer {
     }
 }
 
+/// How inputs are read; `auto` goes by the file extension.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    Auto,
+    Text,
+    Markdown,
+    Html,
+}
+
+impl InputFormatArg {
+    fn for_name(self, name: &str) -> InputFormat {
+        match self {
+            InputFormatArg::Auto => InputFormat::from_name(name),
+            InputFormatArg::Text => InputFormat::Text,
+            InputFormatArg::Markdown => InputFormat::Markdown,
+            InputFormatArg::Html => InputFormat::Html,
+        }
+    }
+}
+
+/// Extensions a directory input is searched for.
+const INPUT_EXTENSIONS: [&str; 5] = ["txt", "md", "markdown", "html", "htm"];
+
 #[derive(Args)]
 pub struct MapArgs {
-    /// Articles to map (.txt or .md); `-` reads standard input; a directory maps every .txt and
-    /// .md file in it.
+    /// Articles to map (.txt, .md, .html/.htm); `-` reads standard input; a directory maps every
+    /// such file in it.
     #[arg(value_name = "INPUT", required_unless_present = "jsonl")]
     inputs: Vec<PathBuf>,
     /// Directory for the output files (created if missing); with --jsonl, the output file (or,
@@ -104,6 +127,14 @@ pub struct MapArgs {
     /// Batch mode: one {"id","text"} JSON record per line in, one map per line out.
     #[arg(long, value_name = "FILE|-", conflicts_with = "inputs")]
     jsonl: Option<PathBuf>,
+    /// How to read the inputs: by extension (auto: .md Markdown, .html/.htm web page, else
+    /// plain text), or all as one format.
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
+    input_format: InputFormatArg,
+    /// Put the text the units' offsets refer to into the JSON (`source.text`): for a web page,
+    /// the article text extracted from it.
+    #[arg(long)]
+    embed_text: bool,
 }
 
 struct Input {
@@ -128,12 +159,17 @@ fn collect_inputs(raw: &[PathBuf]) -> Result<Vec<Input>, Failure> {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| fail(format!("cannot read directory {}: {e}", p.display())))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "txt" || x == "md"))
+                .filter(|f| {
+                    f.is_file()
+                        && f.extension().is_some_and(|x| {
+                            INPUT_EXTENSIONS.contains(&x.to_string_lossy().to_lowercase().as_str())
+                        })
+                })
                 .collect();
             found.sort();
             if found.is_empty() {
                 return Err(fail(format!(
-                    "{}: no .txt or .md files in this directory",
+                    "{}: no .txt, .md or .html files in this directory",
                     p.display()
                 )));
             }
@@ -209,14 +245,21 @@ pub fn run(args: MapArgs) -> Result<i32, Failure> {
     formats.dedup();
     if let Some(jsonl) = &args.jsonl {
         if args.format.is_empty() || formats == [Format::Json] {
-            return run_jsonl(&grammar, jsonl, args.output.as_deref());
+            return run_jsonl(&grammar, jsonl, args.output.as_deref(), args.input_format);
         }
         let Some(dir) = args.output.as_deref() else {
             return Err(fail(
                 "--jsonl with --format other than json writes files per record: name their directory with -o DIR",
             ));
         };
-        return run_jsonl_files(&grammar, jsonl, dir, &formats, args.renderer.into());
+        return run_jsonl_files(
+            &grammar,
+            jsonl,
+            dir,
+            &formats,
+            args.renderer.into(),
+            args.input_format,
+        );
     }
     let inputs = collect_inputs(&args.inputs)?;
     let out_dir = args
@@ -253,6 +296,7 @@ pub fn run(args: MapArgs) -> Result<i32, Failure> {
         match map_one(
             &grammar,
             input,
+            &args,
             &out_dir,
             &formats,
             args.renderer.into(),
@@ -269,9 +313,11 @@ pub fn run(args: MapArgs) -> Result<i32, Failure> {
     Ok(if failures > 0 { 1 } else { 0 })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn map_one(
     grammar: &Grammar,
     input: &Input,
+    args: &MapArgs,
     out_dir: &Path,
     formats: &[Format],
     renderer: Renderer,
@@ -279,8 +325,12 @@ fn map_one(
     notices_shown: &mut bool,
 ) -> Result<(), String> {
     let text = read_input(input.path.as_deref())?;
-    let mapped =
-        map_text(&input.name, &text, grammar, &Segmentation::Rules).map_err(|e| e.to_string())?;
+    let format = args.input_format.for_name(&input.name);
+    let mut mapped = map_text_as(&input.name, &text, format, grammar, &Segmentation::Rules)
+        .map_err(|e| e.to_string())?;
+    if args.embed_text {
+        mapped.map.source.reading.text = Some(mapped.article.text.clone());
+    }
     let written = write_outputs(
         &mapped,
         &input.name,
@@ -380,7 +430,7 @@ fn print_summary(mapped: &Mapped, written: &[PathBuf]) {
     let map = &mapped.map;
     println!("{}", map.source.name);
     if let Some(t) = map.thesis.as_deref().and_then(|t| map.unit(t)) {
-        println!("  thesis ({}): {}", t.id, t.text);
+        println!("  thesis ({}): {}", t.id, t.shown());
         println!("  acceptability: {}", acceptability(mapped, t));
     }
     let counts: Vec<String> = Role::ALL
@@ -466,7 +516,12 @@ struct Record {
     text: String,
 }
 
-fn run_jsonl(grammar: &Grammar, source: &Path, output: Option<&Path>) -> Result<i32, Failure> {
+fn run_jsonl(
+    grammar: &Grammar,
+    source: &Path,
+    output: Option<&Path>,
+    input_format: InputFormatArg,
+) -> Result<i32, Failure> {
     if let Some(path) = output {
         let same = matches!((path.canonicalize(), source.canonicalize()), (Ok(x), Ok(y)) if x == y);
         if same {
@@ -496,7 +551,7 @@ fn run_jsonl(grammar: &Grammar, source: &Path, output: Option<&Path>) -> Result<
         if bytes.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match map_record(grammar, &bytes) {
+        match map_record(grammar, &bytes, input_format) {
             Ok(mapped) => {
                 out.push_str(&to_json_line(&mapped.map));
                 out.push('\n');
@@ -518,7 +573,11 @@ fn run_jsonl(grammar: &Grammar, source: &Path, output: Option<&Path>) -> Result<
 }
 
 /// One JSONL line: the record's id and its map.
-fn map_record(grammar: &Grammar, bytes: &[u8]) -> Result<Mapped, String> {
+fn map_record(
+    grammar: &Grammar,
+    bytes: &[u8],
+    input_format: InputFormatArg,
+) -> Result<Mapped, String> {
     let line = std::str::from_utf8(bytes)
         .map_err(|e| format!("not valid UTF-8 at byte {}", e.valid_up_to()))?;
     let r = serde_json::from_str::<Record>(line)
@@ -528,7 +587,8 @@ fn map_record(grammar: &Grammar, bytes: &[u8]) -> Result<Mapped, String> {
         other => other.to_string(),
     };
     let text = decode_input(r.text.as_bytes()).map_err(|e| e.to_string())?;
-    map_text(&id, &text, grammar, &Segmentation::Rules).map_err(|e| e.to_string())
+    let format = input_format.for_name(&id);
+    map_text_as(&id, &text, format, grammar, &Segmentation::Rules).map_err(|e| e.to_string())
 }
 
 /// `--jsonl` with file formats: every record's files go into `dir`, named after its id.
@@ -538,6 +598,7 @@ fn run_jsonl_files(
     dir: &Path,
     formats: &[Format],
     renderer: Renderer,
+    input_format: InputFormatArg,
 ) -> Result<i32, Failure> {
     std::fs::create_dir_all(dir).map_err(|e| {
         fail(format!(
@@ -568,7 +629,7 @@ fn run_jsonl_files(
         if bytes.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let result = map_record(grammar, &bytes).and_then(|mapped| {
+        let result = map_record(grammar, &bytes, input_format).and_then(|mapped| {
             let stem = record_stem(&mapped.map.source.name, line_no);
             if let Some(first) = stems.insert(stem.clone(), line_no) {
                 return Err(format!(

@@ -106,6 +106,7 @@ pub(crate) fn empty_map_for(id: &str, text: &str) -> ArgumentMap {
             name: id.to_string(),
             sha256: String::new(),
             chars: text.chars().count(),
+            reading: Default::default(),
         },
         title: None,
         byline: None,

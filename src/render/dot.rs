@@ -67,13 +67,13 @@ pub fn node_label(u: &Unit) -> Vec<String> {
     if is_out(u) {
         lines[0].push_str(" · OUT");
     }
-    lines.extend(wrap(&u.text, width, max_lines));
+    lines.extend(wrap(u.shown(), width, max_lines));
     lines
 }
 
 pub fn tooltip(u: &Unit) -> String {
     let kind = u.kind.map(|k| format!(", kind {k}")).unwrap_or_default();
-    let mut t = format!("{} {} (score {}{kind})\n{}", u.role, u.id, u.score, u.text);
+    let mut t = format!("{} {} (score {}{kind})\n{}", u.role, u.id, u.score, u.shown());
     if !u.rules.is_empty() {
         t.push_str(&format!("\nrules: {}", u.rules.join(", ")));
     }

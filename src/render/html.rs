@@ -256,9 +256,17 @@ fn article_html(article: &Article, map: &ArgumentMap) -> String {
             escape_xml(&map.source.name)
         );
     }
-    for block in &article.blocks {
+    for (index, block) in article.blocks.iter().enumerate() {
         let (tag, class) = block_tag(block.kind);
-        let _ = write!(out, "<{tag} class=\"block {class}\">");
+        // List items and quoted blocks of Markdown and web pages keep their look.
+        let shape = if article.markup.quotes.contains(&index) {
+            " quote"
+        } else if article.markup.list_items.contains(&index) {
+            " item"
+        } else {
+            ""
+        };
+        let _ = write!(out, "<{tag} class=\"block {class}{shape}\">");
         render_range(
             &mut out,
             article,
@@ -281,7 +289,7 @@ fn article_html(article: &Article, map: &ArgumentMap) -> String {
                 "<p class=\"block paragraph\"><span class=\"unit role-{}\" data-unit=\"{}\" tabindex=\"0\">{}</span></p>",
                 u.role,
                 escape_xml(&u.id),
-                escape_xml(&u.text)
+                escape_xml(u.shown())
             );
         }
         out.push_str("</section>\n");
@@ -314,6 +322,15 @@ fn render_range(
     }
     for r in cues {
         for p in [r.start, r.end] {
+            if inside(p) {
+                cuts.insert(p);
+            }
+        }
+    }
+    // Markup syntax (Markdown emphasis, link destinations) is not shown: a reader sees the
+    // rendered text, as in the diagram's labels.
+    for h in &article.markup.hidden {
+        for p in [h.start, h.end] {
             if inside(p) {
                 cuts.insert(p);
             }
@@ -360,7 +377,13 @@ fn render_range(
             });
             open_mark = cue;
         }
-        out.push_str(&escape_xml(&text[a..b]));
+        if article.is_hidden(a) {
+            if text[a..b].contains(char::is_whitespace) {
+                out.push(' ');
+            }
+        } else {
+            out.push_str(&escape_xml(&text[a..b]));
+        }
     }
     if open_mark {
         out.push_str("</mark>");

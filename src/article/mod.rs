@@ -7,6 +7,7 @@
 mod blocks;
 mod input;
 mod sentences;
+mod shapes;
 
 use std::ops::Range;
 
@@ -52,6 +53,7 @@ impl Article {
     /// a reading, at worst a list of bare paragraphs.
     pub fn parse(name: &str, text: &str) -> Article {
         let blocks = blocks::read_blocks(text);
+        let date = blocks::publication_date(text, &blocks);
         let headings: Vec<usize> = blocks
             .iter()
             .enumerate()
@@ -86,7 +88,7 @@ impl Article {
             blocks,
             sentences,
             headings,
-            date: None,
+            date,
             char_starts,
             paragraph_numbers,
         }

@@ -8,7 +8,7 @@ use crate::article::Article;
 use crate::grammar::Grammar;
 use crate::graph::model::{self, ArgumentMap, Cue, Relation, Source, Unit};
 use crate::graph::{self, Violation};
-use crate::link::{self, Linking, FALLBACK_RULE};
+use crate::link::{self, Linking, FALLBACK_RULE, RESTATES_RULE};
 
 /// Everything computed for one document.
 pub struct Mapped {
@@ -36,7 +36,24 @@ pub fn map_text(
     grammar: &Grammar,
     segmentation: &Segmentation,
 ) -> Result<Mapped, InvariantError> {
-    let article = Article::parse(name, text);
+    map_titled_text(name, text, None, grammar, segmentation)
+}
+
+/// Maps one decoded text that comes with a title of its own (a `--jsonl` record's `title`):
+/// the title is the map's title and what `echoes title` compares with, unless the text starts
+/// with a title line of its own.
+pub fn map_titled_text(
+    name: &str,
+    text: &str,
+    title: Option<&str>,
+    grammar: &Grammar,
+    segmentation: &Segmentation,
+) -> Result<Mapped, InvariantError> {
+    let mut article = Article::parse(name, text);
+    article.given_title = title
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
     let hits = grammar.scan(&article.text);
     let (places, splits): (Vec<Placement>, _) =
         annotate::place_units(&article, grammar, &hits, segmentation);
@@ -111,7 +128,7 @@ fn build_map(
             score: annotate::round3(u.score),
             stance: None,
             status: None,
-            restates: None,
+            restates: linking.restates.get(i).copied().flatten().map(unit_id),
             rules,
             cues,
         });
@@ -125,9 +142,13 @@ fn build_map(
             from: unit_id(l.from),
             to: unit_id(l.to),
             kind: l.kind,
-            rule: l
-                .rule
-                .map_or(FALLBACK_RULE.to_string(), |r| grammar.links[r].name.clone()),
+            rule: match l.rule {
+                Some(r) => grammar.links[r].name.clone(),
+                None if linking.restates.get(l.from).is_some_and(Option::is_some) => {
+                    RESTATES_RULE.to_string()
+                }
+                None => FALLBACK_RULE.to_string(),
+            },
             score: annotate::round3(l.score),
         })
         .collect();

@@ -104,7 +104,7 @@ impl<'a> Context<'a> {
             roles: vec![None; units.len()],
             thesis: None,
             echo_sets: [
-                block_stems(BlockKind::Title),
+                article.title().map(stems).unwrap_or_default(),
                 block_stems(BlockKind::Standfirst),
             ],
             unit_patterns: units

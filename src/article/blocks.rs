@@ -517,6 +517,11 @@ fn mark_pull_quotes(text: &str, kinds: &mut [(BlockKind, Range<usize>)]) {
         if words(s) < 4 {
             continue;
         }
+        // Display type often capitalises the first word of a quote taken from mid-sentence.
+        let s = s
+            .char_indices()
+            .nth(1)
+            .map_or(s, |(second, _)| &s[second..]);
         let repeated = kinds.iter().enumerate().any(|(other, (kind, span))| {
             other != k && kind.is_prose() && span.len() > s.len() && text[span.clone()].contains(s)
         });

@@ -42,6 +42,9 @@ pub struct Article {
     pub headings: Vec<usize>,
     /// Byte range of the publication date inside a metadata, byline or front-matter block.
     pub date: Option<Range<usize>>,
+    /// A title given beside the text (a `title` field of a `--jsonl` record), used when the
+    /// text itself has none.
+    pub given_title: Option<String>,
     /// Byte offset of every character, for byte → char conversion by binary search.
     char_starts: Vec<usize>,
     /// Per block, the 1-based number of the last prose block up to it (see `paragraph_number`).
@@ -89,6 +92,7 @@ impl Article {
             sentences,
             headings,
             date,
+            given_title: None,
             char_starts,
             paragraph_numbers,
         }
@@ -115,11 +119,13 @@ impl Article {
         self.char_starts.len()
     }
 
+    /// The title line of the text, or else the title given beside it.
     pub fn title(&self) -> Option<&str> {
         self.blocks
             .iter()
             .find(|b| b.kind == BlockKind::Title)
             .map(|b| &self.text[b.span.clone()])
+            .or(self.given_title.as_deref())
     }
 
     /// The author line ("By Jane Doe", "Jane Doe"), if the reader found one.

@@ -8,7 +8,7 @@ use toulmin::article::{decode_input, MAX_INPUT_BYTES};
 use toulmin::export::{to_json, to_json_line, write_atomic};
 use toulmin::grammar::Grammar;
 use toulmin::graph::model::Role;
-use toulmin::pipeline::{map_text, Mapped};
+use toulmin::pipeline::{map_text, map_titled_text, Mapped};
 use toulmin::render::{self, Renderer};
 
 use super::{fail, Failure, RuleArgs};
@@ -310,6 +310,8 @@ fn print_summary(mapped: &Mapped, written: &[PathBuf]) {
 struct Record {
     id: serde_json::Value,
     text: String,
+    #[serde(default)]
+    title: Option<String>,
 }
 
 fn run_jsonl(grammar: &Grammar, source: &Path, output: Option<&Path>) -> Result<i32, Failure> {
@@ -354,7 +356,14 @@ fn run_jsonl(grammar: &Grammar, source: &Path, output: Option<&Path>) -> Result<
                     other => other.to_string(),
                 };
                 let text = decode_input(r.text.as_bytes()).map_err(|e| e.to_string())?;
-                map_text(&id, &text, grammar, &Segmentation::Rules).map_err(|e| e.to_string())
+                map_titled_text(
+                    &id,
+                    &text,
+                    r.title.as_deref(),
+                    grammar,
+                    &Segmentation::Rules,
+                )
+                .map_err(|e| e.to_string())
             });
         match result {
             Ok(mapped) => {

@@ -8,7 +8,7 @@ use crate::article::{Article, InputFormat};
 use crate::grammar::Grammar;
 use crate::graph::model::{self, ArgumentMap, Cue, Relation, Source, SourceReading, Unit};
 use crate::graph::{self, Violation};
-use crate::link::{self, Linking, FALLBACK_RULE};
+use crate::link::{self, Linking, FALLBACK_RULE, RESTATES_RULE};
 
 /// Everything computed for one document.
 pub struct Mapped {
@@ -54,7 +54,43 @@ pub fn map_text_as(
     grammar: &Grammar,
     segmentation: &Segmentation,
 ) -> Result<Mapped, InvariantError> {
-    let article = Article::parse_as(name, text, format);
+    map_titled_text_as(name, text, format, None, grammar, segmentation)
+}
+
+/// Maps one decoded text that comes with a title of its own (a `--jsonl` record's `title`):
+/// the title is the map's title and what `echoes title` compares with, unless the text starts
+/// with a title line of its own.
+pub fn map_titled_text(
+    name: &str,
+    text: &str,
+    title: Option<&str>,
+    grammar: &Grammar,
+    segmentation: &Segmentation,
+) -> Result<Mapped, InvariantError> {
+    map_titled_text_as(
+        name,
+        text,
+        InputFormat::from_name(name),
+        title,
+        grammar,
+        segmentation,
+    )
+}
+
+/// The general case: a text read in `format`, with an optional title given beside it.
+pub fn map_titled_text_as(
+    name: &str,
+    text: &str,
+    format: InputFormat,
+    title: Option<&str>,
+    grammar: &Grammar,
+    segmentation: &Segmentation,
+) -> Result<Mapped, InvariantError> {
+    let mut article = Article::parse_as(name, text, format);
+    article.given_title = title
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
     let hits = grammar.scan(&article.text);
     let (places, splits): (Vec<Placement>, _) =
         annotate::place_units(&article, grammar, &hits, segmentation);
@@ -137,7 +173,7 @@ fn build_map(
             score: annotate::round3(u.score),
             stance: None,
             status: None,
-            restates: None,
+            restates: linking.restates.get(i).copied().flatten().map(unit_id),
             rules,
             cues,
         });
@@ -152,9 +188,13 @@ fn build_map(
             from: unit_id(l.from),
             to: unit_id(l.to),
             kind: l.kind,
-            rule: l
-                .rule
-                .map_or(FALLBACK_RULE.to_string(), |r| grammar.links[r].name.clone()),
+            rule: match l.rule {
+                Some(r) => grammar.links[r].name.clone(),
+                None if linking.restates.get(l.from).is_some_and(Option::is_some) => {
+                    RESTATES_RULE.to_string()
+                }
+                None => FALLBACK_RULE.to_string(),
+            },
             score: annotate::round3(l.score),
             carries: true,
         })

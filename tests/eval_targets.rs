@@ -123,3 +123,29 @@ fn cdcp_scores_do_not_regress() {
         assert_kept("CDCP relation F1", relations, RECORDED_CDCP_RELATIONS);
     }
 }
+
+/// Our own gold for three corpus articles (`tests/data/corpus_gold.jsonl`, Web Discourse
+/// layout), recorded in the README (`toulmin eval --gold tests/data/corpus_gold.jsonl`). It
+/// ships with the repository, so this guard always runs.
+const RECORDED_CORPUS_MACRO: f64 = 0.696;
+const RECORDED_CORPUS_RELATIONS: f64 = 0.262;
+
+#[test]
+fn corpus_gold_scores_do_not_regress() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus_gold.jsonl");
+    let gold = eval::read_typed_jsonl(&path).expect("corpus gold reads");
+    assert_eq!(gold.len(), 3);
+    let grammar = Grammar::default_grammar().expect("default grammar compiles");
+    let maps = toulmin::eval::run::predict_typed(&gold, &grammar, false).expect("every text maps");
+    let report = eval::evaluate_typed(&gold, &maps, &rule_infos(&grammar));
+    println!(
+        "corpus gold: macro F1 {:.3}, relation F1 {:.3}",
+        report.macro_f1, report.relations.f1
+    );
+    assert_kept("corpus macro F1", report.macro_f1, RECORDED_CORPUS_MACRO);
+    assert_kept(
+        "corpus relation F1",
+        report.relations.f1,
+        RECORDED_CORPUS_RELATIONS,
+    );
+}

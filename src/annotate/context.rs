@@ -107,7 +107,7 @@ impl<'a> Context<'a> {
             kinds: vec![None; units.len()],
             thesis: None,
             echo_sets: [
-                block_stems(BlockKind::Title),
+                article.title().map(stems).unwrap_or_default(),
                 block_stems(BlockKind::Standfirst),
             ],
             unit_patterns: units

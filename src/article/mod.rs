@@ -10,6 +10,7 @@ mod html;
 mod input;
 mod markdown;
 mod sentences;
+mod shapes;
 
 use std::ops::Range;
 
@@ -137,6 +138,9 @@ pub struct Article {
     pub markup: Markup,
     /// For a web page: the page itself, since [`Article::text`] is the text extracted from it.
     pub original: Option<Original>,
+    /// A title given beside the text (a `title` field of a `--jsonl` record), used when the
+    /// text itself has none.
+    pub given_title: Option<String>,
     /// Byte offset of every character, for byte → char conversion by binary search.
     char_starts: Vec<usize>,
     /// Per block, the 1-based number of the last prose block up to it (see `paragraph_number`).
@@ -154,10 +158,15 @@ impl Article {
     /// file is read as well as it can be.
     pub fn parse_as(name: &str, text: &str, format: InputFormat) -> Article {
         let reading = match format {
-            InputFormat::Text => Reading {
-                blocks: blocks::read_blocks(text),
-                ..Reading::default()
-            },
+            InputFormat::Text => {
+                let blocks = blocks::read_blocks(text);
+                let date = blocks::publication_date(text, &blocks);
+                Reading {
+                    blocks,
+                    date,
+                    ..Reading::default()
+                }
+            }
             InputFormat::Markdown => markdown::read(text),
             InputFormat::Html => html::read(text),
         };
@@ -213,6 +222,7 @@ impl Article {
             format: InputFormat::Text,
             markup: Markup::default(),
             original: None,
+            given_title: None,
             char_starts,
             paragraph_numbers,
         }
@@ -277,11 +287,13 @@ impl Article {
         self.char_starts.len()
     }
 
+    /// The title line of the text, or else the title given beside it.
     pub fn title(&self) -> Option<&str> {
         self.blocks
             .iter()
             .find(|b| b.kind == BlockKind::Title)
             .map(|b| &self.text[b.span.clone()])
+            .or(self.given_title.as_deref())
     }
 
     /// The author line ("By Jane Doe", "Jane Doe"), if the reader found one.

@@ -9,7 +9,7 @@ use toulmin::export::{interchange_files, to_json, to_json_line, write_atomic, In
 use toulmin::grammar::Grammar;
 use toulmin::graph::model::{Role, Status};
 use toulmin::graph::semantics;
-use toulmin::pipeline::{map_text_as, Mapped};
+use toulmin::pipeline::{map_titled_text_as, Mapped};
 use toulmin::render::{self, Renderer};
 
 use super::{fail, Failure, RuleArgs};
@@ -326,8 +326,15 @@ fn map_one(
 ) -> Result<(), String> {
     let text = read_input(input.path.as_deref())?;
     let format = args.input_format.for_name(&input.name);
-    let mut mapped = map_text_as(&input.name, &text, format, grammar, &Segmentation::Rules)
-        .map_err(|e| e.to_string())?;
+    let mut mapped = map_titled_text_as(
+        &input.name,
+        &text,
+        format,
+        None,
+        grammar,
+        &Segmentation::Rules,
+    )
+    .map_err(|e| e.to_string())?;
     if args.embed_text {
         mapped.map.source.reading.text = Some(mapped.article.text.clone());
     }
@@ -514,6 +521,8 @@ fn record_stem(id: &str, line_no: usize) -> String {
 struct Record {
     id: serde_json::Value,
     text: String,
+    #[serde(default)]
+    title: Option<String>,
 }
 
 fn run_jsonl(
@@ -588,7 +597,15 @@ fn map_record(
     };
     let text = decode_input(r.text.as_bytes()).map_err(|e| e.to_string())?;
     let format = input_format.for_name(&id);
-    map_text_as(&id, &text, format, grammar, &Segmentation::Rules).map_err(|e| e.to_string())
+    map_titled_text_as(
+        &id,
+        &text,
+        format,
+        r.title.as_deref(),
+        grammar,
+        &Segmentation::Rules,
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// `--jsonl` with file formats: every record's files go into `dir`, named after its id.

@@ -73,7 +73,13 @@ pub fn node_label(u: &Unit) -> Vec<String> {
 
 pub fn tooltip(u: &Unit) -> String {
     let kind = u.kind.map(|k| format!(", kind {k}")).unwrap_or_default();
-    let mut t = format!("{} {} (score {}{kind})\n{}", u.role, u.id, u.score, u.shown());
+    let mut t = format!(
+        "{} {} (score {}{kind})\n{}",
+        u.role,
+        u.id,
+        u.score,
+        u.shown()
+    );
     if !u.rules.is_empty() {
         t.push_str(&format!("\nrules: {}", u.rules.join(", ")));
     }
@@ -209,7 +215,14 @@ pub fn to_dot(map: &ArgumentMap) -> String {
     }
     let stagger = stagger_lengths(map);
     for (k, r) in map.relations.iter().enumerate() {
+        // A restatement of the thesis is the same position said again: a double line with an
+        // open head, so that it does not read as one more reason.
+        let restates = map.unit(&r.from).is_some_and(|u| u.restates.is_some());
+        let double_support = format!("{SUPPORT_COLOR}:white:{SUPPORT_COLOR}");
         let (mut color, mut style, head, label) = match r.kind {
+            RelationKind::Support if restates => {
+                (double_support.as_str(), "solid", "empty", "restates")
+            }
             RelationKind::Support => (SUPPORT_COLOR, "solid", "normal", "supports"),
             RelationKind::Attack => (ATTACK_COLOR, "dashed", "tee", "attacks"),
         };

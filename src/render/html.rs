@@ -217,6 +217,9 @@ fn block_tag(kind: BlockKind) -> (&'static str, &'static str) {
         BlockKind::Heading => ("h2", "heading"),
         BlockKind::Paragraph => ("p", "paragraph"),
         BlockKind::AuthorNote => ("p", "author-note"),
+        BlockKind::Caption => ("p", "caption"),
+        BlockKind::Boilerplate => ("p", "boilerplate"),
+        BlockKind::PullQuote => ("p", "pull-quote"),
     }
 }
 

@@ -17,3 +17,4 @@ pub mod link;
 pub mod pipeline;
 pub mod render;
 pub mod serve;
+pub mod tune;

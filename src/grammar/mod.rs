@@ -27,6 +27,9 @@ pub struct Settings {
     pub min_unit_words: usize,
     /// Share of a region's content words a unit must repeat to `echo` it.
     pub echo_overlap: f64,
+    /// Added to a role's summed weight on every unit where a rule of that role fired (`bias ROLE
+    /// = X` items), indexed by `Role as usize`.
+    pub bias: [f64; Role::ALL.len()],
 }
 
 impl Default for Settings {
@@ -36,6 +39,7 @@ impl Default for Settings {
             default_role: Role::Premise,
             min_unit_words: 3,
             echo_overlap: 0.3,
+            bias: [0.0; Role::ALL.len()],
         }
     }
 }
@@ -131,6 +135,16 @@ pub struct Hit {
     pub lexicon: usize,
 }
 
+/// A rule weight replaced by a `weight` item: what the rule says and what replaced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TunedWeight {
+    /// The weight written in the rule itself.
+    pub written: f64,
+    pub weight: f64,
+    /// Where the `weight` item is.
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub struct Grammar {
     pub name: String,
@@ -140,6 +154,8 @@ pub struct Grammar {
     pub splits: Vec<SplitRule>,
     pub roles: Vec<RoleRule>,
     pub links: Vec<LinkRule>,
+    /// Rules whose weight a `weight` item replaced, by name.
+    pub tuned: std::collections::BTreeMap<String, TunedWeight>,
     pub sources: SourceMap,
     automaton: AhoCorasick,
     phrases: Vec<String>,

@@ -11,6 +11,8 @@
 //!            | "rule" IDENT ":" ROLE NUMBER body
 //!            | "link" IDENT ":" ("support" | "attack") "->" target NUMBER body
 //!            | "disable" IDENT
+//!            | "weight" IDENT "=" NUMBER          (replaces a role or link rule's weight)
+//!            | "bias" ROLE "=" NUMBER             (added to a role's summed weight)
 //! lexexpr   := term (("+" | "-") term)*
 //! term      := "[" (STRING ("," STRING)* ","?)? "]" | "tsv" "(" STRING ("," IDENT ("="|"~") STRING)* ")" | IDENT
 //! body      := "{" ("when" cond | "priority" NUMBER | "min_words" NUMBER | "after_comma"
@@ -188,6 +190,16 @@ pub enum Item {
         body: Body,
     },
     Disable(Name),
+    /// A fitted weight for a rule defined anywhere in the grammar (`toulmin tune` writes these).
+    Weight {
+        rule: Name,
+        weight: f64,
+    },
+    Bias {
+        role: Role,
+        role_span: Span,
+        bias: f64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -196,8 +208,9 @@ pub enum Setting {
     Word(Name),
 }
 
-pub const ITEM_KEYWORDS: [&str; 8] = [
-    "grammar", "import", "settings", "lexicon", "pattern", "split", "rule", "link",
+pub const ITEM_KEYWORDS: [&str; 10] = [
+    "grammar", "import", "settings", "lexicon", "pattern", "split", "rule", "link", "weight",
+    "bias",
 ];
 const TESTS: [&str; 12] = [
     "starts_with",
@@ -413,6 +426,23 @@ impl<'a> Parser<'a> {
             }
             "import" => Ok(Item::Import(self.string("a file path in quotes")?)),
             "disable" => Ok(Item::Disable(self.name("the name of a rule to disable")?)),
+            "weight" => {
+                let rule = self.name("the name of a role or link rule")?;
+                self.expect_punct("=")?;
+                let (weight, _) = self.number("the rule's weight (a number such as 0.8)")?;
+                Ok(Item::Weight { rule, weight })
+            }
+            "bias" => {
+                let role_span = self.here();
+                let role = self.role()?;
+                self.expect_punct("=")?;
+                let (bias, _) = self.number("the role's bias (a number such as -0.1)")?;
+                Ok(Item::Bias {
+                    role,
+                    role_span,
+                    bias,
+                })
+            }
             "settings" => {
                 self.expect_punct("{")?;
                 let mut settings = Vec::new();
@@ -511,7 +541,7 @@ impl<'a> Parser<'a> {
                     start,
                 )
                 .with_note(
-                    "a rule file holds grammar, import, settings, lexicon, pattern, split, rule, link and disable items",
+                    "a rule file holds grammar, import, settings, lexicon, pattern, split, rule, link, disable, weight and bias items",
                 ))
             }
         }

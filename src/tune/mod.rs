@@ -1,0 +1,498 @@
+//! Fitting rule weights to gold annotations (`toulmin tune`).
+//!
+//! People write the rules; the weights, the role threshold and per-role biases are fitted to
+//! annotated documents. The pipeline runs once per document ([`record`]) to find, for every rule
+//! and unit, everything no weight can change; [`replay`] then decides roles, thesis and links
+//! for any weights from those records alone, and [`fit`] searches the weights by coordinate
+//! ascent. Scores are K-fold cross-validated by document and reported next to the untuned
+//! grammar's, and the result is a rule file of `weight` items ([`weights_file`]).
+
+pub mod fit;
+pub mod record;
+pub mod replay;
+
+use rayon::prelude::*;
+
+use crate::eval::{self, GoldDoc};
+use crate::grammar::Grammar;
+use crate::graph::model::Role;
+use crate::pipeline::InvariantError;
+use fit::{Knob, Search};
+use record::DocRecord;
+use replay::{Counts, Params};
+
+/// The subtask scores, in the order every table shows them.
+pub const METRICS: [&str; 4] = ["cc", "ro", "fu", "at"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Objective {
+    /// Role rules, threshold and biases, scored on cc and ro.
+    Role,
+    /// Kind rules, scored on kind macro F1.
+    Kind,
+    /// Link rules, scored on fu and at.
+    Link,
+    /// Everything, scored on the mean of all subtasks.
+    All,
+}
+
+impl Objective {
+    pub fn parse(s: &str) -> Option<Objective> {
+        match s {
+            "role" => Some(Objective::Role),
+            "kind" => Some(Objective::Kind),
+            "link" => Some(Objective::Link),
+            "all" => Some(Objective::All),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Objective::Role => "role",
+            Objective::Kind => "kind",
+            Objective::Link => "link",
+            Objective::All => "all",
+        }
+    }
+
+    fn metrics(self) -> Vec<usize> {
+        match self {
+            Objective::Role => vec![0, 1],
+            Objective::Link => vec![2, 3],
+            Objective::All | Objective::Kind => vec![0, 1, 2, 3],
+        }
+    }
+
+    /// What the objective averages, for reports.
+    pub fn describe(self) -> String {
+        let names: Vec<&str> = self.metrics().iter().map(|&m| METRICS[m]).collect();
+        format!("mean of {}", names.join(", "))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct TuneOptions {
+    pub objective: Objective,
+    pub folds: usize,
+    pub seed: u64,
+    /// Score on the gold segmentation instead of the split rules' (as `eval --gold-units`).
+    pub gold_units: bool,
+    /// Weight of the pull toward the written weights (objective points per squared unit).
+    pub pull: f64,
+    /// Warn about overfitting when the training objective exceeds the cross-validated one by
+    /// more than this.
+    pub overfit_margin: f64,
+    pub max_passes: usize,
+}
+
+impl Default for TuneOptions {
+    fn default() -> Self {
+        TuneOptions {
+            objective: Objective::All,
+            folds: 5,
+            seed: 1,
+            gold_units: false,
+            pull: 0.01,
+            overfit_margin: 0.03,
+            max_passes: 4,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TuneError {
+    #[error("the gold has no usable units: {documents} documents, none with an annotated unit the pipeline could align (nothing to fit to)")]
+    NoUsableUnits { documents: usize },
+    #[error("--folds must be between 2 and the number of documents ({documents}), not {folds}")]
+    Folds { folds: usize, documents: usize },
+    #[error("the grammar has no {what} rules to tune (objective `{objective}`)")]
+    NothingToTune {
+        what: &'static str,
+        objective: &'static str,
+    },
+    #[error(transparent)]
+    Pipeline(#[from] InvariantError),
+}
+
+/// One row per metric: untuned, cross-validated, training.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ScoreRow {
+    pub metric: String,
+    pub untuned: f64,
+    pub cv: f64,
+    pub train: f64,
+}
+
+/// A knob whose fitted value differs from the written one.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Change {
+    /// `weight`, `threshold` or `bias`.
+    pub what: &'static str,
+    /// Rule or role name (empty for the threshold).
+    pub name: String,
+    pub written: f64,
+    pub tuned: f64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TuneReport {
+    pub objective: &'static str,
+    pub objective_metrics: String,
+    pub documents: usize,
+    pub gold_units: usize,
+    pub folds: usize,
+    pub seed: u64,
+    pub gold_segmentation: bool,
+    pub rows: Vec<ScoreRow>,
+    /// Objective values (mean of the objective's metrics).
+    pub untuned_objective: f64,
+    pub cv_objective: f64,
+    pub train_objective: f64,
+    /// Set when training exceeds cross-validation by more than the margin.
+    pub overfitting: Option<String>,
+    pub changes: Vec<Change>,
+    pub warnings: Vec<String>,
+    #[serde(skip)]
+    pub params: Params,
+}
+
+/// The knobs an objective may move in `grammar`.
+fn knobs(grammar: &Grammar, objective: Objective) -> Result<Vec<Knob>, TuneError> {
+    let role_knobs = || {
+        let mut k: Vec<Knob> = (0..grammar.roles.len()).map(Knob::RoleWeight).collect();
+        k.push(Knob::Threshold);
+        for role in Role::ALL {
+            if grammar.roles.iter().any(|r| r.role == role) {
+                k.push(Knob::Bias(role));
+            }
+        }
+        k
+    };
+    let link_knobs = || {
+        (0..grammar.links.len())
+            .map(Knob::LinkWeight)
+            .collect::<Vec<_>>()
+    };
+    let knobs = match objective {
+        Objective::Role => role_knobs(),
+        Objective::Link => link_knobs(),
+        Objective::All => {
+            let mut k = role_knobs();
+            k.extend(link_knobs());
+            k
+        }
+        Objective::Kind => {
+            return Err(TuneError::NothingToTune {
+                what: "kind",
+                objective: "kind",
+            })
+        }
+    };
+    if knobs
+        .iter()
+        .all(|k| !matches!(k, Knob::RoleWeight(_) | Knob::LinkWeight(_)))
+    {
+        return Err(TuneError::NothingToTune {
+            what: if objective == Objective::Link {
+                "link"
+            } else {
+                "role"
+            },
+            objective: objective.as_str(),
+        });
+    }
+    Ok(knobs)
+}
+
+/// Runs the pipeline over the gold once, fits the weights on every K−1 folds and on all
+/// documents, and scores the untuned, cross-validated and trained grammars.
+pub fn tune(
+    gold: &[GoldDoc],
+    grammar: &Grammar,
+    opts: &TuneOptions,
+) -> Result<TuneReport, TuneError> {
+    let knobs = knobs(grammar, opts.objective)?;
+    let aligned_units: usize = gold.iter().map(|d| d.units.len()).sum();
+    if gold.is_empty() || aligned_units == 0 {
+        return Err(TuneError::NoUsableUnits {
+            documents: gold.len(),
+        });
+    }
+    if opts.folds < 2 || opts.folds > gold.len() {
+        return Err(TuneError::Folds {
+            folds: opts.folds,
+            documents: gold.len(),
+        });
+    }
+    let recorded: Vec<(DocRecord, crate::graph::model::ArgumentMap)> = gold
+        .par_iter()
+        .map(|d| record::record(d, grammar, opts.gold_units))
+        .collect::<Result<_, _>>()?;
+    let (records, untuned_maps): (Vec<DocRecord>, Vec<_>) = recorded.into_iter().unzip();
+    if records
+        .iter()
+        .all(|r| r.gold.align.iter().all(Option::is_none))
+    {
+        return Err(TuneError::NoUsableUnits {
+            documents: gold.len(),
+        });
+    }
+    let written = Params::of(grammar);
+    let search = Search {
+        knobs,
+        metrics: opts.objective.metrics(),
+        pull: opts.pull,
+        max_passes: opts.max_passes,
+    };
+    let fold_of = fit::folds(records.len(), opts.folds, opts.seed);
+
+    // Fold fits and the fit on everything are independent: run them side by side.
+    let jobs: Vec<Option<usize>> = (0..opts.folds).map(Some).chain([None]).collect();
+    let fits: Vec<(Option<usize>, Params)> = jobs
+        .par_iter()
+        .map(|job| {
+            let train: Vec<&DocRecord> = records
+                .iter()
+                .zip(&fold_of)
+                .filter(|(_, f)| Some(**f) != *job)
+                .map(|(r, _)| r)
+                .collect();
+            (*job, fit::fit(grammar, &train, &written, &search).params)
+        })
+        .collect();
+    let mut cv = Counts::default();
+    let mut final_params = written.clone();
+    for (job, params) in fits {
+        match job {
+            Some(k) => {
+                let held_out: Vec<&DocRecord> = records
+                    .iter()
+                    .zip(&fold_of)
+                    .filter(|(_, f)| **f == k)
+                    .map(|(r, _)| r)
+                    .collect();
+                cv.add(&fit::score(grammar, &held_out, &params));
+            }
+            None => final_params = params,
+        }
+    }
+
+    // Untuned and training scores come from the real pipeline, as `eval` computes them.
+    let mut warnings = Vec::new();
+    let untuned = eval::evaluate(gold, &untuned_maps, &[]).metrics;
+    let tuned_grammar = final_params.apply(grammar);
+    let tuned_maps = eval::run::predict(gold, &tuned_grammar, opts.gold_units)?;
+    let train = eval::evaluate(gold, &tuned_maps, &[]).metrics;
+    let all: Vec<&DocRecord> = records.iter().collect();
+    let replayed = fit::score(grammar, &all, &final_params).scores();
+    let train_scores = [
+        train.cc.macro_f1,
+        train.ro.macro_f1,
+        train.fu.macro_f1,
+        train.at.macro_f1,
+    ];
+    if replayed
+        .iter()
+        .zip(&train_scores)
+        .any(|(a, b)| (a - b).abs() > 1e-9)
+    {
+        warnings.push(format!(
+            "internal: the replayed training scores {replayed:?} differ from the pipeline's {train_scores:?}; the fit may be off (please report this)"
+        ));
+    }
+    let untuned_scores = [
+        untuned.cc.macro_f1,
+        untuned.ro.macro_f1,
+        untuned.fu.macro_f1,
+        untuned.at.macro_f1,
+    ];
+    let cv_scores = cv.scores();
+    let rows = (0..4)
+        .map(|m| ScoreRow {
+            metric: METRICS[m].to_string(),
+            untuned: untuned_scores[m],
+            cv: cv_scores[m],
+            train: train_scores[m],
+        })
+        .collect();
+    let metrics = opts.objective.metrics();
+    let mean = |s: &[f64; 4]| metrics.iter().map(|&m| s[m]).sum::<f64>() / metrics.len() as f64;
+    let (untuned_objective, cv_objective, train_objective) =
+        (mean(&untuned_scores), mean(&cv_scores), mean(&train_scores));
+    let overfitting = (train_objective - cv_objective > opts.overfit_margin).then(|| {
+        format!(
+            "training score {train_objective:.3} exceeds the cross-validated {cv_objective:.3} by more than {:.2}: the weights fit these documents better than they will fit new ones",
+            opts.overfit_margin
+        )
+    });
+    Ok(TuneReport {
+        objective: opts.objective.as_str(),
+        objective_metrics: opts.objective.describe(),
+        documents: gold.len(),
+        gold_units: aligned_units,
+        folds: opts.folds,
+        seed: opts.seed,
+        gold_segmentation: opts.gold_units,
+        rows,
+        untuned_objective,
+        cv_objective,
+        train_objective,
+        overfitting,
+        changes: changes(grammar, &written, &final_params),
+        warnings,
+        params: final_params,
+    })
+}
+
+fn changes(grammar: &Grammar, written: &Params, tuned: &Params) -> Vec<Change> {
+    let mut out = Vec::new();
+    if tuned.threshold != written.threshold {
+        out.push(Change {
+            what: "threshold",
+            name: String::new(),
+            written: written.threshold,
+            tuned: tuned.threshold,
+        });
+    }
+    for role in Role::ALL {
+        let (w, t) = (written.bias[role as usize], tuned.bias[role as usize]);
+        if w != t {
+            out.push(Change {
+                what: "bias",
+                name: role.as_str().to_string(),
+                written: w,
+                tuned: t,
+            });
+        }
+    }
+    let weights = grammar
+        .roles
+        .iter()
+        .map(|r| &r.name)
+        .zip(written.role_weights.iter().zip(&tuned.role_weights))
+        .chain(
+            grammar
+                .links
+                .iter()
+                .map(|r| &r.name)
+                .zip(written.link_weights.iter().zip(&tuned.link_weights)),
+        );
+    for (name, (w, t)) in weights {
+        if w != t {
+            out.push(Change {
+                what: "weight",
+                name: name.clone(),
+                written: *w,
+                tuned: *t,
+            });
+        }
+    }
+    out
+}
+
+/// The CV table as `tune` prints it.
+pub fn render_table(report: &TuneReport) -> String {
+    let mut s = format!(
+        "{} documents, {} gold units, {}; objective `{}` ({}), {}-fold cross-validation (seed {})\n\n",
+        report.documents,
+        report.gold_units,
+        if report.gold_segmentation {
+            "gold segmentation"
+        } else {
+            "own segmentation"
+        },
+        report.objective,
+        report.objective_metrics,
+        report.folds,
+        report.seed
+    );
+    s.push_str(&format!(
+        "{:<10} {:>8} {:>14} {:>8}\n",
+        "metric",
+        "untuned",
+        format!("tuned ({}-CV)", report.folds),
+        "train"
+    ));
+    for r in &report.rows {
+        s.push_str(&format!(
+            "{:<10} {:>8.3} {:>14.3} {:>8.3}\n",
+            r.metric, r.untuned, r.cv, r.train
+        ));
+    }
+    s.push_str(&format!(
+        "{:<10} {:>8.3} {:>14.3} {:>8.3}\n",
+        "objective", report.untuned_objective, report.cv_objective, report.train_objective
+    ));
+    s
+}
+
+/// What the weights file's header records besides the report.
+pub struct Provenance<'a> {
+    pub gold: &'a str,
+    /// Rule files the grammar was loaded from (after the default, unless left out).
+    pub rules: &'a [String],
+    pub date: &'a str,
+    pub command: &'a str,
+}
+
+/// The fitted weights as a rule file to load with `--rules` over the same grammar.
+pub fn weights_file(report: &TuneReport, p: &Provenance) -> String {
+    let mut s = String::new();
+    s.push_str("# Weights fitted by `toulmin tune`; load with --rules over the grammar they were fitted to.\n");
+    s.push_str(&format!("# command:   {}\n", p.command));
+    s.push_str(&format!(
+        "# gold:      {} ({} documents, {} units, {})\n",
+        p.gold,
+        report.documents,
+        report.gold_units,
+        if report.gold_segmentation {
+            "gold segmentation"
+        } else {
+            "own segmentation"
+        }
+    ));
+    s.push_str(&format!(
+        "# grammar:   {}\n",
+        if p.rules.is_empty() {
+            "default".to_string()
+        } else {
+            p.rules.join(" + ")
+        }
+    ));
+    s.push_str(&format!(
+        "# objective: {} ({})\n",
+        report.objective, report.objective_metrics
+    ));
+    s.push_str(&format!("# date:      {}\n#\n", p.date));
+    for line in render_table(report).lines().skip(2) {
+        s.push_str(&format!("#   {line}\n"));
+    }
+    if let Some(w) = &report.overfitting {
+        s.push_str(&format!("#\n# warning: {w}\n"));
+    }
+    s.push('\n');
+    if report.changes.is_empty() {
+        s.push_str("# No weight moved: the written weights are already the best found.\n");
+    }
+    for c in &report.changes {
+        match c.what {
+            "threshold" => s.push_str(&format!(
+                "settings {{ threshold = {} }}   # written: {}\n",
+                c.tuned, c.written
+            )),
+            "bias" => s.push_str(&format!(
+                "bias {} = {}   # written: {}\n",
+                c.name, c.tuned, c.written
+            )),
+            _ => s.push_str(&format!(
+                "weight {} = {}   # written: {}\n",
+                c.name, c.tuned, c.written
+            )),
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests;

@@ -2,15 +2,15 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
-use toulmin::eval;
 use toulmin::export::write_atomic;
-use toulmin::tune::{self, Objective, Provenance, TuneOptions};
+use toulmin::tune::{self, GoldSet, Objective, Provenance, TuneOptions};
 
 use super::{fail, Failure, RuleArgs};
 
 #[derive(Args)]
 pub struct TuneArgs {
-    /// Gold annotations: a JSONL file (microtext shape) or a directory of brat .txt/.ann pairs.
+    /// Gold annotations in any format `eval` reads: microtext or Web Discourse / CDCP JSON
+    /// lines, or a directory of brat .txt/.ann pairs.
     #[arg(long, value_name = "PATH")]
     gold: PathBuf,
     #[command(flatten)]
@@ -63,11 +63,7 @@ pub fn run(args: TuneArgs) -> Result<i32, Failure> {
         )));
     }
     let grammar = args.rules.load()?;
-    let gold = if args.gold.is_dir() {
-        eval::read_brat_dir(&args.gold)?
-    } else {
-        eval::read_jsonl(&args.gold)?
-    };
+    let gold = GoldSet::read(&args.gold)?;
     let opts = TuneOptions {
         objective,
         folds: args.folds,

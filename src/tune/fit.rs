@@ -8,7 +8,7 @@
 //! seconds.
 
 use super::record::DocRecord;
-use super::replay::{count, decide, link_order, Counts, Params};
+use super::replay::{count, decide, link_order, Counts, Format, Params};
 use crate::grammar::Grammar;
 use crate::graph::model::Role;
 
@@ -43,12 +43,15 @@ impl Knob {
     /// The values tried: a grid of twentieths (exact decimals, so a weights file written with
     /// them reads back to the same numbers) plus the value the grammar has now.
     fn grid(self, written: f64) -> Vec<f64> {
+        // At most about 40 steps per knob: a heavy weight (a priority rule's 5) moves in
+        // coarser steps than a typical 0.8.
         let (lo, hi) = match self {
             Knob::RoleWeight(_) | Knob::LinkWeight(_) => (0, (written.max(1.0) * 40.0) as i64),
             Knob::Threshold => (1, 30),
             Knob::Bias(_) => (-20, 20),
         };
-        let mut values: Vec<f64> = (lo..=hi).map(|i| i as f64 / 20.0).collect();
+        let step = ((hi - lo) / 40).max(1) as usize;
+        let mut values: Vec<f64> = (lo..=hi).step_by(step).map(|i| i as f64 / 20.0).collect();
         if !values.contains(&written) {
             values.push(written);
         }
@@ -83,14 +86,15 @@ pub struct Fit {
 #[derive(Debug, Clone)]
 pub struct Search {
     pub knobs: Vec<Knob>,
+    pub format: Format,
     pub metrics: Metrics,
     /// Weight of the L2 pull toward the written values, in units of objective (macro F1).
     pub pull: f64,
     pub max_passes: usize,
 }
 
-pub fn objective(counts: &Counts, metrics: &[usize]) -> f64 {
-    let s = counts.scores();
+pub fn objective(counts: &Counts, format: Format, metrics: &[usize]) -> f64 {
+    let s = counts.scores(format);
     metrics.iter().map(|&m| s[m]).sum::<f64>() / metrics.len().max(1) as f64
 }
 
@@ -140,7 +144,7 @@ pub fn fit(grammar: &Grammar, docs: &[&DocRecord], written: &Params, search: &Se
             let base_penalty =
                 penalty(search, written, &params) - search.pull * sq(current - origin);
             let mut best = (
-                objective(&pooled, &search.metrics)
+                objective(&pooled, search.format, &search.metrics)
                     - base_penalty
                     - search.pull * sq(current - origin),
                 current,
@@ -161,7 +165,7 @@ pub fn fit(grammar: &Grammar, docs: &[&DocRecord], written: &Params, search: &Se
                     trial_pooled.add(&c);
                     fresh.push(c);
                 }
-                let value = objective(&trial_pooled, &search.metrics)
+                let value = objective(&trial_pooled, search.format, &search.metrics)
                     - base_penalty
                     - search.pull * sq(v - origin);
                 // Strictly better only, and a tiny margin against float noise: among equal

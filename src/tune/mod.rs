@@ -13,16 +13,120 @@ pub mod replay;
 
 use rayon::prelude::*;
 
-use crate::eval::{self, GoldDoc};
+use std::path::Path;
+
+use crate::eval::typed::Scheme;
+use crate::eval::{self, GoldDoc, GoldError, TypedDoc};
 use crate::grammar::Grammar;
-use crate::graph::model::Role;
+use crate::graph::model::{ArgumentMap, Role};
 use crate::pipeline::InvariantError;
 use fit::{Knob, Search};
 use record::DocRecord;
+pub use replay::Format;
 use replay::{Counts, Params};
 
-/// The subtask scores, in the order every table shows them.
-pub const METRICS: [&str; 4] = ["cc", "ro", "fu", "at"];
+/// Gold in any format `eval` reads.
+#[derive(Debug, Clone)]
+pub enum GoldSet {
+    /// Microtext JSON lines or a brat directory.
+    Structure(Vec<GoldDoc>),
+    /// Web Discourse / CDCP JSON lines.
+    Typed(Vec<TypedDoc>),
+}
+
+impl GoldSet {
+    /// Reads gold as `eval` does: a directory is brat, a JSON-lines file whose first record
+    /// names a `corpus` is Web Discourse / CDCP, any other file is microtext-shaped.
+    pub fn read(path: &Path) -> Result<GoldSet, GoldError> {
+        if path.is_dir() {
+            return Ok(GoldSet::Structure(eval::read_brat_dir(path)?));
+        }
+        let typed = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|content| {
+                content
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .map(eval::typed::is_typed_jsonl)
+            })
+            .unwrap_or(false);
+        Ok(if typed {
+            GoldSet::Typed(eval::read_typed_jsonl(path)?)
+        } else {
+            GoldSet::Structure(eval::read_jsonl(path)?)
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            GoldSet::Structure(d) => d.len(),
+            GoldSet::Typed(d) => d.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn format(&self) -> Format {
+        match self {
+            GoldSet::Structure(_) => Format::Structure,
+            GoldSet::Typed(d) => {
+                Format::Typed(d.first().map_or(Scheme::WebDiscourse, |d| d.scheme))
+            }
+        }
+    }
+
+    /// Gold units that take part in scoring.
+    fn scored_units(&self) -> usize {
+        match self {
+            GoldSet::Structure(d) => d.iter().map(|d| d.units.len()).sum(),
+            GoldSet::Typed(d) => d.iter().flat_map(|d| &d.units).filter(|u| u.scored).count(),
+        }
+    }
+
+    fn record(
+        &self,
+        grammar: &Grammar,
+        gold_units: bool,
+    ) -> Result<Vec<(DocRecord, ArgumentMap)>, InvariantError> {
+        match self {
+            GoldSet::Structure(d) => d
+                .par_iter()
+                .map(|d| record::record_structure(d, grammar, gold_units))
+                .collect(),
+            GoldSet::Typed(d) => d
+                .par_iter()
+                .map(|d| record::record_typed(d, grammar, gold_units))
+                .collect(),
+        }
+    }
+
+    fn predict(
+        &self,
+        grammar: &Grammar,
+        gold_units: bool,
+    ) -> Result<Vec<ArgumentMap>, InvariantError> {
+        match self {
+            GoldSet::Structure(d) => eval::run::predict(d, grammar, gold_units),
+            GoldSet::Typed(d) => eval::run::predict_typed(d, grammar, gold_units),
+        }
+    }
+
+    /// The scores `eval` reports for `maps`, in [`Format::metric_names`] order.
+    fn scores(&self, maps: &[ArgumentMap]) -> Vec<f64> {
+        match self {
+            GoldSet::Structure(d) => {
+                let m = eval::evaluate(d, maps, &[]).metrics;
+                vec![m.cc.macro_f1, m.ro.macro_f1, m.fu.macro_f1, m.at.macro_f1]
+            }
+            GoldSet::Typed(d) => {
+                let r = eval::evaluate_typed(d, maps, &[]);
+                vec![r.macro_f1, r.relations.f1]
+            }
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Objective {
@@ -56,18 +160,36 @@ impl Objective {
         }
     }
 
-    fn metrics(self) -> Vec<usize> {
-        match self {
-            Objective::Role => vec![0, 1],
-            Objective::Link => vec![2, 3],
-            Objective::All | Objective::Kind => vec![0, 1, 2, 3],
+    /// Which of `format`'s scores the objective averages; `None` when the gold cannot
+    /// judge what the objective tunes.
+    fn metrics(self, format: Format) -> Option<Vec<usize>> {
+        match (format, self) {
+            (Format::Structure, Objective::Role) => Some(vec![0, 1]),
+            (Format::Structure, Objective::Link) => Some(vec![2, 3]),
+            (Format::Structure, Objective::All) => Some(vec![0, 1, 2, 3]),
+            (Format::Structure, Objective::Kind) => None,
+            (Format::Typed(Scheme::WebDiscourse), Objective::Role) => Some(vec![0]),
+            (Format::Typed(Scheme::WebDiscourse), Objective::Kind) => None,
+            (Format::Typed(Scheme::Cdcp), Objective::Role) => None,
+            (Format::Typed(Scheme::Cdcp), Objective::Kind) => Some(vec![0]),
+            (Format::Typed(_), Objective::Link) => Some(vec![1]),
+            (Format::Typed(_), Objective::All) => Some(vec![0, 1]),
         }
     }
 
     /// What the objective averages, for reports.
-    pub fn describe(self) -> String {
-        let names: Vec<&str> = self.metrics().iter().map(|&m| METRICS[m]).collect();
-        format!("mean of {}", names.join(", "))
+    pub fn describe(self, format: Format) -> String {
+        let names: Vec<&str> = self
+            .metrics(format)
+            .unwrap_or_default()
+            .iter()
+            .map(|&m| format.metric_names()[m])
+            .collect();
+        if names.len() == 1 {
+            names[0].to_string()
+        } else {
+            format!("mean of {}", names.join(", "))
+        }
     }
 }
 
@@ -110,6 +232,12 @@ pub enum TuneError {
     NothingToTune {
         what: &'static str,
         objective: &'static str,
+    },
+    #[error("this gold scores {scores}, which the `{objective}` objective does not change; use {instead}")]
+    Unjudged {
+        scores: String,
+        objective: &'static str,
+        instead: &'static str,
     },
     #[error(transparent)]
     Pipeline(#[from] InvariantError),
@@ -208,12 +336,24 @@ fn knobs(grammar: &Grammar, objective: Objective) -> Result<Vec<Knob>, TuneError
 /// Runs the pipeline over the gold once, fits the weights on every K−1 folds and on all
 /// documents, and scores the untuned, cross-validated and trained grammars.
 pub fn tune(
-    gold: &[GoldDoc],
+    gold: &GoldSet,
     grammar: &Grammar,
     opts: &TuneOptions,
 ) -> Result<TuneReport, TuneError> {
+    let format = gold.format();
     let knobs = knobs(grammar, opts.objective)?;
-    let aligned_units: usize = gold.iter().map(|d| d.units.len()).sum();
+    let metrics = opts
+        .objective
+        .metrics(format)
+        .ok_or_else(|| TuneError::Unjudged {
+            scores: format.metric_names().join(" and "),
+            objective: opts.objective.as_str(),
+            instead: match format {
+                Format::Typed(Scheme::Cdcp) => "--objective link or all",
+                _ => "--objective role, link or all",
+            },
+        })?;
+    let aligned_units = gold.scored_units();
     if gold.is_empty() || aligned_units == 0 {
         return Err(TuneError::NoUsableUnits {
             documents: gold.len(),
@@ -225,15 +365,13 @@ pub fn tune(
             documents: gold.len(),
         });
     }
-    let recorded: Vec<(DocRecord, crate::graph::model::ArgumentMap)> = gold
-        .par_iter()
-        .map(|d| record::record(d, grammar, opts.gold_units))
-        .collect::<Result<_, _>>()?;
+    let recorded = gold.record(grammar, opts.gold_units)?;
     let (records, untuned_maps): (Vec<DocRecord>, Vec<_>) = recorded.into_iter().unzip();
-    if records
-        .iter()
-        .all(|r| r.gold.align.iter().all(Option::is_none))
-    {
+    let aligned = |r: &DocRecord| match &r.gold {
+        record::GoldSide::Structure { align, .. } => align.iter().any(Option::is_some),
+        record::GoldSide::Typed { found, .. } => found.iter().any(Option::is_some),
+    };
+    if !records.iter().any(aligned) {
         return Err(TuneError::NoUsableUnits {
             documents: gold.len(),
         });
@@ -241,7 +379,8 @@ pub fn tune(
     let written = Params::of(grammar);
     let search = Search {
         knobs,
-        metrics: opts.objective.metrics(),
+        format,
+        metrics: metrics.clone(),
         pull: opts.pull,
         max_passes: opts.max_passes,
     };
@@ -280,18 +419,11 @@ pub fn tune(
 
     // Untuned and training scores come from the real pipeline, as `eval` computes them.
     let mut warnings = Vec::new();
-    let untuned = eval::evaluate(gold, &untuned_maps, &[]).metrics;
+    let untuned_scores = gold.scores(&untuned_maps);
     let tuned_grammar = final_params.apply(grammar);
-    let tuned_maps = eval::run::predict(gold, &tuned_grammar, opts.gold_units)?;
-    let train = eval::evaluate(gold, &tuned_maps, &[]).metrics;
+    let train_scores = gold.scores(&gold.predict(&tuned_grammar, opts.gold_units)?);
     let all: Vec<&DocRecord> = records.iter().collect();
-    let replayed = fit::score(grammar, &all, &final_params).scores();
-    let train_scores = [
-        train.cc.macro_f1,
-        train.ro.macro_f1,
-        train.fu.macro_f1,
-        train.at.macro_f1,
-    ];
+    let replayed = fit::score(grammar, &all, &final_params).scores(format);
     if replayed
         .iter()
         .zip(&train_scores)
@@ -301,23 +433,19 @@ pub fn tune(
             "internal: the replayed training scores {replayed:?} differ from the pipeline's {train_scores:?}; the fit may be off (please report this)"
         ));
     }
-    let untuned_scores = [
-        untuned.cc.macro_f1,
-        untuned.ro.macro_f1,
-        untuned.fu.macro_f1,
-        untuned.at.macro_f1,
-    ];
-    let cv_scores = cv.scores();
-    let rows = (0..4)
-        .map(|m| ScoreRow {
-            metric: METRICS[m].to_string(),
+    let cv_scores = cv.scores(format);
+    let rows = format
+        .metric_names()
+        .iter()
+        .enumerate()
+        .map(|(m, name)| ScoreRow {
+            metric: name.to_string(),
             untuned: untuned_scores[m],
             cv: cv_scores[m],
             train: train_scores[m],
         })
         .collect();
-    let metrics = opts.objective.metrics();
-    let mean = |s: &[f64; 4]| metrics.iter().map(|&m| s[m]).sum::<f64>() / metrics.len() as f64;
+    let mean = |s: &[f64]| metrics.iter().map(|&m| s[m]).sum::<f64>() / metrics.len() as f64;
     let (untuned_objective, cv_objective, train_objective) =
         (mean(&untuned_scores), mean(&cv_scores), mean(&train_scores));
     let overfitting = (train_objective - cv_objective > opts.overfit_margin).then(|| {
@@ -328,7 +456,7 @@ pub fn tune(
     });
     Ok(TuneReport {
         objective: opts.objective.as_str(),
-        objective_metrics: opts.objective.describe(),
+        objective_metrics: opts.objective.describe(format),
         documents: gold.len(),
         gold_units: aligned_units,
         folds: opts.folds,

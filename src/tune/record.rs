@@ -5,9 +5,10 @@
 
 use crate::annotate::{Context, Segmentation};
 use crate::eval::metrics::{self, Function};
+use crate::eval::typed::{self, Scheme, TypedDoc};
 use crate::eval::GoldDoc;
 use crate::grammar::{Check, CheckTest, Grammar, Neighbour, Region};
-use crate::graph::model::{ArgumentMap, Role, Stance};
+use crate::graph::model::{ArgumentMap, RelationKind, Role, Stance};
 use crate::pipeline::{map_text, InvariantError};
 
 /// A condition with every role-independent test already decided.
@@ -83,14 +84,29 @@ impl Residual {
 /// The gold side of one document, aligned to the predicted units once (the segmentation does
 /// not depend on weights).
 #[derive(Debug, Clone)]
-pub struct GoldSide {
-    /// Per gold unit: the predicted unit it is aligned to.
-    pub align: Vec<Option<usize>>,
-    pub central: Vec<bool>,
-    pub opponent: Vec<bool>,
-    pub function: Vec<Function>,
-    /// Gold relations as (source, target) indices into the gold units.
-    pub links: Vec<(usize, usize)>,
+pub enum GoldSide {
+    /// Microtext structure: central claim, proponent/opponent, relations between units.
+    Structure {
+        /// Per gold unit: the predicted unit it is aligned to.
+        align: Vec<Option<usize>>,
+        central: Vec<bool>,
+        opponent: Vec<bool>,
+        function: Vec<Function>,
+        /// Gold relations as (source, target) indices into the gold units.
+        links: Vec<(usize, usize)>,
+    },
+    /// Web Discourse / CDCP: a label per unit and typed relations.
+    Typed {
+        scheme: Scheme,
+        /// Per gold unit (all of them): the predicted unit it is found in.
+        found: Vec<Option<usize>>,
+        /// Per gold unit: index of its class in `scheme.classes()`, for scored units.
+        class: Vec<Option<usize>>,
+        /// Scored gold relations as (source, target, kind), indices into the gold units.
+        relations: Vec<(usize, usize, RelationKind)>,
+        /// Per predicted unit: its kind label, which no tuned weight changes.
+        kind_labels: Vec<Option<&'static str>>,
+    },
 }
 
 /// Everything replay needs about one document.
@@ -122,19 +138,15 @@ impl DocRecord {
     }
 }
 
-/// Runs the pipeline on `doc` once and records it; also returns the map the pipeline made, which
-/// is the untuned grammar's answer.
+/// Runs the pipeline on one text once and records it (without its gold side); also returns the
+/// map the pipeline made, which is the untuned grammar's answer.
 pub fn record(
-    doc: &GoldDoc,
+    id: &str,
+    text: &str,
+    segmentation: &Segmentation,
     grammar: &Grammar,
-    gold_units: bool,
 ) -> Result<(DocRecord, ArgumentMap), InvariantError> {
-    let segmentation = if gold_units {
-        Segmentation::Given(doc.units.iter().map(|u| u.start..u.end).collect())
-    } else {
-        Segmentation::Rules
-    };
-    let mapped = map_text(&doc.id, &doc.text, grammar, &segmentation)?;
+    let mapped = map_text(id, text, grammar, segmentation)?;
     let article = &mapped.article;
     let places: Vec<_> = mapped.units.iter().map(|u| u.place.clone()).collect();
     let hits = grammar.scan(&article.text);
@@ -151,11 +163,9 @@ pub fn record(
         .map(|i| grammar.links.iter().map(|r| residual(&r.when, i)).collect())
         .collect();
     let body: Vec<bool> = places.iter().map(|p| p.region == Region::Body).collect();
-    let map = mapped.map;
-    let gold = gold_side(doc, &map);
     Ok((
         DocRecord {
-            id: doc.id.clone(),
+            id: id.to_string(),
             units: n,
             prev: (0..n).map(|i| ctx.prev(i)).collect(),
             next: (0..n).map(|i| ctx.next(i)).collect(),
@@ -169,15 +179,77 @@ pub fn record(
             body,
             role_conds,
             link_conds,
-            gold,
+            gold: GoldSide::Structure {
+                align: Vec::new(),
+                central: Vec::new(),
+                opponent: Vec::new(),
+                function: Vec::new(),
+                links: Vec::new(),
+            },
         },
-        map,
+        mapped.map,
     ))
+}
+
+/// Records a microtext-shaped gold document.
+pub fn record_structure(
+    doc: &GoldDoc,
+    grammar: &Grammar,
+    gold_units: bool,
+) -> Result<(DocRecord, ArgumentMap), InvariantError> {
+    let segmentation = if gold_units {
+        Segmentation::Given(doc.units.iter().map(|u| u.start..u.end).collect())
+    } else {
+        Segmentation::Rules
+    };
+    let (mut rec, map) = record(&doc.id, &doc.text, &segmentation, grammar)?;
+    rec.gold = gold_side(doc, &map);
+    Ok((rec, map))
+}
+
+/// Records a Web Discourse / CDCP gold document.
+pub fn record_typed(
+    doc: &TypedDoc,
+    grammar: &Grammar,
+    gold_units: bool,
+) -> Result<(DocRecord, ArgumentMap), InvariantError> {
+    let segmentation = if gold_units {
+        Segmentation::Given(doc.scored_ranges())
+    } else {
+        Segmentation::Rules
+    };
+    let (mut rec, map) = record(&doc.id, &doc.text, &segmentation, grammar)?;
+    let index = |id: &str| doc.units.iter().position(|u| u.id == id);
+    let classes = doc.scheme.classes();
+    rec.gold = GoldSide::Typed {
+        scheme: doc.scheme,
+        found: typed::found_units(doc, &map),
+        class: doc
+            .units
+            .iter()
+            .map(|u| {
+                u.scored
+                    .then(|| classes.iter().position(|c| *c == u.label))
+                    .flatten()
+            })
+            .collect(),
+        relations: doc
+            .relations
+            .iter()
+            .filter_map(|r| Some((index(&r.src)?, index(&r.trg)?, r.kind?)))
+            .collect(),
+        kind_labels: map
+            .units
+            .iter()
+            .map(|u| u.kind.and_then(|k| doc.scheme.kind_label(k)))
+            .collect(),
+    };
+    Ok((rec, map))
 }
 
 fn gold_side(doc: &GoldDoc, map: &ArgumentMap) -> GoldSide {
     let index = |id: &str| doc.units.iter().position(|u| u.id == id);
-    GoldSide {
+    GoldSide::Structure {
         align: metrics::align(doc, map),
         central: doc.units.iter().map(|u| u.central).collect(),
         opponent: doc.units.iter().map(|u| u.role == Stance::Opp).collect(),

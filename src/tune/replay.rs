@@ -6,9 +6,10 @@
 
 use std::collections::HashMap;
 
-use super::record::DocRecord;
+use super::record::{DocRecord, GoldSide};
 use crate::annotate::round3;
 use crate::eval::metrics::Function;
+use crate::eval::typed::Scheme;
 use crate::grammar::{Grammar, Target};
 use crate::graph::model::{RelationKind, Role};
 
@@ -51,12 +52,36 @@ impl Params {
 /// Confusion counts of the four subtasks for one document (or pooled over several):
 /// `cc`/`ro`/`at` are 2×2 (index 0 = yes/pro), `fu` is 3×3 (central, support, attack);
 /// `[gold][predicted]`.
+/// For typed gold (Web Discourse, CDCP): `types` is gold class × predicted label (the classes,
+/// then `none`), `rel` holds relation counts (gold, found, predicted, correct).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub cc: [[u32; 2]; 2],
     pub ro: [[u32; 2]; 2],
     pub fu: [[u32; 3]; 3],
     pub at: [[u32; 2]; 2],
+    pub types: [[u32; TYPE_COLUMNS]; TYPE_COLUMNS],
+    pub rel: [u32; 4],
+}
+
+/// Room for the largest scheme's classes plus `none`.
+pub const TYPE_COLUMNS: usize = 6;
+
+/// Which scores a gold file yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Structure,
+    Typed(Scheme),
+}
+
+impl Format {
+    pub fn metric_names(self) -> &'static [&'static str] {
+        match self {
+            Format::Structure => &["cc", "ro", "fu", "at"],
+            Format::Typed(Scheme::WebDiscourse) => &["type", "relation"],
+            Format::Typed(Scheme::Cdcp) => &["kind", "relation"],
+        }
+    }
 }
 
 impl Counts {
@@ -65,6 +90,10 @@ impl Counts {
         add_table(&mut self.ro, &o.ro);
         add_table(&mut self.fu, &o.fu);
         add_table(&mut self.at, &o.at);
+        add_table(&mut self.types, &o.types);
+        for (x, y) in self.rel.iter_mut().zip(&o.rel) {
+            *x += y;
+        }
     }
 
     pub fn sub(&mut self, o: &Counts) {
@@ -72,16 +101,41 @@ impl Counts {
         sub_table(&mut self.ro, &o.ro);
         sub_table(&mut self.fu, &o.fu);
         sub_table(&mut self.at, &o.at);
+        sub_table(&mut self.types, &o.types);
+        for (x, y) in self.rel.iter_mut().zip(&o.rel) {
+            *x -= y;
+        }
     }
 
-    /// Macro F1 of cc, ro, fu, at, as `eval::metrics` computes them.
-    pub fn scores(&self) -> [f64; 4] {
-        [
-            macro_f1(&self.cc),
-            macro_f1(&self.ro),
-            macro_f1(&self.fu),
-            macro_f1(&self.at),
-        ]
+    /// The scores of `format`, as `eval` computes them: macro F1 of cc, ro, fu, at for
+    /// microtext structure; label macro F1 and relation F1 for typed gold.
+    pub fn scores(&self, format: Format) -> Vec<f64> {
+        match format {
+            Format::Structure => vec![
+                macro_f1(&self.cc),
+                macro_f1(&self.ro),
+                macro_f1(&self.fu),
+                macro_f1(&self.at),
+            ],
+            Format::Typed(scheme) => {
+                let n = scheme.classes().len();
+                let f1s: Vec<f64> = (0..n)
+                    .map(|k| {
+                        let gold: u32 = self.types[k].iter().sum();
+                        let predicted: u32 = self.types.iter().map(|row| row[k]).sum();
+                        f1(
+                            ratio(self.types[k][k], predicted),
+                            ratio(self.types[k][k], gold),
+                        )
+                    })
+                    .collect();
+                let [gold, found, predicted, correct] = self.rel;
+                vec![
+                    f1s.iter().sum::<f64>() / n as f64,
+                    f1(ratio(correct, predicted), ratio(found, gold)),
+                ]
+            }
+        }
     }
 }
 
@@ -98,6 +152,22 @@ fn sub_table<const N: usize>(a: &mut [[u32; N]; N], b: &[[u32; N]; N]) {
         for (x, y) in ra.iter_mut().zip(rb) {
             *x -= y;
         }
+    }
+}
+
+fn ratio(n: u32, d: u32) -> f64 {
+    if d == 0 {
+        0.0
+    } else {
+        n as f64 / d as f64
+    }
+}
+
+fn f1(p: f64, r: f64) -> f64 {
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
     }
 }
 
@@ -376,10 +446,88 @@ fn resolve(
     }
 }
 
-/// Scores one document's decisions (see `eval::metrics::tally_doc`).
+/// Scores one document's decisions (see `eval::metrics::tally_doc` and
+/// `eval::typed::evaluate_typed`).
 pub fn count(doc: &DocRecord, d: &Decisions) -> Counts {
+    match &doc.gold {
+        GoldSide::Structure {
+            align,
+            central,
+            opponent,
+            function,
+            links,
+        } => count_structure(d, align, central, opponent, function, links),
+        GoldSide::Typed {
+            scheme,
+            found,
+            class,
+            relations,
+            kind_labels,
+        } => count_typed(d, *scheme, found, class, relations, kind_labels),
+    }
+}
+
+fn count_typed(
+    d: &Decisions,
+    scheme: Scheme,
+    found: &[Option<usize>],
+    class: &[Option<usize>],
+    relations: &[(usize, usize, RelationKind)],
+    kind_labels: &[Option<&'static str>],
+) -> Counts {
     let mut c = Counts::default();
-    let g = &doc.gold;
+    let classes = scheme.classes();
+    let none = classes.len();
+    for (g, k) in class.iter().enumerate() {
+        let Some(k) = *k else { continue };
+        let label = found[g].and_then(|p| match scheme {
+            Scheme::WebDiscourse => scheme.role_label(d.roles[p]),
+            Scheme::Cdcp => kind_labels[p],
+        });
+        let column = label
+            .and_then(|l| classes.iter().position(|c| *c == l))
+            .unwrap_or(none);
+        c.types[k][column] += 1;
+    }
+    let polarity = scheme == Scheme::WebDiscourse;
+    let predicted: Vec<(usize, usize, RelationKind)> = d
+        .out
+        .iter()
+        .enumerate()
+        .filter_map(|(p, o)| o.map(|(t, kind)| (p, t, kind)))
+        .collect();
+    let matches = |g: &(usize, usize, RelationKind), p: &(usize, usize, RelationKind)| {
+        found[g.0] == Some(p.0) && found[g.1] == Some(p.1) && (!polarity || g.2 == p.2)
+    };
+    let aligned = |u: usize| found.contains(&Some(u));
+    let judged: Vec<&(usize, usize, RelationKind)> = predicted
+        .iter()
+        .filter(|p| aligned(p.0) && aligned(p.1))
+        .collect();
+    c.rel = [
+        relations.len() as u32,
+        relations
+            .iter()
+            .filter(|g| predicted.iter().any(|p| matches(g, p)))
+            .count() as u32,
+        judged.len() as u32,
+        judged
+            .iter()
+            .filter(|p| relations.iter().any(|g| matches(g, p)))
+            .count() as u32,
+    ];
+    c
+}
+
+fn count_structure(
+    d: &Decisions,
+    align: &[Option<usize>],
+    central: &[bool],
+    opponent: &[bool],
+    gold_function: &[Function],
+    links: &[(usize, usize)],
+) -> Counts {
+    let mut c = Counts::default();
     let yes_no = |b: bool| usize::from(!b);
     let stance_opp = |p: usize| -> bool {
         if d.roles[p] == Role::Background {
@@ -413,26 +561,26 @@ pub fn count(doc: &DocRecord, d: &Decisions) -> Counts {
             },
         }
     };
-    for (k, p) in g.align.iter().enumerate() {
+    for (k, p) in align.iter().enumerate() {
         let is_thesis = p.is_some_and(|p| d.thesis == Some(p));
-        c.cc[yes_no(g.central[k])][yes_no(is_thesis)] += 1;
+        c.cc[yes_no(central[k])][yes_no(is_thesis)] += 1;
         let opp = p.is_some_and(stance_opp);
-        c.ro[usize::from(g.opponent[k])][usize::from(opp)] += 1;
-        let gold_fn = match g.function[k] {
+        c.ro[usize::from(opponent[k])][usize::from(opp)] += 1;
+        let gold_fn = match gold_function[k] {
             Function::Central => 0,
             Function::Support => 1,
             Function::Attack => 2,
         };
         c.fu[gold_fn][function(*p)] += 1;
     }
-    let m = g.align.len();
+    let m = align.len();
     for a in 0..m {
         for b in 0..m {
             if a == b {
                 continue;
             }
-            let gold = g.links.contains(&(a, b));
-            let predicted = match (g.align[a], g.align[b]) {
+            let gold = links.contains(&(a, b));
+            let predicted = match (align[a], align[b]) {
                 (Some(x), Some(y)) if x != y => d.out[x].is_some_and(|(t, _)| t == y),
                 _ => false,
             };

@@ -211,3 +211,75 @@ fn a_split_rule_has_no_weight() {
 "
     );
 }
+
+/// A bare HTTP/1.1 request to the server; returns (status, body).
+fn http(addr: std::net::SocketAddr, method: &str, path: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connects");
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).expect("writes");
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("reads");
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out.split_once("\r\n\r\n").map_or("", |x| x.1).to_string();
+    (status, body)
+}
+
+#[test]
+fn serve_tunes_on_the_gold_it_was_given() {
+    use toulmin::render::Renderer;
+    use toulmin::serve::{serve, ServeConfig};
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let gold = dir.path().join("gold.jsonl");
+    write_gold(&gold);
+    let without = serve(ServeConfig {
+        renderer: Renderer::Builtin,
+        ..ServeConfig::default()
+    })
+    .expect("starts");
+    let (status, body) = http(without.addr(), "POST", "/api/tune", "{}");
+    assert_eq!(status, 404, "{body}");
+    assert!(body.contains("without --gold"), "{body}");
+    let (_, state) = http(without.addr(), "GET", "/api/state", "");
+    assert!(state.contains("\"gold\":null"), "{state}");
+    drop(without);
+
+    let with = serve(ServeConfig {
+        renderer: Renderer::Builtin,
+        gold: Some(gold),
+        ..ServeConfig::default()
+    })
+    .expect("starts");
+    let (status, body) = http(
+        with.addr(),
+        "POST",
+        "/api/tune",
+        r#"{"objective": "bogus"}"#,
+    );
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = http(
+        with.addr(),
+        "POST",
+        "/api/tune",
+        r#"{"objective": "role", "folds": 3}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let table = v["table"].as_str().expect("a table");
+    assert!(
+        table.contains("objective `role` (mean of cc, ro), 3-fold"),
+        "{table}"
+    );
+    assert!(table.contains("tuned (3-CV)"), "{table}");
+    assert!(v["weights"]
+        .as_str()
+        .expect("weights")
+        .starts_with("# Weights fitted"));
+}

@@ -10,9 +10,10 @@ use super::{fail, Failure, RuleArgs};
 #[derive(Args)]
 pub struct TuneArgs {
     /// Gold annotations in any format `eval` reads: microtext or Web Discourse / CDCP JSON
-    /// lines, or a directory of brat .txt/.ann pairs.
-    #[arg(long, value_name = "PATH")]
-    gold: PathBuf,
+    /// lines, or a directory of brat .txt/.ann pairs. Repeatable: one set of weights is fitted
+    /// to the mean of every gold set's objective.
+    #[arg(long, value_name = "PATH", required = true)]
+    gold: Vec<PathBuf>,
     #[command(flatten)]
     rules: RuleArgs,
     /// What to fit: role rules + threshold + role biases (scored on cc, ro), link rules (fu,
@@ -53,7 +54,9 @@ pub fn run(args: TuneArgs) -> Result<i32, Failure> {
     if !args.pull.is_finite() || args.pull < 0.0 {
         return Err(fail("--pull must be a number ≥ 0"));
     }
-    let output_names_an_input = std::iter::once(&args.gold)
+    let output_names_an_input = args
+        .gold
+        .iter()
         .chain(&args.rules.rules)
         .any(|p| same_file(p, &args.output));
     if output_names_an_input {
@@ -63,7 +66,23 @@ pub fn run(args: TuneArgs) -> Result<i32, Failure> {
         )));
     }
     let grammar = args.rules.load()?;
-    let gold = GoldSet::read(&args.gold)?;
+    let mut golds = Vec::new();
+    for path in &args.gold {
+        let set = GoldSet::read(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+        let label = if args.gold.len() == 1 {
+            String::new()
+        } else {
+            path.file_stem()
+                .map_or("gold".into(), |s| s.to_string_lossy().into_owned())
+        };
+        golds.push((label, set));
+    }
+    let gold_names = args
+        .gold
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" + ");
     let opts = TuneOptions {
         objective,
         folds: args.folds,
@@ -73,8 +92,8 @@ pub fn run(args: TuneArgs) -> Result<i32, Failure> {
         overfit_margin: args.margin,
         ..TuneOptions::default()
     };
-    let report = tune::tune(&gold, &grammar, &opts)
-        .map_err(|e| fail(format!("{}: {e}", args.gold.display())))?;
+    let report =
+        tune::tune_sets(&golds, &grammar, &opts).map_err(|e| fail(format!("{gold_names}: {e}")))?;
 
     let rules: Vec<String> = args
         .rules
@@ -97,7 +116,7 @@ pub fn run(args: TuneArgs) -> Result<i32, Failure> {
     let text = tune::weights_file(
         &report,
         &Provenance {
-            gold: &args.gold.display().to_string(),
+            gold: &gold_names,
             rules: &rules,
             date: &today(),
             command: &format!("toulmin {command}"),
@@ -117,20 +136,22 @@ pub fn run(args: TuneArgs) -> Result<i32, Failure> {
             report.changes.len(),
             args.output.display()
         );
-        let mut eval_cmd = format!("toulmin eval --gold {}", args.gold.display());
-        if args.gold_units {
-            eval_cmd.push_str(" --gold-units");
+        for gold in &args.gold {
+            let mut eval_cmd = format!("toulmin eval --gold {}", gold.display());
+            if args.gold_units {
+                eval_cmd.push_str(" --gold-units");
+            }
+            if args.rules.no_default_rules {
+                eval_cmd.push_str(" --no-default-rules");
+            }
+            for r in &args.rules.rules {
+                eval_cmd.push_str(&format!(" --rules {}", r.display()));
+            }
+            println!(
+                "check: {eval_cmd} --rules {} (reproduces the train column)",
+                args.output.display()
+            );
         }
-        if args.rules.no_default_rules {
-            eval_cmd.push_str(" --no-default-rules");
-        }
-        for r in &args.rules.rules {
-            eval_cmd.push_str(&format!(" --rules {}", r.display()));
-        }
-        println!(
-            "check: {eval_cmd} --rules {} (reproduces the train column)",
-            args.output.display()
-        );
     }
     for w in &report.warnings {
         eprintln!("warning: {w}");

@@ -86,8 +86,8 @@ pub struct Fit {
 #[derive(Debug, Clone)]
 pub struct Search {
     pub knobs: Vec<Knob>,
-    pub format: Format,
-    pub metrics: Metrics,
+    /// Per gold set (see [`DocRecord::set`]): its format and the scores the objective averages.
+    pub sets: Vec<(Format, Metrics)>,
     /// Weight of the L2 pull toward the written values, in units of objective (macro F1).
     pub pull: f64,
     pub max_passes: usize,
@@ -96,6 +96,18 @@ pub struct Search {
 pub fn objective(counts: &Counts, format: Format, metrics: &[usize]) -> f64 {
     let s = counts.scores(format);
     metrics.iter().map(|&m| s[m]).sum::<f64>() / metrics.len().max(1) as f64
+}
+
+/// The mean over gold sets of each set's objective: every set counts alike, however many
+/// documents it has, so a fit cannot buy a gain on one corpus with a loss on another.
+fn joint(pooled: &[Counts], sets: &[(Format, Metrics)]) -> f64 {
+    let scored: Vec<f64> = pooled
+        .iter()
+        .zip(sets)
+        .filter(|(_, (_, metrics))| !metrics.is_empty())
+        .map(|(c, (format, metrics))| objective(c, *format, metrics))
+        .collect();
+    scored.iter().sum::<f64>() / scored.len().max(1) as f64
 }
 
 fn penalty(search: &Search, written: &Params, p: &Params) -> f64 {
@@ -118,9 +130,9 @@ pub fn fit(grammar: &Grammar, docs: &[&DocRecord], written: &Params, search: &Se
         .iter()
         .map(|d| count(d, &decide(grammar, d, &params, &order)))
         .collect();
-    let mut pooled = Counts::default();
-    for c in &per_doc {
-        pooled.add(c);
+    let mut pooled = vec![Counts::default(); search.sets.len()];
+    for (c, d) in per_doc.iter().zip(docs) {
+        pooled[d.set].add(c);
     }
     let touched: Vec<Vec<usize>> = search
         .knobs
@@ -144,11 +156,9 @@ pub fn fit(grammar: &Grammar, docs: &[&DocRecord], written: &Params, search: &Se
             let base_penalty =
                 penalty(search, written, &params) - search.pull * sq(current - origin);
             let mut best = (
-                objective(&pooled, search.format, &search.metrics)
-                    - base_penalty
-                    - search.pull * sq(current - origin),
+                joint(&pooled, &search.sets) - base_penalty - search.pull * sq(current - origin),
                 current,
-                None::<(Vec<Counts>, Counts)>,
+                None::<(Vec<Counts>, Vec<Counts>)>,
             );
             for v in knob.grid(origin) {
                 if v == current {
@@ -157,15 +167,15 @@ pub fn fit(grammar: &Grammar, docs: &[&DocRecord], written: &Params, search: &Se
                 let mut trial = params.clone();
                 knob.set(&mut trial, v);
                 let trial_order = link_order(&trial.link_weights);
-                let mut trial_pooled = pooled;
+                let mut trial_pooled = pooled.clone();
                 let mut fresh = Vec::with_capacity(touched[k].len());
                 for &d in &touched[k] {
                     let c = count(docs[d], &decide(grammar, docs[d], &trial, &trial_order));
-                    trial_pooled.sub(&per_doc[d]);
-                    trial_pooled.add(&c);
+                    trial_pooled[docs[d].set].sub(&per_doc[d]);
+                    trial_pooled[docs[d].set].add(&c);
                     fresh.push(c);
                 }
-                let value = objective(&trial_pooled, search.format, &search.metrics)
+                let value = joint(&trial_pooled, &search.sets)
                     - base_penalty
                     - search.pull * sq(v - origin);
                 // Strictly better only, and a tiny margin against float noise: among equal
@@ -194,12 +204,12 @@ fn sq(x: f64) -> f64 {
     x * x
 }
 
-/// Pooled counts of `docs` under `params`.
-pub fn score(grammar: &Grammar, docs: &[&DocRecord], params: &Params) -> Counts {
+/// Pooled counts of `docs` under `params`, per gold set.
+pub fn score(grammar: &Grammar, docs: &[&DocRecord], params: &Params, sets: usize) -> Vec<Counts> {
     let order = link_order(&params.link_weights);
-    let mut pooled = Counts::default();
+    let mut pooled = vec![Counts::default(); sets];
     for d in docs {
-        pooled.add(&count(d, &decide(grammar, d, params, &order)));
+        pooled[d.set].add(&count(d, &decide(grammar, d, params, &order)));
     }
     pooled
 }

@@ -340,51 +340,72 @@ pub fn tune(
     grammar: &Grammar,
     opts: &TuneOptions,
 ) -> Result<TuneReport, TuneError> {
-    let format = gold.format();
+    tune_sets(&[(String::new(), gold.clone())], grammar, opts)
+}
+
+/// Tunes one set of weights on several gold sets at once (each labelled for the report): the
+/// objective is the mean over sets of each set's objective, folds are dealt within each set.
+pub fn tune_sets(
+    golds: &[(String, GoldSet)],
+    grammar: &Grammar,
+    opts: &TuneOptions,
+) -> Result<TuneReport, TuneError> {
     let knobs = knobs(grammar, opts.objective)?;
-    let metrics = opts
-        .objective
-        .metrics(format)
-        .ok_or_else(|| TuneError::Unjudged {
-            scores: format.metric_names().join(" and "),
-            objective: opts.objective.as_str(),
-            instead: match format {
-                Format::Typed(Scheme::Cdcp) => "--objective link or all",
-                _ => "--objective role, link or all",
-            },
-        })?;
-    let aligned_units = gold.scored_units();
-    if gold.is_empty() || aligned_units == 0 {
-        return Err(TuneError::NoUsableUnits {
-            documents: gold.len(),
-        });
+    let mut sets = Vec::with_capacity(golds.len());
+    for (_, gold) in golds {
+        let format = gold.format();
+        let metrics = opts.objective.metrics(format);
+        if metrics.is_none() && golds.len() == 1 {
+            return Err(TuneError::Unjudged {
+                scores: format.metric_names().join(" and "),
+                objective: opts.objective.as_str(),
+                instead: match format {
+                    Format::Typed(Scheme::Cdcp) => "--objective link or all",
+                    _ => "--objective role, link or all",
+                },
+            });
+        }
+        sets.push((format, metrics.unwrap_or_default()));
     }
-    if opts.folds < 2 || opts.folds > gold.len() {
+    let documents: usize = golds.iter().map(|(_, g)| g.len()).sum();
+    let aligned_units: usize = golds.iter().map(|(_, g)| g.scored_units()).sum();
+    if documents == 0 || aligned_units == 0 {
+        return Err(TuneError::NoUsableUnits { documents });
+    }
+    let smallest = golds.iter().map(|(_, g)| g.len()).min().unwrap_or(0);
+    if opts.folds < 2 || opts.folds > smallest {
         return Err(TuneError::Folds {
             folds: opts.folds,
-            documents: gold.len(),
+            documents: smallest,
         });
     }
-    let recorded = gold.record(grammar, opts.gold_units)?;
-    let (records, untuned_maps): (Vec<DocRecord>, Vec<_>) = recorded.into_iter().unzip();
+    let mut records: Vec<DocRecord> = Vec::new();
+    let mut untuned_maps: Vec<Vec<ArgumentMap>> = Vec::new();
+    let mut fold_of: Vec<usize> = Vec::new();
+    for (s, (_, gold)) in golds.iter().enumerate() {
+        let (mut recs, maps): (Vec<DocRecord>, Vec<_>) =
+            gold.record(grammar, opts.gold_units)?.into_iter().unzip();
+        for r in &mut recs {
+            r.set = s;
+        }
+        fold_of.extend(fit::folds(recs.len(), opts.folds, opts.seed));
+        records.extend(recs);
+        untuned_maps.push(maps);
+    }
     let aligned = |r: &DocRecord| match &r.gold {
         record::GoldSide::Structure { align, .. } => align.iter().any(Option::is_some),
         record::GoldSide::Typed { found, .. } => found.iter().any(Option::is_some),
     };
     if !records.iter().any(aligned) {
-        return Err(TuneError::NoUsableUnits {
-            documents: gold.len(),
-        });
+        return Err(TuneError::NoUsableUnits { documents });
     }
     let written = Params::of(grammar);
     let search = Search {
         knobs,
-        format,
-        metrics: metrics.clone(),
+        sets: sets.clone(),
         pull: opts.pull,
         max_passes: opts.max_passes,
     };
-    let fold_of = fit::folds(records.len(), opts.folds, opts.seed);
 
     // Fold fits and the fit on everything are independent: run them side by side.
     let jobs: Vec<Option<usize>> = (0..opts.folds).map(Some).chain([None]).collect();
@@ -400,7 +421,7 @@ pub fn tune(
             (*job, fit::fit(grammar, &train, &written, &search).params)
         })
         .collect();
-    let mut cv = Counts::default();
+    let mut cv = vec![Counts::default(); golds.len()];
     let mut final_params = written.clone();
     for (job, params) in fits {
         match job {
@@ -411,7 +432,12 @@ pub fn tune(
                     .filter(|(_, f)| **f == k)
                     .map(|(r, _)| r)
                     .collect();
-                cv.add(&fit::score(grammar, &held_out, &params));
+                for (c, h) in
+                    cv.iter_mut()
+                        .zip(fit::score(grammar, &held_out, &params, golds.len()))
+                {
+                    c.add(&h);
+                }
             }
             None => final_params = params,
         }
@@ -419,45 +445,66 @@ pub fn tune(
 
     // Untuned and training scores come from the real pipeline, as `eval` computes them.
     let mut warnings = Vec::new();
-    let untuned_scores = gold.scores(&untuned_maps);
     let tuned_grammar = final_params.apply(grammar);
-    let train_scores = gold.scores(&gold.predict(&tuned_grammar, opts.gold_units)?);
     let all: Vec<&DocRecord> = records.iter().collect();
-    let replayed = fit::score(grammar, &all, &final_params).scores(format);
-    if replayed
-        .iter()
-        .zip(&train_scores)
-        .any(|(a, b)| (a - b).abs() > 1e-9)
-    {
-        warnings.push(format!(
-            "internal: the replayed training scores {replayed:?} differ from the pipeline's {train_scores:?}; the fit may be off (please report this)"
-        ));
+    let replayed = fit::score(grammar, &all, &final_params, golds.len());
+    let mut rows = Vec::new();
+    let (mut untuned_objective, mut cv_objective, mut train_objective) = (0.0, 0.0, 0.0);
+    let judged = sets.iter().filter(|(_, m)| !m.is_empty()).count().max(1) as f64;
+    for (s, (label, gold)) in golds.iter().enumerate() {
+        let (format, metrics) = &sets[s];
+        let untuned_scores = gold.scores(&untuned_maps[s]);
+        let train_scores = gold.scores(&gold.predict(&tuned_grammar, opts.gold_units)?);
+        let replayed_scores = replayed[s].scores(*format);
+        if replayed_scores
+            .iter()
+            .zip(&train_scores)
+            .any(|(a, b)| (a - b).abs() > 1e-9)
+        {
+            warnings.push(format!(
+                "internal: the replayed training scores {replayed_scores:?} differ from the pipeline's {train_scores:?}; the fit may be off (please report this)"
+            ));
+        }
+        let cv_scores = cv[s].scores(*format);
+        for (m, name) in format.metric_names().iter().enumerate() {
+            rows.push(ScoreRow {
+                metric: if label.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{label}:{name}")
+                },
+                untuned: untuned_scores[m],
+                cv: cv_scores[m],
+                train: train_scores[m],
+            });
+        }
+        if !metrics.is_empty() {
+            let mean =
+                |v: &[f64]| metrics.iter().map(|&m| v[m]).sum::<f64>() / metrics.len() as f64;
+            untuned_objective += mean(&untuned_scores) / judged;
+            cv_objective += mean(&cv_scores) / judged;
+            train_objective += mean(&train_scores) / judged;
+        }
     }
-    let cv_scores = cv.scores(format);
-    let rows = format
-        .metric_names()
-        .iter()
-        .enumerate()
-        .map(|(m, name)| ScoreRow {
-            metric: name.to_string(),
-            untuned: untuned_scores[m],
-            cv: cv_scores[m],
-            train: train_scores[m],
-        })
-        .collect();
-    let mean = |s: &[f64]| metrics.iter().map(|&m| s[m]).sum::<f64>() / metrics.len() as f64;
-    let (untuned_objective, cv_objective, train_objective) =
-        (mean(&untuned_scores), mean(&cv_scores), mean(&train_scores));
     let overfitting = (train_objective - cv_objective > opts.overfit_margin).then(|| {
         format!(
             "training score {train_objective:.3} exceeds the cross-validated {cv_objective:.3} by more than {:.2}: the weights fit these documents better than they will fit new ones",
             opts.overfit_margin
         )
     });
+    let objective_metrics = if golds.len() == 1 {
+        opts.objective.describe(golds[0].1.format())
+    } else {
+        let parts: Vec<String> = golds
+            .iter()
+            .map(|(label, g)| format!("{label}: {}", opts.objective.describe(g.format())))
+            .collect();
+        format!("mean over gold sets of ({})", parts.join("; "))
+    };
     Ok(TuneReport {
         objective: opts.objective.as_str(),
-        objective_metrics: opts.objective.describe(format),
-        documents: gold.len(),
+        objective_metrics,
+        documents,
         gold_units: aligned_units,
         folds: opts.folds,
         seed: opts.seed,
@@ -535,8 +582,15 @@ pub fn render_table(report: &TuneReport) -> String {
         report.folds,
         report.seed
     );
+    let width = report
+        .rows
+        .iter()
+        .map(|r| r.metric.len())
+        .max()
+        .unwrap_or(0)
+        .max(10);
     s.push_str(&format!(
-        "{:<10} {:>8} {:>14} {:>8}\n",
+        "{:<width$} {:>8} {:>14} {:>8}\n",
         "metric",
         "untuned",
         format!("tuned ({}-CV)", report.folds),
@@ -544,12 +598,12 @@ pub fn render_table(report: &TuneReport) -> String {
     ));
     for r in &report.rows {
         s.push_str(&format!(
-            "{:<10} {:>8.3} {:>14.3} {:>8.3}\n",
+            "{:<width$} {:>8.3} {:>14.3} {:>8.3}\n",
             r.metric, r.untuned, r.cv, r.train
         ));
     }
     s.push_str(&format!(
-        "{:<10} {:>8.3} {:>14.3} {:>8.3}\n",
+        "{:<width$} {:>8.3} {:>14.3} {:>8.3}\n",
         "objective", report.untuned_objective, report.cv_objective, report.train_objective
     ));
     s

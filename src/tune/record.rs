@@ -113,6 +113,8 @@ pub enum GoldSide {
 #[derive(Debug, Clone)]
 pub struct DocRecord {
     pub id: String,
+    /// Which of the gold sets tuned together the document belongs to.
+    pub set: usize,
     pub units: usize,
     pub body: Vec<bool>,
     pub prev: Vec<Option<usize>>,
@@ -166,6 +168,7 @@ pub fn record(
     Ok((
         DocRecord {
             id: id.to_string(),
+            set: 0,
             units: n,
             prev: (0..n).map(|i| ctx.prev(i)).collect(),
             next: (0..n).map(|i| ctx.next(i)).collect(),

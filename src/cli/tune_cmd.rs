@@ -68,7 +68,8 @@ pub fn run(args: TuneArgs) -> Result<i32, Failure> {
     let grammar = args.rules.load()?;
     let mut golds = Vec::new();
     for path in &args.gold {
-        let set = GoldSet::read(path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+        // The reader's errors already name the file.
+        let set = GoldSet::read(path)?;
         let label = if args.gold.len() == 1 {
             String::new()
         } else {

@@ -150,11 +150,12 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
                     .collect();
                 let _ = writeln!(
                     out,
-                    "    {:>+6.2} {:<13} {:<24} {}{}",
+                    "    {:>+6.2} {:<13} {:<24} {}{}{}",
                     rule.weight,
                     rule.role.as_str(),
                     rule.name,
                     grammar.rule_location(rule.span),
+                    tuned_note(grammar, &rule.name),
                     if cues.is_empty() {
                         String::new()
                     } else {
@@ -226,8 +227,12 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
             Some(r) => {
                 let _ = writeln!(
                     out,
-                    "  link: {} -> {} by {} (score {})",
-                    r.kind, r.to, r.rule, r.score
+                    "  link: {} -> {} by {} (score {}){}",
+                    r.kind,
+                    r.to,
+                    r.rule,
+                    r.score,
+                    tuned_note(grammar, &r.rule)
                 );
                 for c in &mapped.linking.candidates[i] {
                     let rule = &grammar.links[c.rule];
@@ -242,10 +247,28 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
                             format!("{} {} would close a cycle", rule.kind, unit_id(*t))
                         }
                     };
-                    let _ = writeln!(out, "    {:<24} {:>5.2}  {what}", rule.name, rule.weight);
+                    let _ = writeln!(
+                        out,
+                        "    {:<24} {:>5.2}  {what}{}",
+                        rule.name,
+                        rule.weight,
+                        tuned_note(grammar, &rule.name)
+                    );
                 }
             }
         }
     }
     Some(out)
+}
+
+/// A rule whose weight a `weight` item replaced shows the hand-written weight beside it.
+fn tuned_note(grammar: &Grammar, rule: &str) -> String {
+    grammar.tuned.get(rule).map_or(String::new(), |t| {
+        format!(
+            "  [tuned {} by {}; written {}]",
+            t.weight,
+            grammar.rule_location(t.span),
+            t.written
+        )
+    })
 }

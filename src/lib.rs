@@ -19,3 +19,4 @@ pub mod pipeline;
 mod python;
 pub mod render;
 pub mod serve;
+pub mod tune;

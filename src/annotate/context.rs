@@ -186,6 +186,24 @@ impl<'a> Context<'a> {
         self.eval(check, &subject, cues)
     }
 
+    /// Evaluates one test on unit `i`, or with `whole_sentence` on the sentence that holds it
+    /// (as a `sentence.` condition sees it from the sentence's first unit): lets `tune` record,
+    /// once per document, everything about a condition that no weight can change.
+    pub fn test_on(&self, test: &CheckTest, i: usize, whole_sentence: bool) -> bool {
+        let subject = if whole_sentence {
+            Subject {
+                unit: self.sentence_start(i),
+                span: self.article.sentences[self.units[i].sentence].span.clone(),
+            }
+        } else {
+            Subject {
+                unit: i,
+                span: self.units[i].span.clone(),
+            }
+        };
+        self.test(test, &subject, &mut Vec::new())
+    }
+
     fn eval(&self, check: &Check, s: &Subject, cues: &mut Vec<CueSpan>) -> bool {
         match check {
             Check::Not(c) => !self.eval(c, s, &mut Vec::new()),

@@ -224,7 +224,7 @@ pub fn annotate(ctx: &mut Context, splits: Vec<SplitOrigin>) -> Vec<AnnotatedUni
             }
         }
         for s in &mut ranking {
-            s.score = round3(s.score);
+            s.score = round3(s.score + grammar.settings.bias[s.role as usize]);
         }
         ranking.sort_by(|a, b| {
             b.priority

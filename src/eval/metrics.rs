@@ -216,7 +216,7 @@ impl Tally {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Function {
+pub enum Function {
     Central,
     Support,
     Attack,
@@ -240,7 +240,7 @@ impl Function {
 }
 
 /// Gold function: central, else the polarity of the outgoing relation, else support.
-pub(crate) fn gold_function(doc: &GoldDoc, unit: &GoldUnit) -> Function {
+pub fn gold_function(doc: &GoldDoc, unit: &GoldUnit) -> Function {
     if unit.central {
         return Function::Central;
     }

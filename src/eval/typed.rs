@@ -406,6 +406,12 @@ impl<'a> Aligned<'a> {
     }
 }
 
+/// Per gold unit of `doc`, the predicted unit of `map` it is found in (`None` for unscored
+/// units and units not found): the alignment `evaluate_typed` scores with.
+pub fn found_units(doc: &TypedDoc, map: &ArgumentMap) -> Vec<Option<usize>> {
+    Aligned::new(doc, map).found
+}
+
 fn safe_div(n: usize, d: usize) -> f64 {
     if d == 0 {
         0.0

@@ -14,7 +14,7 @@ use super::source::{SourceFile, SourceMap, Span};
 use super::syntax::{self, Cond, Item, LexExpr, PatternRef, RegexLit, Setting, Test};
 use super::{
     Check, CheckTest, Example, Grammar, KindRule, Lexicon, LinkRule, Pattern, RoleRule, Settings,
-    SplitRule,
+    SplitRule, TunedWeight,
 };
 use crate::graph::model::{Kind, Role};
 
@@ -48,6 +48,10 @@ struct Definitions {
     /// Rules keep the position of their first definition, so overriding a rule does not
     /// reorder the grammar.
     rules: Vec<(String, Item)>,
+    /// `weight RULE = W` items in reading order; applied once every rule is known, so a weight
+    /// file may come before or after the file defining the rule.
+    weights: Vec<(syntax::Name, f64)>,
+    biases: Vec<(Role, f64)>,
 }
 
 pub fn load(spec: &GrammarSpec) -> Result<Grammar, Diagnostics> {
@@ -58,6 +62,8 @@ pub fn load(spec: &GrammarSpec) -> Result<Grammar, Diagnostics> {
         lexicons: BTreeMap::new(),
         patterns: BTreeMap::new(),
         rules: Vec::new(),
+        weights: Vec::new(),
+        biases: Vec::new(),
     };
     let mut errors = Vec::new();
     if !spec.without_default {
@@ -132,6 +138,7 @@ fn read_items(
             | Item::Rule { name, .. }
             | Item::Kind { name, .. }
             | Item::Link { name, .. } => ("rule", name),
+            Item::Weight { rule, .. } => ("weight for rule", rule),
             _ => (
                 "",
                 &syntax::Name {
@@ -158,6 +165,8 @@ fn read_items(
         match item {
             Item::Header { name, .. } => defs.header = Some(name.text),
             Item::Settings(s) => defs.settings.extend(s),
+            Item::Weight { rule, weight } => defs.weights.push((rule, weight)),
+            Item::Bias { role, bias, .. } => defs.biases.push((role, bias)),
             Item::Lexicon { name, expr } => {
                 defs.lexicons.insert(name.text.clone(), (expr, name.span));
             }
@@ -703,6 +712,11 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             _ => {}
         }
     }
+    let tuned = apply_weights(&defs.weights, &mut roles, &mut links, &splits, &mut errors);
+    let mut settings = settings;
+    for (role, bias) in &defs.biases {
+        settings.bias[*role as usize] = *bias;
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -741,12 +755,79 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         roles,
         kinds,
         links,
+        tuned,
         sources: SourceMap::default(),
         automaton,
         phrases,
         phrase_lexicons,
         pattern_set,
     })
+}
+
+/// Puts the `weight` items into the rules they name, remembering the weight written in the
+/// rule itself so `explain` can show both.
+fn apply_weights(
+    weights: &[(syntax::Name, f64)],
+    roles: &mut [RoleRule],
+    links: &mut [LinkRule],
+    splits: &[SplitRule],
+    errors: &mut Vec<GrammarError>,
+) -> BTreeMap<String, TunedWeight> {
+    let mut tuned: BTreeMap<String, TunedWeight> = BTreeMap::new();
+    for (name, weight) in weights {
+        let slot = roles
+            .iter_mut()
+            .find(|r| r.name == name.text)
+            .map(|r| &mut r.weight)
+            .or_else(|| {
+                links
+                    .iter_mut()
+                    .find(|r| r.name == name.text)
+                    .map(|r| &mut r.weight)
+            });
+        match slot {
+            Some(w) => {
+                let written = tuned.get(&name.text).map_or(*w, |t| t.written);
+                *w = *weight;
+                tuned.insert(
+                    name.text.clone(),
+                    TunedWeight {
+                        written,
+                        weight: *weight,
+                        span: name.span,
+                    },
+                );
+            }
+            None if splits.iter().any(|s| s.name == name.text) => errors.push(
+                GrammarError::new(
+                    ErrorKind::Invalid(format!(
+                        "`{}` is a split rule, which has no weight",
+                        name.text
+                    )),
+                    name.span,
+                )
+                .with_note("`weight` applies to role and link rules"),
+            ),
+            None => {
+                let names = roles
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .chain(links.iter().map(|r| r.name.as_str()));
+                errors.push(
+                    GrammarError::new(
+                        ErrorKind::Unknown {
+                            what: "rule",
+                            name: name.text.clone(),
+                            suggestion: suggest(&name.text, names),
+                        },
+                        name.span,
+                    )
+                    .with_note("`weight` applies to role and link rules defined in the grammar"),
+                )
+            }
+        }
+    }
+    tuned
 }
 
 fn build_set(patterns: &[Pattern]) -> Result<RegexSet, regex::Error> {

@@ -29,6 +29,9 @@ pub struct Settings {
     pub echo_overlap: f64,
     /// The kind of a unit no kind rule gave enough weight to (`None`: leave it without one).
     pub default_kind: Option<Kind>,
+    /// Added to a role's summed weight on every unit where a rule of that role fired (`bias ROLE
+    /// = X` items), indexed by `Role as usize`.
+    pub bias: [f64; Role::ALL.len()],
 }
 
 impl Default for Settings {
@@ -39,6 +42,7 @@ impl Default for Settings {
             min_unit_words: 3,
             echo_overlap: 0.3,
             default_kind: None,
+            bias: [0.0; Role::ALL.len()],
         }
     }
 }
@@ -148,6 +152,16 @@ pub struct Hit {
     pub lexicon: usize,
 }
 
+/// A rule weight replaced by a `weight` item: what the rule says and what replaced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TunedWeight {
+    /// The weight written in the rule itself.
+    pub written: f64,
+    pub weight: f64,
+    /// Where the `weight` item is.
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub struct Grammar {
     pub name: String,
@@ -158,6 +172,8 @@ pub struct Grammar {
     pub roles: Vec<RoleRule>,
     pub kinds: Vec<KindRule>,
     pub links: Vec<LinkRule>,
+    /// Rules whose weight a `weight` item replaced, by name.
+    pub tuned: std::collections::BTreeMap<String, TunedWeight>,
     pub sources: SourceMap,
     automaton: AhoCorasick,
     phrases: Vec<String>,

@@ -12,6 +12,8 @@
 //!            | "kind" IDENT ":" KIND NUMBER body
 //!            | "link" IDENT ":" ("support" | "attack") "->" target NUMBER body
 //!            | "disable" IDENT
+//!            | "weight" IDENT "=" NUMBER          (replaces a role or link rule's weight)
+//!            | "bias" ROLE "=" NUMBER             (added to a role's summed weight)
 //! lexexpr   := term (("+" | "-") term)*
 //! term      := "[" (STRING ("," STRING)* ","?)? "]" | "tsv" "(" STRING ("," IDENT ("="|"~") STRING)* ")" | IDENT
 //! body      := "{" ("when" cond | "priority" NUMBER | "min_words" NUMBER | "after_comma"
@@ -200,6 +202,16 @@ pub enum Item {
         body: Body,
     },
     Disable(Name),
+    /// A fitted weight for a rule defined anywhere in the grammar (`toulmin tune` writes these).
+    Weight {
+        rule: Name,
+        weight: f64,
+    },
+    Bias {
+        role: Role,
+        role_span: Span,
+        bias: f64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -208,8 +220,9 @@ pub enum Setting {
     Word(Name),
 }
 
-pub const ITEM_KEYWORDS: [&str; 9] = [
+pub const ITEM_KEYWORDS: [&str; 11] = [
     "grammar", "import", "settings", "lexicon", "pattern", "split", "rule", "kind", "link",
+    "weight", "bias",
 ];
 const TESTS: [&str; 13] = [
     "starts_with",
@@ -433,6 +446,23 @@ impl<'a> Parser<'a> {
             }
             "import" => Ok(Item::Import(self.string("a file path in quotes")?)),
             "disable" => Ok(Item::Disable(self.name("the name of a rule to disable")?)),
+            "weight" => {
+                let rule = self.name("the name of a role or link rule")?;
+                self.expect_punct("=")?;
+                let (weight, _) = self.number("the rule's weight (a number such as 0.8)")?;
+                Ok(Item::Weight { rule, weight })
+            }
+            "bias" => {
+                let role_span = self.here();
+                let role = self.role()?;
+                self.expect_punct("=")?;
+                let (bias, _) = self.number("the role's bias (a number such as -0.1)")?;
+                Ok(Item::Bias {
+                    role,
+                    role_span,
+                    bias,
+                })
+            }
             "settings" => {
                 self.expect_punct("{")?;
                 let mut settings = Vec::new();
@@ -544,7 +574,7 @@ impl<'a> Parser<'a> {
                     start,
                 )
                 .with_note(
-                    "a rule file holds grammar, import, settings, lexicon, pattern, split, rule, kind, link and disable items",
+                    "a rule file holds grammar, import, settings, lexicon, pattern, split, rule, kind, link, disable, weight and bias items",
                 ))
             }
         }

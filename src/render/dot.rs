@@ -8,6 +8,7 @@ use graphviz_rust::dot_structures::{
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
+use super::layered::{self, Spacing};
 use super::style::{role_style, wrap, ATTACK_COLOR, SUPPORT_COLOR};
 use crate::graph::model::{ArgumentMap, RelationKind, Role, Unit};
 
@@ -51,11 +52,25 @@ fn plain(key: &str, value: &str) -> Attribute {
     attr(key, quoted(value))
 }
 
+/// Maps with more units than this get one line less of text per box (the tooltip keeps all of
+/// it), so 80 units still fit a screen at a legible size.
+pub const LONG_MAP: usize = 50;
+
 pub fn node_label(u: &Unit) -> Vec<String> {
+    label_lines(u, false)
+}
+
+/// The label for a map of `units` units: shorter in long maps.
+pub fn node_label_in(u: &Unit, units: usize) -> Vec<String> {
+    label_lines(u, units > LONG_MAP)
+}
+
+fn label_lines(u: &Unit, compact: bool) -> Vec<String> {
     let style = role_style(u.role);
     let (width, max_lines) = match u.role {
         Role::Thesis => (34, 6),
         Role::Background => (34, 2),
+        _ if compact => (30, 3),
         _ => (30, 4),
     };
     let mut lines = vec![format!("{} · {}", style.label, u.id)];
@@ -79,12 +94,12 @@ pub fn tooltip(u: &Unit) -> String {
     t
 }
 
-fn node(u: &Unit) -> Stmt {
+fn node(u: &Unit, units: usize) -> Stmt {
     let s = role_style(u.role);
     Stmt::Node(Node::new(
         NodeId(quoted(&u.id), None),
         vec![
-            attr("label", label_id(&node_label(u))),
+            attr("label", label_id(&node_label_in(u, units))),
             plain("id", &format!("node-{}", u.id)),
             plain("class", &format!("unit role-{}", u.role)),
             plain("tooltip", &tooltip(u)),
@@ -98,32 +113,49 @@ fn node(u: &Unit) -> Stmt {
     ))
 }
 
-/// Edge lengths that spread a wide fan over several ranks (the idea of Graphviz's `unflatten`):
-/// a thesis with fifteen direct supporters otherwise becomes one row fifteen boxes wide, with
-/// their own supporters in another, and no screen shows that legibly. Every other supporter of
-/// a wide fan is pushed down by `DROP` ranks, halving the width.
-fn stagger_lengths(map: &ArgumentMap) -> Vec<usize> {
-    const FAN: usize = 6;
-    const DROP: usize = 2;
-    let mut fan_in: std::collections::HashMap<&str, usize> = Default::default();
-    for r in &map.relations {
-        *fan_in.entry(r.to.as_str()).or_insert(0) += 1;
-    }
-    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+/// Edge lengths from the layered layout's folding (see [`super::layered`]): a thesis with
+/// fifteen direct supporters otherwise becomes one row fifteen boxes wide, a 5 : 1 strip no
+/// screen shows legibly. The layers are computed with Graphviz's own sizes (points) and spacing,
+/// for the target width that gives a landscape page, and handed to `dot` as `minlen`.
+fn fold_lengths(map: &ArgumentMap) -> Vec<usize> {
+    let sizes: Vec<(f64, f64)> = map
+        .units
+        .iter()
+        .map(|u| {
+            let font = role_style(u.role).font_size;
+            let lines = node_label_in(u, map.units.len());
+            let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(1) as f64;
+            // Label plus `margin="0.12,0.06"` (inches) on each side.
+            (
+                widest * font * 0.56 + 17.0,
+                lines.len() as f64 * font * 1.2 + 9.0,
+            )
+        })
+        .collect();
+    let spec = super::builtin::spec(map, &sizes);
+    let spacing = Spacing {
+        node_gap: 22.0,
+        layer_gap: 40.0,
+        group_gap: 34.0,
+        band_label: 22.0,
+        top: 40.0,
+        ..Spacing::default()
+    };
+    let min_font = map
+        .units
+        .iter()
+        .map(|u| role_style(u.role).font_size)
+        .fold(20.0, f64::min);
+    let lay = layered::layout_best(&spec, &spacing, 1.55, 0.0, 160.0 * min_font - 20.0);
+    let index = map.positions();
     map.relations
         .iter()
-        .map(|r| {
-            if fan_in[r.to.as_str()] <= FAN {
-                return 1;
-            }
-            let k = seen.entry(r.to.as_str()).or_insert(0);
-            *k += 1;
-            if k.is_multiple_of(2) {
-                1 + DROP
-            } else {
-                1
-            }
-        })
+        .map(
+            |r| match (index.get(r.from.as_str()), index.get(r.to.as_str())) {
+                (Some(&f), Some(&t)) if lay.layer[f] > lay.layer[t] => lay.layer[f] - lay.layer[t],
+                _ => 1,
+            },
+        )
         .collect()
 }
 
@@ -162,7 +194,7 @@ pub fn to_dot(map: &ArgumentMap) -> String {
     }
     for (i, (section, units)) in sections.iter().enumerate() {
         match section {
-            None => stmts.extend(units.iter().map(|u| node(u))),
+            None => stmts.extend(units.iter().map(|u| node(u, map.units.len()))),
             Some(name) => {
                 let mut sub = vec![
                     Stmt::Attribute(plain("label", name)),
@@ -171,7 +203,7 @@ pub fn to_dot(map: &ArgumentMap) -> String {
                     Stmt::Attribute(plain("fontcolor", "#495057")),
                     Stmt::Attribute(plain("fontsize", "13")),
                 ];
-                sub.extend(units.iter().map(|u| node(u)));
+                sub.extend(units.iter().map(|u| node(u, map.units.len())));
                 stmts.push(Stmt::Subgraph(Subgraph {
                     id: Id::Plain(format!("cluster_{}", i + 1)),
                     stmts: sub,
@@ -189,7 +221,7 @@ pub fn to_dot(map: &ArgumentMap) -> String {
             ],
         }));
     }
-    let stagger = stagger_lengths(map);
+    let lengths = fold_lengths(map);
     for (k, r) in map.relations.iter().enumerate() {
         let (color, style, head, label) = match r.kind {
             RelationKind::Support => (SUPPORT_COLOR, "solid", "normal", "supports"),
@@ -224,7 +256,7 @@ pub fn to_dot(map: &ArgumentMap) -> String {
                         r.from, label, r.to, r.rule, r.score
                     ),
                 ),
-                attr("minlen", Id::Plain(stagger[k].to_string())),
+                attr("minlen", Id::Plain(lengths[k].to_string())),
             ],
         }));
     }

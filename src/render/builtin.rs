@@ -7,16 +7,16 @@ use std::fmt::Write as _;
 
 use super::dot::{node_label_in, tooltip};
 use super::escape_xml;
-use super::layered::{self, num, EdgeSpec, Layout, NodeSpec, Rect, Spacing, Spec};
+use super::layered::{self, num, Aim, EdgeSpec, Layout, NodeSpec, Rect, Spacing, Spec};
 use super::style::{role_style, wrap, ATTACK_COLOR, SUPPORT_COLOR};
 use crate::graph::model::{ArgumentMap, RelationKind, Role, Unit};
 
 const FONT: &str = "Helvetica, Arial, sans-serif";
 /// Average advance of a character as a share of the font size (Helvetica/Arial, mixed case).
 const CHAR_WIDTH: f64 = 0.56;
-const LINE_HEIGHT: f64 = 1.22;
+const LINE_HEIGHT: f64 = 1.18;
 const PAD_X: f64 = 9.0;
-const PAD_Y: f64 = 6.0;
+const PAD_Y: f64 = 5.0;
 const MARGIN: f64 = 16.0;
 const TITLE_SIZE: f64 = 20.0;
 const LEGEND_SIZE: f64 = 12.0;
@@ -208,9 +208,12 @@ pub fn to_svg(map: &ArgumentMap) -> String {
     let lay = layered::layout_best(
         &spec,
         &spacing,
-        TARGET_ASPECT,
-        estimate + 2.0 * MARGIN,
-        FIT_WIDTH * min_font(map) / MIN_FITTED_FONT - 2.0 * MARGIN,
+        Aim {
+            aspect: TARGET_ASPECT,
+            extra_height: estimate + 2.0 * MARGIN,
+            max_width: FIT_WIDTH * min_font(map) / MIN_FITTED_FONT - 2.0 * MARGIN,
+            stretch: 1.0,
+        },
     );
     render(map, &texts, &lay)
 }
@@ -595,8 +598,8 @@ pub(crate) mod tests {
 
     #[test]
     fn aspect_and_legible_text_from_10_to_80_units() {
-        // Measured short of the targets, so not asserted: 80 units (0.86 : 1 in one section, text
-        // about 9.5 px in three) — see the closing note of issue 11.
+        // 80 units come out just short (measured: 1804x1479, 9.8 px text, in one section;
+        // 1732x1748 = 0.99 : 1 in three), so the assertions stop at 60.
         for units in [10, 20, 35, 45, 60] {
             for sections in [1, 3] {
                 let svg = to_svg(&synthetic(units, sections));
@@ -608,10 +611,7 @@ pub(crate) mod tests {
                     "{units} units, {sections} sections: {w}x{h} = {ratio:.2}"
                 );
                 // The smallest node text (11 px) must stay >= 10 px when 1600 px show the width.
-                // Measured short of it: 60 units in three sections (9.5 px).
-                if units <= 45 || sections == 1 {
-                    assert!(11.0 * 1600.0 / w >= 10.0, "{units} units: width {w}");
-                }
+                assert!(11.0 * 1600.0 / w >= 10.0, "{units} units: width {w}");
             }
         }
     }
@@ -624,16 +624,5 @@ pub(crate) mod tests {
         empty.units.clear();
         empty.thesis = None;
         assert!(to_svg(&empty).ends_with("</svg>\n"));
-    }
-}
-#[cfg(test)]
-mod debug_out {
-    #[test]
-    #[ignore]
-    fn write_synthetic() {
-        for (u, s) in [(60, 3), (80, 3), (80, 1)] {
-            let svg = super::to_svg(&super::tests::synthetic(u, s));
-            std::fs::write(format!("/tmp/i11/syn-{u}-{s}.svg"), svg).expect("write");
-        }
     }
 }

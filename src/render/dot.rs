@@ -134,7 +134,7 @@ fn fold_lengths(map: &ArgumentMap) -> Vec<usize> {
         .collect();
     let spec = super::builtin::spec(map, &sizes);
     let spacing = Spacing {
-        node_gap: 22.0,
+        node_gap: 18.0,
         layer_gap: 40.0,
         group_gap: 34.0,
         band_label: 22.0,
@@ -146,7 +146,18 @@ fn fold_lengths(map: &ArgumentMap) -> Vec<usize> {
         .iter()
         .map(|u| role_style(u.role).font_size)
         .fold(20.0, f64::min);
-    let lay = layered::layout_best(&spec, &spacing, 1.55, 0.0, 160.0 * min_font - 20.0);
+    // `dot` spreads the same layers wider than the layered layout (measured 1.2–1.3 times on
+    // the corpus), so the aim accounts for it.
+    let lay = layered::layout_best(
+        &spec,
+        &spacing,
+        layered::Aim {
+            aspect: 1.5,
+            extra_height: 0.0,
+            max_width: 150.0 * min_font - 40.0,
+            stretch: 1.3,
+        },
+    );
     let index = map.positions();
     map.relations
         .iter()
@@ -165,13 +176,16 @@ pub fn to_dot(map: &ArgumentMap) -> String {
     let mut stmts = vec![
         Stmt::GAttribute(GraphAttributes::Graph(vec![
             plain("rankdir", "BT"),
-            plain("nodesep", "0.3"),
+            plain("nodesep", "0.25"),
             plain("ranksep", "0.55"),
             plain("fontname", "Helvetica"),
             plain("labelloc", "t"),
             plain("label", map.title.as_deref().unwrap_or(&map.source.name)),
             plain("fontsize", "18"),
             plain("newrank", "true"),
+            // Long edges of a folded fan share one trunk instead of a lane each, which would
+            // widen the drawing by a column of curves.
+            plain("concentrate", "true"),
             plain("tooltip", map.title.as_deref().unwrap_or(&map.source.name)),
         ])),
         Stmt::GAttribute(GraphAttributes::Node(vec![
@@ -183,33 +197,43 @@ pub fn to_dot(map: &ArgumentMap) -> String {
             plain("fontsize", "9"),
         ])),
     ];
-    // Group units by section, keeping document order; units outside any section stay at top level.
+    // One cluster per section in document order, as the built-in renderer's columns; units
+    // outside any section in an unframed cluster of their own, so they too stay together. The
+    // thesis stands outside every cluster, on top.
     let mut sections: Vec<(Option<&str>, Vec<&Unit>)> = Vec::new();
     for u in &map.units {
+        if map.thesis.as_deref() == Some(u.id.as_str()) {
+            stmts.push(node(u, map.units.len()));
+            continue;
+        }
         let key = u.section.as_deref();
         match sections.iter_mut().find(|(k, _)| *k == key) {
             Some((_, v)) => v.push(u),
             None => sections.push((key, vec![u])),
         }
     }
+    let whole = sections.len() == 1;
     for (i, (section, units)) in sections.iter().enumerate() {
-        match section {
-            None => stmts.extend(units.iter().map(|u| node(u, map.units.len()))),
-            Some(name) => {
-                let mut sub = vec![
-                    Stmt::Attribute(plain("label", name)),
-                    Stmt::Attribute(plain("style", "rounded,dashed")),
-                    Stmt::Attribute(plain("color", "#adb5bd")),
-                    Stmt::Attribute(plain("fontcolor", "#495057")),
-                    Stmt::Attribute(plain("fontsize", "13")),
-                ];
-                sub.extend(units.iter().map(|u| node(u, map.units.len())));
-                stmts.push(Stmt::Subgraph(Subgraph {
-                    id: Id::Plain(format!("cluster_{}", i + 1)),
-                    stmts: sub,
-                }));
-            }
+        if whole && section.is_none() {
+            // No sections at all: a cluster would only constrain Graphviz.
+            stmts.extend(units.iter().map(|u| node(u, map.units.len())));
+            continue;
         }
+        let mut sub = match section {
+            None => vec![Stmt::Attribute(plain("style", "invis"))],
+            Some(name) => vec![
+                Stmt::Attribute(plain("label", name)),
+                Stmt::Attribute(plain("style", "rounded,dashed")),
+                Stmt::Attribute(plain("color", "#adb5bd")),
+                Stmt::Attribute(plain("fontcolor", "#495057")),
+                Stmt::Attribute(plain("fontsize", "13")),
+            ],
+        };
+        sub.extend(units.iter().map(|u| node(u, map.units.len())));
+        stmts.push(Stmt::Subgraph(Subgraph {
+            id: Id::Plain(format!("cluster_{}", i + 1)),
+            stmts: sub,
+        }));
     }
     if let Some(t) = &map.thesis {
         // Keeps the thesis on the top rank even when a cluster would pull it down.
@@ -259,6 +283,23 @@ pub fn to_dot(map: &ArgumentMap) -> String {
                 attr("minlen", Id::Plain(lengths[k].to_string())),
             ],
         }));
+    }
+    // Units that support nothing would sink to the bottom rank; an invisible edge holds them
+    // just under the thesis, as in the built-in layout.
+    if let Some(t) = &map.thesis {
+        let linked: std::collections::BTreeSet<&str> =
+            map.relations.iter().map(|r| r.from.as_str()).collect();
+        for u in &map.units {
+            if &u.id != t && !linked.contains(u.id.as_str()) {
+                stmts.push(Stmt::Edge(Edge {
+                    ty: EdgeTy::Pair(
+                        Vertex::N(NodeId(quoted(&u.id), None)),
+                        Vertex::N(NodeId(quoted(t), None)),
+                    ),
+                    attributes: vec![plain("style", "invis"), plain("arrowhead", "none")],
+                }));
+            }
+        }
     }
     let graph = Graph::DiGraph {
         id: quoted("argument_map"),

@@ -383,9 +383,9 @@ fn outline_tree(map: &ArgumentMap) -> (Vec<usize>, Vec<Vec<usize>>) {
     }
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut tops: Vec<usize> = Vec::new();
-    for v in 0..n {
-        match parent[v] {
-            Some(p) => children[p].push(v),
+    for (v, p) in parent.iter().enumerate() {
+        match p {
+            Some(p) => children[*p].push(v),
             None => tops.push(v),
         }
     }

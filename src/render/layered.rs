@@ -74,7 +74,7 @@ impl Default for Spacing {
             node_gap: 14.0,
             dummy_gap: 8.0,
             dummy_width: 6.0,
-            layer_gap: 30.0,
+            layer_gap: 26.0,
             group_gap: 32.0,
             band_label: 20.0,
             top: 0.0,
@@ -308,9 +308,16 @@ fn area_budgets(spec: &Spec, spacing: &Spacing, max_width: f64) -> Vec<f64> {
 /// (in text order) are packed into rows no wider than their group's share of `max_width`, and
 /// each row sits below the deepest subtree of the row before, so a claim keeps its premises
 /// right under it. Extra links (a unit supporting two others) then only push nodes down.
-fn fold_layers(spec: &Spec, spacing: &Spacing, d: &Dag, budget: &[f64]) -> Vec<usize> {
+/// `budget` is each group's row width for the fans under the root; fans further down fold at
+/// `inner` of it, which lets two claims with their premises share a row.
+fn fold_layers(
+    spec: &Spec,
+    spacing: &Spacing,
+    d: &Dag,
+    budget: &[f64],
+    inner: &[f64],
+) -> Vec<usize> {
     let n = spec.nodes.len();
-    let groups = budget.len();
     // The tree: each node hangs under its first upper neighbour; tops hang under the root.
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut tops: Vec<usize> = Vec::new();
@@ -358,7 +365,8 @@ fn fold_layers(spec: &Spec, spacing: &Spacing, d: &Dag, budget: &[f64]) -> Vec<u
         if Some(v) == spec.root {
             continue;
         }
-        let r = pack(&children[v], budget[spec.nodes[v].group], &width);
+        let g = spec.nodes[v].group;
+        let r = pack(&children[v], budget[g] * inner[g], &width);
         width[v] = r
             .iter()
             .map(|row| row_width(row, &width))
@@ -372,14 +380,14 @@ fn fold_layers(spec: &Spec, spacing: &Spacing, d: &Dag, budget: &[f64]) -> Vec<u
     let mut under_root: Vec<usize> = spec.root.map(|r| children[r].clone()).unwrap_or_default();
     under_root.extend(tops);
     under_root.sort_by_key(by_order);
-    for g in 0..groups {
+    for (g, &b) in budget.iter().enumerate() {
         let kids: Vec<usize> = under_root
             .iter()
             .copied()
             .filter(|&v| spec.nodes[v].group == g)
             .collect();
         let mut l = first;
-        for row in pack(&kids, budget[g], &width) {
+        for row in pack(&kids, b, &width) {
             for &c in &row {
                 layer[c] = l;
             }
@@ -423,20 +431,34 @@ struct LNode {
 pub fn layout(spec: &Spec, spacing: &Spacing, max_width: f64) -> Layout {
     let oriented = orient(spec);
     let d = dag(spec.nodes.len(), &oriented);
-    let layer = fold_layers(spec, spacing, &d, &area_budgets(spec, spacing, max_width));
+    let budgets = area_budgets(spec, spacing, max_width);
+    let layer = fold_layers(spec, spacing, &d, &budgets, &vec![1.0; budgets.len()]);
     build(spec, spacing, &oriented, &layer)
 }
 
-/// Lays the map out for a few target widths and keeps the one nearest `aspect` (width:height)
-/// among those within 1:1…2.2:1 and no wider than `max_width` (beyond which the text would be
-/// too small when the drawing is fitted to a screen); `extra_height` is drawn above the layout.
-pub fn layout_best(
-    spec: &Spec,
-    spacing: &Spacing,
-    aspect: f64,
-    extra_height: f64,
-    max_width: f64,
-) -> Layout {
+/// What [`layout_best`] aims for.
+#[derive(Debug, Clone, Copy)]
+pub struct Aim {
+    /// Width : height to come nearest to, within 1 : 1 … 2.2 : 1.
+    pub aspect: f64,
+    /// Height drawn above the layout (title, legend).
+    pub extra_height: f64,
+    /// Widest the layout may be: beyond it the text is too small when the drawing is fitted to
+    /// a screen.
+    pub max_width: f64,
+    /// How much wider than this layout the final drawing comes out (1 for the built-in
+    /// renderer; Graphviz spreads the same layers wider).
+    pub stretch: f64,
+}
+
+/// Lays the map out for a ladder of fold widths and keeps the best by [`Aim`].
+pub fn layout_best(spec: &Spec, spacing: &Spacing, aim: Aim) -> Layout {
+    let Aim {
+        aspect,
+        extra_height,
+        max_width,
+        stretch,
+    } = aim;
     let oriented = orient(spec);
     let d = dag(spec.nodes.len(), &oriented);
     let groups = group_count(spec);
@@ -448,9 +470,18 @@ pub fn layout_best(
     let ladder: Vec<f64> = (0..steps)
         .map(|i| widest * (total.max(widest) / widest).powf(i as f64 / (steps - 1) as f64))
         .collect();
-    let mut shapes: Vec<Vec<(usize, f64, f64)>> = vec![Vec::new(); groups]; // (depth, width, budget)
-    for &b in &ladder {
-        let layer = fold_layers(spec, spacing, &d, &vec![b; groups]);
+    // (depth, width, budget, inner share)
+    let mut shapes: Vec<Vec<(usize, f64, f64, f64)>> = vec![Vec::new(); groups];
+    let shares: &[f64] = if spec.nodes.len() > 600 {
+        &[1.0]
+    } else {
+        &[1.0, 0.55]
+    };
+    for (b, k) in ladder
+        .iter()
+        .flat_map(|&b| shares.iter().map(move |&k| (b, k)))
+    {
+        let layer = fold_layers(spec, spacing, &d, &vec![b; groups], &vec![k; groups]);
         let depth = layer.iter().copied().max().unwrap_or(0) + 1;
         let mut row_width = vec![vec![0.0f64; depth]; groups];
         let mut deepest = vec![0usize; groups];
@@ -460,7 +491,7 @@ pub fn layout_best(
         }
         for g in 0..groups {
             let w = row_width[g].iter().copied().fold(0.0, f64::max);
-            shapes[g].push((deepest[g], w, b));
+            shapes[g].push((deepest[g], w, b, k));
         }
     }
     // ...then, for each depth the drawing may have, give every group its narrowest budget that
@@ -468,15 +499,15 @@ pub fn layout_best(
     let mut depths: Vec<usize> = shapes.iter().flatten().map(|s| s.0).collect();
     depths.sort_unstable();
     depths.dedup();
-    if depths.len() > 12 {
+    if spec.nodes.len() > 600 && depths.len() > 12 {
         let k = depths.len();
         depths = (0..12).map(|i| depths[i * (k - 1) / 11]).collect();
         depths.dedup();
     }
-    let mut tried: Vec<Vec<f64>> = Vec::new();
+    let mut tried: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut best: Option<(f64, Layout)> = None;
     for &depth in &depths {
-        let budgets: Vec<f64> = shapes
+        let budgets: Vec<(f64, f64)> = shapes
             .iter()
             .map(|options| {
                 options
@@ -484,29 +515,25 @@ pub fn layout_best(
                     .filter(|o| o.0 <= depth)
                     .min_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)))
                     .or_else(|| options.iter().min_by_key(|o| o.0))
-                    .map_or(widest, |o| o.2)
+                    .map_or((widest, 1.0), |o| (o.2, o.3))
             })
             .collect();
         if tried.contains(&budgets) {
             continue;
         }
-        let layer = fold_layers(spec, spacing, &d, &budgets);
+        let outer: Vec<f64> = budgets.iter().map(|b| b.0).collect();
+        let inner: Vec<f64> = budgets.iter().map(|b| b.1).collect();
+        let layer = fold_layers(spec, spacing, &d, &outer, &inner);
         tried.push(budgets);
         let lay = build(spec, spacing, &oriented, &layer);
-        let ratio = lay.width / (lay.height + extra_height).max(1.0);
+        let ratio = stretch * lay.width / (lay.height + extra_height).max(1.0);
         let miss = (ratio / aspect).ln().abs();
         // Outside the range or too wide costs far more than a miss of the aim, and the least
         // violation wins when no candidate meets both.
         let outside = (ratio / ratio.clamp(1.0, 2.2)).ln().abs();
-        let too_wide = (lay.width / max_width).ln().max(0.0);
+        let too_wide = (stretch * lay.width / max_width).ln().max(0.0);
         let score = 1.0 + 20.0 * (outside + too_wide) + miss
             - if outside + too_wide == 0.0 { 1.0 } else { 0.0 };
-        if std::env::var("TOULMIN_LAYOUT_DEBUG").is_ok() {
-            eprintln!(
-                "depth {depth}: {:.0}x{:.0} ratio {ratio:.2} score {score:.2}",
-                lay.width, lay.height
-            );
-        }
         if best.as_ref().is_none_or(|(s, _)| score < *s) {
             best = Some((score, lay));
         }
@@ -1032,6 +1059,13 @@ fn fit_row(
 mod tests {
     use super::*;
 
+    const AIM: Aim = Aim {
+        aspect: 1.5,
+        extra_height: 0.0,
+        max_width: 1e9,
+        stretch: 1.0,
+    };
+
     fn node(group: usize, order: usize) -> NodeSpec {
         NodeSpec {
             width: 200.0,
@@ -1099,7 +1133,7 @@ mod tests {
     #[test]
     fn root_alone_on_top_and_centred() {
         let spec = fan_spec(12, 3);
-        let lay = layout_best(&spec, &Spacing::default(), 1.5, 0.0, 1e9);
+        let lay = layout_best(&spec, &Spacing::default(), AIM);
         let root = lay.nodes[0];
         assert_eq!(lay.layer[0], 0);
         assert!(lay.layer[1..].iter().all(|&l| l >= 1));
@@ -1115,7 +1149,7 @@ mod tests {
     #[test]
     fn wide_fan_is_folded_into_rows_within_the_aspect_range() {
         let spec = fan_spec(30, 1);
-        let lay = layout_best(&spec, &Spacing::default(), 1.5, 0.0, 1e9);
+        let lay = layout_best(&spec, &Spacing::default(), AIM);
         let ratio = lay.width / lay.height;
         assert!((1.0..=2.2).contains(&ratio), "aspect {ratio}");
         let supporters_on_layer_1 = (1..spec.nodes.len())
@@ -1129,7 +1163,7 @@ mod tests {
     fn no_edge_crosses_a_box_and_boxes_do_not_overlap() {
         for (fan, groups) in [(3, 1), (15, 3), (22, 4), (40, 2)] {
             let spec = fan_spec(fan, groups);
-            let lay = layout_best(&spec, &Spacing::default(), 1.5, 0.0, 1e9);
+            let lay = layout_best(&spec, &Spacing::default(), AIM);
             assert_clean(&spec, &lay);
         }
     }
@@ -1137,7 +1171,7 @@ mod tests {
     #[test]
     fn groups_are_disjoint_columns() {
         let spec = fan_spec(15, 3);
-        let lay = layout_best(&spec, &Spacing::default(), 1.5, 0.0, 1e9);
+        let lay = layout_best(&spec, &Spacing::default(), AIM);
         assert_eq!(lay.bands.len(), 3);
         for w in lay.bands.windows(2) {
             assert!(w[0].rect.right() <= w[1].rect.x, "{:?}", lay.bands);
@@ -1176,7 +1210,7 @@ mod tests {
             edges: vec![edge(1, 0), edge(2, 1), edge(1, 2), edge(3, 3), edge(0, 3)],
             root: Some(0),
         };
-        let lay = layout_best(&spec, &Spacing::default(), 1.5, 0.0, 1e9);
+        let lay = layout_best(&spec, &Spacing::default(), AIM);
         assert!(lay.routes[3].is_none());
         assert!(
             lay.routes[2].as_ref().is_some_and(|r| r.reversed)
@@ -1190,8 +1224,8 @@ mod tests {
     #[test]
     fn deterministic() {
         let spec = fan_spec(25, 3);
-        let a = layout_best(&spec, &Spacing::default(), 1.5, 0.0, 1e9);
-        let b = layout_best(&spec, &Spacing::default(), 1.5, 0.0, 1e9);
+        let a = layout_best(&spec, &Spacing::default(), AIM);
+        let b = layout_best(&spec, &Spacing::default(), AIM);
         assert_eq!(a.nodes, b.nodes);
         assert_eq!(a.routes, b.routes);
     }
@@ -1213,64 +1247,5 @@ mod tests {
         assert_eq!(x, vec![35.0, 50.0, 65.0]);
         fit_row(&[0, 1, 2], &[0.0, 0.0, 100.0], &nodes, &|_, _| 5.0, &mut x);
         assert_eq!(x, vec![5.0, 20.0, 100.0]);
-    }
-}
-#[cfg(test)]
-mod debug_tests {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn dump() {
-        let mut nodes = vec![NodeSpec {
-            width: 200.0,
-            height: 80.0,
-            group: 0,
-            order: 0,
-        }];
-        let mut edges = Vec::new();
-        for _ in 0..30 {
-            nodes.push(NodeSpec {
-                width: 200.0,
-                height: 80.0,
-                group: 0,
-                order: nodes.len(),
-            });
-            let c = nodes.len() - 1;
-            edges.push(EdgeSpec {
-                from: c,
-                to: 0,
-                class: 0,
-            });
-            for _ in 0..2 {
-                nodes.push(NodeSpec {
-                    width: 200.0,
-                    height: 80.0,
-                    group: 0,
-                    order: nodes.len(),
-                });
-                edges.push(EdgeSpec {
-                    from: nodes.len() - 1,
-                    to: c,
-                    class: 0,
-                });
-            }
-        }
-        let spec = Spec {
-            nodes,
-            edges,
-            root: Some(0),
-        };
-        for w in [1000.0, 1500.0, 2000.0] {
-            let lay = layout(&spec, &Spacing::default(), w);
-            let depth = lay.layer.iter().max().unwrap() + 1;
-            println!("budget {w}: {}x{} depth {depth}", lay.width, lay.height);
-            for l in 0..depth {
-                let xs: Vec<String> = (0..spec.nodes.len())
-                    .filter(|&v| lay.layer[v] == l)
-                    .map(|v| format!("{}:{:.0}", v, lay.nodes[v].x))
-                    .collect();
-                println!("  {l}: {}", xs.join(" "));
-            }
-        }
     }
 }

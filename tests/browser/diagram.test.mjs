@@ -115,6 +115,14 @@ try {
       }
       check(g.hits.length === 0, `${tag}: no edge passes through a node box ${g.hits.slice(0, 3).join("; ")}`);
       if (SHOWN.includes(name)) {
+        // The whole drawing fitted into the screen, as a reader first sees it.
+        await page.evaluate(() => {
+          const svg = document.querySelector("svg");
+          svg.setAttribute("width", "1600");
+          svg.setAttribute("height", "1000");
+          svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
+          document.documentElement.style.background = "#fff";
+        });
         await page.screenshot({ path: join(shots, `${name}-${renderer}.png`) });
       }
     }

@@ -466,7 +466,7 @@ pub fn layout_best(spec: &Spec, spacing: &Spacing, aim: Aim) -> Layout {
     // Fold every group at a ladder of row budgets and note each group's depth and width...
     let widest = spec.nodes.iter().map(|s| s.width).fold(1.0, f64::max);
     let total: f64 = spec.nodes.iter().map(|s| s.width + spacing.node_gap).sum();
-    let steps = if spec.nodes.len() > 600 { 8 } else { 24 };
+    let steps = if spec.nodes.len() > 600 { 6 } else { 24 };
     let ladder: Vec<f64> = (0..steps)
         .map(|i| widest * (total.max(widest) / widest).powf(i as f64 / (steps - 1) as f64))
         .collect();
@@ -499,9 +499,10 @@ pub fn layout_best(spec: &Spec, spacing: &Spacing, aim: Aim) -> Layout {
     let mut depths: Vec<usize> = shapes.iter().flatten().map(|s| s.0).collect();
     depths.sort_unstable();
     depths.dedup();
-    if spec.nodes.len() > 600 && depths.len() > 12 {
+    // Large maps try a few depths only: each try is a whole layout (the 2-second budget).
+    if spec.nodes.len() > 600 && depths.len() > 4 {
         let k = depths.len();
-        depths = (0..12).map(|i| depths[i * (k - 1) / 11]).collect();
+        depths = (0..4).map(|i| depths[i * (k - 1) / 3]).collect();
         depths.dedup();
     }
     let mut tried: Vec<Vec<(f64, f64)>> = Vec::new();

@@ -556,7 +556,7 @@ fn jsonl_output_never_overwrites_its_input() {
 #[test]
 fn huge_map_diagram_is_omitted_with_a_warning() {
     let dir = tempdir();
-    let text: String = (0..450)
+    let text: String = (0..2600)
         .map(|i| format!("Point number {i} should be weighed carefully. "))
         .collect();
     std::fs::write(dir.path().join("long.txt"), text).expect("write");
@@ -577,10 +577,10 @@ fn huge_map_diagram_is_omitted_with_a_warning() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
-        "warning: long.txt: the map has 450 units; diagrams are drawn for at most 400 (the layout would take minutes), so the SVG only says so: the JSON and DOT hold the whole map\n"
+        "warning: long.txt: the map has 2600 units; diagrams are drawn for at most 2500 (the layout would take minutes), so the SVG only says so: the JSON and DOT hold the whole map\n"
     );
     let svg = std::fs::read_to_string(dir.path().join("out/long.svg")).expect("svg");
-    assert!(svg.contains("Diagram omitted: 450 units"));
+    assert!(svg.contains("Diagram omitted: 2600 units"));
     let json = std::fs::read_to_string(dir.path().join("out/long.json")).expect("json");
-    assert_eq!(json.matches("\"id\": \"u").count(), 450);
+    assert_eq!(json.matches("\"id\": \"u").count(), 2600);
 }

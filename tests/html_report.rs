@@ -163,7 +163,7 @@ const ALLOWED_TAGS: &[&str] = &[
     "html", "head", "meta", "title", "style", "script", "body", "header", "main", "section", "div",
     "article", "span", "mark", "label", "input", "button", "h1", "h2", "p", "b", "svg", "g", "a",
     "path", "polygon", "polyline", "line", "rect", "ellipse", "circle", "text", "tspan",
-    "textpath", "defs", "marker",
+    "textpath", "defs", "marker", "nav", "ul", "li",
 ];
 
 #[test]

@@ -8,6 +8,7 @@ use graphviz_rust::dot_structures::{
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
+use super::layered::{self, Spacing};
 use super::style::{
     is_out, role_style, wrap, ATTACK_COLOR, FADED_EDGE, OUT_BORDER, OUT_FILL, OUT_FONT,
     SUPPORT_COLOR,
@@ -54,11 +55,25 @@ fn plain(key: &str, value: &str) -> Attribute {
     attr(key, quoted(value))
 }
 
+/// Maps with more units than this get one line less of text per box (the tooltip keeps all of
+/// it), so 80 units still fit a screen at a legible size.
+pub const LONG_MAP: usize = 50;
+
 pub fn node_label(u: &Unit) -> Vec<String> {
+    label_lines(u, false)
+}
+
+/// The label for a map of `units` units: shorter in long maps.
+pub fn node_label_in(u: &Unit, units: usize) -> Vec<String> {
+    label_lines(u, units > LONG_MAP)
+}
+
+fn label_lines(u: &Unit, compact: bool) -> Vec<String> {
     let style = role_style(u.role);
     let (width, max_lines) = match u.role {
         Role::Thesis => (34, 6),
         Role::Background => (34, 2),
+        _ if compact => (30, 3),
         _ => (30, 4),
     };
     // The proposition kind rides on the header line as a small badge: `[fact]`.
@@ -94,11 +109,11 @@ pub fn tooltip(u: &Unit) -> String {
     t
 }
 
-fn node(u: &Unit) -> Stmt {
+fn node(u: &Unit, units: usize) -> Stmt {
     let s = role_style(u.role);
     let out = is_out(u);
     let mut attributes = vec![
-        attr("label", label_id(&node_label(u))),
+        attr("label", label_id(&node_label_in(u, units))),
         plain("id", &format!("node-{}", u.id)),
         plain(
             "class",
@@ -122,32 +137,60 @@ fn node(u: &Unit) -> Stmt {
     Stmt::Node(Node::new(NodeId(quoted(&u.id), None), attributes))
 }
 
-/// Edge lengths that spread a wide fan over several ranks (the idea of Graphviz's `unflatten`):
-/// a thesis with fifteen direct supporters otherwise becomes one row fifteen boxes wide, with
-/// their own supporters in another, and no screen shows that legibly. Every other supporter of
-/// a wide fan is pushed down by `DROP` ranks, halving the width.
-fn stagger_lengths(map: &ArgumentMap) -> Vec<usize> {
-    const FAN: usize = 6;
-    const DROP: usize = 2;
-    let mut fan_in: std::collections::HashMap<&str, usize> = Default::default();
-    for r in &map.relations {
-        *fan_in.entry(r.to.as_str()).or_insert(0) += 1;
-    }
-    let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+/// Edge lengths from the layered layout's folding (see [`super::layered`]): a thesis with
+/// fifteen direct supporters otherwise becomes one row fifteen boxes wide, a 5 : 1 strip no
+/// screen shows legibly. The layers are computed with Graphviz's own sizes (points) and spacing,
+/// for the target width that gives a landscape page, and handed to `dot` as `minlen`.
+fn fold_lengths(map: &ArgumentMap) -> Vec<usize> {
+    let sizes: Vec<(f64, f64)> = map
+        .units
+        .iter()
+        .map(|u| {
+            let font = role_style(u.role).font_size;
+            let lines = node_label_in(u, map.units.len());
+            let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(1) as f64;
+            // Label plus `margin="0.12,0.06"` (inches) on each side.
+            (
+                widest * font * 0.56 + 17.0,
+                lines.len() as f64 * font * 1.2 + 9.0,
+            )
+        })
+        .collect();
+    let spec = super::builtin::spec(map, &sizes);
+    let spacing = Spacing {
+        node_gap: 18.0,
+        layer_gap: 40.0,
+        group_gap: 34.0,
+        band_label: 22.0,
+        top: 40.0,
+        ..Spacing::default()
+    };
+    let min_font = map
+        .units
+        .iter()
+        .map(|u| role_style(u.role).font_size)
+        .fold(20.0, f64::min);
+    // `dot` spreads the same layers wider than the layered layout (measured 1.2–1.3 times on
+    // the corpus), so the aim accounts for it.
+    let lay = layered::layout_best(
+        &spec,
+        &spacing,
+        layered::Aim {
+            aspect: 1.5,
+            extra_height: 0.0,
+            max_width: 150.0 * min_font - 40.0,
+            stretch: 1.3,
+        },
+    );
+    let index = map.positions();
     map.relations
         .iter()
-        .map(|r| {
-            if fan_in[r.to.as_str()] <= FAN {
-                return 1;
-            }
-            let k = seen.entry(r.to.as_str()).or_insert(0);
-            *k += 1;
-            if k.is_multiple_of(2) {
-                1 + DROP
-            } else {
-                1
-            }
-        })
+        .map(
+            |r| match (index.get(r.from.as_str()), index.get(r.to.as_str())) {
+                (Some(&f), Some(&t)) if lay.layer[f] > lay.layer[t] => lay.layer[f] - lay.layer[t],
+                _ => 1,
+            },
+        )
         .collect()
 }
 
@@ -157,13 +200,16 @@ pub fn to_dot(map: &ArgumentMap) -> String {
     let mut stmts = vec![
         Stmt::GAttribute(GraphAttributes::Graph(vec![
             plain("rankdir", "BT"),
-            plain("nodesep", "0.3"),
+            plain("nodesep", "0.25"),
             plain("ranksep", "0.55"),
             plain("fontname", "Helvetica"),
             plain("labelloc", "t"),
             plain("label", map.title.as_deref().unwrap_or(&map.source.name)),
             plain("fontsize", "18"),
             plain("newrank", "true"),
+            // Long edges of a folded fan share one trunk instead of a lane each, which would
+            // widen the drawing by a column of curves.
+            plain("concentrate", "true"),
             plain("tooltip", map.title.as_deref().unwrap_or(&map.source.name)),
         ])),
         Stmt::GAttribute(GraphAttributes::Node(vec![
@@ -175,33 +221,43 @@ pub fn to_dot(map: &ArgumentMap) -> String {
             plain("fontsize", "9"),
         ])),
     ];
-    // Group units by section, keeping document order; units outside any section stay at top level.
+    // One cluster per section in document order, as the built-in renderer's columns; units
+    // outside any section in an unframed cluster of their own, so they too stay together. The
+    // thesis stands outside every cluster, on top.
     let mut sections: Vec<(Option<&str>, Vec<&Unit>)> = Vec::new();
     for u in &map.units {
+        if map.thesis.as_deref() == Some(u.id.as_str()) {
+            stmts.push(node(u, map.units.len()));
+            continue;
+        }
         let key = u.section.as_deref();
         match sections.iter_mut().find(|(k, _)| *k == key) {
             Some((_, v)) => v.push(u),
             None => sections.push((key, vec![u])),
         }
     }
+    let whole = sections.len() == 1;
     for (i, (section, units)) in sections.iter().enumerate() {
-        match section {
-            None => stmts.extend(units.iter().map(|u| node(u))),
-            Some(name) => {
-                let mut sub = vec![
-                    Stmt::Attribute(plain("label", name)),
-                    Stmt::Attribute(plain("style", "rounded,dashed")),
-                    Stmt::Attribute(plain("color", "#adb5bd")),
-                    Stmt::Attribute(plain("fontcolor", "#495057")),
-                    Stmt::Attribute(plain("fontsize", "13")),
-                ];
-                sub.extend(units.iter().map(|u| node(u)));
-                stmts.push(Stmt::Subgraph(Subgraph {
-                    id: Id::Plain(format!("cluster_{}", i + 1)),
-                    stmts: sub,
-                }));
-            }
+        if whole && section.is_none() {
+            // No sections at all: a cluster would only constrain Graphviz.
+            stmts.extend(units.iter().map(|u| node(u, map.units.len())));
+            continue;
         }
+        let mut sub = match section {
+            None => vec![Stmt::Attribute(plain("style", "invis"))],
+            Some(name) => vec![
+                Stmt::Attribute(plain("label", name)),
+                Stmt::Attribute(plain("style", "rounded,dashed")),
+                Stmt::Attribute(plain("color", "#adb5bd")),
+                Stmt::Attribute(plain("fontcolor", "#495057")),
+                Stmt::Attribute(plain("fontsize", "13")),
+            ],
+        };
+        sub.extend(units.iter().map(|u| node(u, map.units.len())));
+        stmts.push(Stmt::Subgraph(Subgraph {
+            id: Id::Plain(format!("cluster_{}", i + 1)),
+            stmts: sub,
+        }));
     }
     if let Some(t) = &map.thesis {
         // Keeps the thesis on the top rank even when a cluster would pull it down.
@@ -213,7 +269,7 @@ pub fn to_dot(map: &ArgumentMap) -> String {
             ],
         }));
     }
-    let stagger = stagger_lengths(map);
+    let lengths = fold_lengths(map);
     for (k, r) in map.relations.iter().enumerate() {
         // A restatement of the thesis is the same position said again: a double line with an
         // open head, so that it does not read as one more reason.
@@ -274,9 +330,26 @@ pub fn to_dot(map: &ArgumentMap) -> String {
                         }
                     ),
                 ),
-                attr("minlen", Id::Plain(stagger[k].to_string())),
+                attr("minlen", Id::Plain(lengths[k].to_string())),
             ],
         }));
+    }
+    // Units that support nothing would sink to the bottom rank; an invisible edge holds them
+    // just under the thesis, as in the built-in layout.
+    if let Some(t) = &map.thesis {
+        let linked: std::collections::BTreeSet<&str> =
+            map.relations.iter().map(|r| r.from.as_str()).collect();
+        for u in &map.units {
+            if &u.id != t && !linked.contains(u.id.as_str()) {
+                stmts.push(Stmt::Edge(Edge {
+                    ty: EdgeTy::Pair(
+                        Vertex::N(NodeId(quoted(&u.id), None)),
+                        Vertex::N(NodeId(quoted(t), None)),
+                    ),
+                    attributes: vec![plain("style", "invis"), plain("arrowhead", "none")],
+                }));
+            }
+        }
     }
     let graph = Graph::DiGraph {
         id: quoted("argument_map"),

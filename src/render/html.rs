@@ -50,7 +50,15 @@ pub fn report(mapped: &Mapped, svg: &str) -> String {
          <button type=\"button\" data-zoom=\"reset\" title=\"Back to the first view\">reset</button>\
          </div>\n",
     );
-    out.push_str("<div id=\"diagram\">\n");
+    out.push_str(
+        "<div class=\"view-controls\" role=\"group\" aria-label=\"View\">\
+         <button type=\"button\" id=\"fold-toggle\" aria-pressed=\"false\" \
+         title=\"Show only the thesis and the claims; premises, evidence and counterclaims fold into counts\">claims only</button>\
+         <button type=\"button\" id=\"outline-toggle\" aria-pressed=\"false\" aria-controls=\"outline\" \
+         title=\"The argument as an indented list\">outline</button>\
+         </div>\n",
+    );
+    out.push_str("<div class=\"diagram-row\">\n<div id=\"diagram\">\n");
     let clean = sanitize_svg(svg);
     if clean.is_empty() {
         out.push_str("<p class=\"no-diagram\">No diagram: the map has no units.</p>\n");
@@ -58,6 +66,8 @@ pub fn report(mapped: &Mapped, svg: &str) -> String {
         out.push_str(&clean);
         out.push('\n');
     }
+    out.push_str("</div>\n");
+    out.push_str(&outline_html(map));
     out.push_str("</div>\n");
     out.push_str(
         "<div id=\"path-info\" aria-live=\"polite\">Click a highlighted passage or a node to see \
@@ -397,6 +407,143 @@ fn render_range(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Outline and folding
+
+/// Roles that stay visible in the collapsed view; the others fold into a count on their owner.
+fn stays_when_collapsed(role: Role) -> bool {
+    matches!(role, Role::Thesis | Role::Claim)
+}
+
+/// The argument as a tree: each unit under the target of its first relation, children in text
+/// order; units with no path to the thesis are listed after it. Returns the top-level units and
+/// the children of each unit (by index).
+fn outline_tree(map: &ArgumentMap) -> (Vec<usize>, Vec<Vec<usize>>) {
+    let index = map.positions();
+    let n = map.units.len();
+    let mut parent: Vec<Option<usize>> = vec![None; n];
+    for r in &map.relations {
+        if let (Some(&f), Some(&t)) = (index.get(r.from.as_str()), index.get(r.to.as_str())) {
+            if parent[f].is_none() && f != t {
+                parent[f] = Some(t);
+            }
+        }
+    }
+    // A unit whose chain of first relations loops never reaches a top: cut the loop there.
+    for v in 0..n {
+        let mut seen = vec![v];
+        let mut cur = v;
+        while let Some(p) = parent[cur] {
+            if seen.contains(&p) {
+                parent[cur] = None;
+                break;
+            }
+            seen.push(p);
+            cur = p;
+        }
+    }
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut tops: Vec<usize> = Vec::new();
+    for (v, p) in parent.iter().enumerate() {
+        match p {
+            Some(p) => children[*p].push(v),
+            None => tops.push(v),
+        }
+    }
+    let by_start = |v: &usize| (map.units[*v].start, *v);
+    for c in children.iter_mut() {
+        c.sort_by_key(by_start);
+    }
+    let thesis = map.thesis.as_deref().and_then(|t| index.get(t).copied());
+    tops.sort_by_key(|v| (Some(*v) != thesis, map.units[*v].start, *v));
+    (tops, children)
+}
+
+/// Folded units under `v` (down to the next unit that stays visible), counted by role.
+fn folded_counts(map: &ArgumentMap, children: &[Vec<usize>], v: usize) -> Vec<(Role, usize)> {
+    let mut counts: Vec<(Role, usize)> = Vec::new();
+    let mut stack: Vec<usize> = children[v].clone();
+    while let Some(c) = stack.pop() {
+        let role = map.units[c].role;
+        if stays_when_collapsed(role) {
+            continue;
+        }
+        match counts.iter_mut().find(|(r, _)| *r == role) {
+            Some((_, k)) => *k += 1,
+            None => counts.push((role, 1)),
+        }
+        stack.extend(children[c].iter().copied());
+    }
+    counts.sort();
+    counts
+}
+
+fn plural(role: Role, k: usize) -> String {
+    let name = match (role, k) {
+        (Role::Evidence, _) => "evidence".to_string(),
+        (_, 1) => role.as_str().to_string(),
+        _ => format!("{}s", role.as_str()),
+    };
+    format!("{k} {name}")
+}
+
+/// The outline pane: a nested list a screen reader walks and a printer prints. Thesis and claims
+/// carry a button with the counts of what folds under them in the collapsed view.
+fn outline_html(map: &ArgumentMap) -> String {
+    let (tops, children) = outline_tree(map);
+    let mut out = String::from(
+        "<nav id=\"outline\" aria-label=\"Outline of the argument\">\n<h2 class=\"outline-title\">Outline</h2>\n",
+    );
+    if map.units.is_empty() {
+        out.push_str("<p>No units.</p>\n</nav>\n");
+        return out;
+    }
+    out.push_str("<ul class=\"outline-tree\">\n");
+    // Iterative walk: (unit, depth, closing) so deep chains cannot overflow the stack.
+    let mut stack: Vec<(usize, bool)> = tops.iter().rev().map(|&v| (v, false)).collect();
+    while let Some((v, closing)) = stack.pop() {
+        if closing {
+            out.push_str("</ul></li>\n");
+            continue;
+        }
+        let u = &map.units[v];
+        let foldable = !stays_when_collapsed(u.role);
+        let _ = write!(
+            out,
+            "<li class=\"outline-item role-{role}{fold}\" data-unit=\"{id}\">\
+             <span class=\"outline-unit\" data-unit=\"{id}\" tabindex=\"0\">\
+             <span class=\"chip role-{role}\">{role}</span> <span class=\"outline-id\">{id}</span> {text}</span>",
+            role = u.role,
+            fold = if foldable { " foldable" } else { "" },
+            id = escape_xml(&u.id),
+            text = escape_xml(&u.text),
+        );
+        if !foldable {
+            let counts = folded_counts(map, &children, v);
+            if !counts.is_empty() {
+                let total: usize = counts.iter().map(|(_, k)| k).sum();
+                let what: Vec<String> = counts.iter().map(|&(r, k)| plural(r, k)).collect();
+                let _ = write!(
+                    out,
+                    " <button type=\"button\" class=\"fold-count\" data-owner=\"{id}\" aria-expanded=\"false\" \
+                     title=\"Show or hide what folds under {id}\">+{total} <span class=\"fold-what\">({})</span></button>",
+                    escape_xml(&what.join(", ")),
+                    id = escape_xml(&u.id),
+                );
+            }
+        }
+        if children[v].is_empty() {
+            out.push_str("</li>\n");
+        } else {
+            out.push_str("\n<ul>\n");
+            stack.push((v, true));
+            stack.extend(children[v].iter().rev().map(|&c| (c, false)));
+        }
+    }
+    out.push_str("</ul>\n</nav>\n");
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
 // SVG sanitising
 
 /// Elements dropped with everything inside them.
@@ -698,6 +845,37 @@ mod tests {
             assert!(!asset.contains("@import") && !asset.contains("fetch("));
         }
         assert!(!role_css().contains('<'));
+    }
+
+    #[test]
+    fn outline_nests_units_under_what_they_support_and_counts_folds() {
+        let map = crate::render::builtin::tests::synthetic(13, 1);
+        let html = outline_html(&map);
+        // Thesis first and top level; a claim's premises nested inside its item.
+        assert!(html.find("data-unit=\"u0\"") < html.find("data-unit=\"u1\""));
+        let claim = html
+            .find("<li class=\"outline-item role-claim\" data-unit=\"u1\"")
+            .expect("claim");
+        let premise = html.find("data-unit=\"u2\"").expect("premise");
+        let next_claim = html.find("data-unit=\"u7\"").expect("second claim");
+        assert!(claim < premise && premise < next_claim);
+        // u1 folds premises u2, u3 and evidence u4.
+        assert!(
+            html.contains("data-owner=\"u1\" aria-expanded=\"false\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("+3 <span class=\"fold-what\">(2 premises, 1 evidence)</span>"),
+            "{html}"
+        );
+        // The thesis folds its counterclaims and their rebuttals (claims stay visible).
+        assert!(
+            html.contains("+4 <span class=\"fold-what\">(2 counterclaims, 2 rebuttals)</span>"),
+            "{html}"
+        );
+        assert_eq!(html.matches("<ul").count(), html.matches("</ul>").count());
+        assert_eq!(html.matches("<li").count(), 13);
+        assert!(html.contains("&amp; &lt;its&gt;"));
     }
 
     #[test]

@@ -87,7 +87,8 @@ pub fn role_style(role: Role) -> RoleStyle {
             shape: "box",
             dot_style: "dotted",
             pen_width: 1.0,
-            font_size: 10.0,
+            // 11 like the premises: the smallest text must stay legible when the map is fitted.
+            font_size: 11.0,
             label: "BACKGROUND",
         },
     }

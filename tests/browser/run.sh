@@ -35,3 +35,4 @@ fi
 cd "$root"
 TOULMIN_BIN="$bin" node "$here/report.test.mjs"
 TOULMIN_BIN="$bin" node "$here/serve.test.mjs"
+TOULMIN_BIN="$bin" node "$here/diagram.test.mjs"

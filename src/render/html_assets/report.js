@@ -158,14 +158,15 @@
     p.rels.forEach(function (r) { if (edgeEls[r.id]) edgeEls[r.id].classList.add('onpath'); });
     (spanEls[uid] || []).forEach(function (el) { el.classList.add('sel'); });
     if (nodeEls[uid]) nodeEls[uid].classList.add('sel');
+    var item = document.querySelector('#outline .outline-unit[data-unit="' + uid + '"]');
+    if (item) item.classList.add('sel');
     if (diagram && nodeEls[uid]) diagram.classList.add('has-sel');
     showPathInfo(p);
-    if (origin === 'node') {
+    if (origin === 'node' || origin === 'outline') {
       var first = (spanEls[uid] || [])[0];
       if (first) scrollArticleTo(first);
-    } else if (nodeEls[uid]) {
-      revealPath(p.nodes);
     }
+    if (origin !== 'node' && nodeEls[uid]) revealPath(p.nodes);
   }
 
   // Centres a unit in the article pane (an animation of its own, so it also runs where smooth
@@ -447,6 +448,141 @@
     cb.addEventListener('change', applyFilters);
   });
   applyFilters();
+
+  // --- collapsed view and outline ----------------------------------------------------------
+  // Collapsed: only the thesis and the claims; every other unit folds into a count on its owner,
+  // the nearest thesis or claim above it along first links (the outline's tree). A count opens
+  // its owner's units again, by pointer or by keyboard, in the diagram and in the outline alike.
+
+  var KEEP = { thesis: true, claim: true };
+  var owner = {};
+  var folds = {}; // owner id -> [unit ids]
+  map.units.forEach(function (u) {
+    if (KEEP[u.role]) return;
+    var cur = u.id, seen = {};
+    seen[cur] = true;
+    while (outgoing[cur] && !seen[outgoing[cur].to]) {
+      cur = outgoing[cur].to;
+      seen[cur] = true;
+      if (units[cur] && KEEP[units[cur].role]) {
+        owner[u.id] = cur;
+        (folds[cur] = folds[cur] || []).push(u.id);
+        break;
+      }
+    }
+  });
+
+  var collapsed = false;
+  var expanded = {};
+  var outlineEls = {};
+  Array.prototype.forEach.call(document.querySelectorAll('#outline li[data-unit]'), function (li) {
+    outlineEls[li.getAttribute('data-unit')] = li;
+  });
+  var foldToggle = document.getElementById('fold-toggle');
+  var outlineToggle = document.getElementById('outline-toggle');
+  var badges = {};
+
+  function foldSummary(id) {
+    var byRole = {};
+    (folds[id] || []).forEach(function (f) { byRole[units[f].role] = (byRole[units[f].role] || 0) + 1; });
+    return Object.keys(byRole).sort().map(function (r) { return byRole[r] + ' ' + r; }).join(', ');
+  }
+
+  function isFolded(uid) {
+    var u = units[uid];
+    if (!collapsed || !u || KEEP[u.role]) return false;
+    return !(owner[uid] && expanded[owner[uid]]);
+  }
+
+  function applyFold() {
+    body.classList.toggle('collapsed', collapsed);
+    if (diagram) diagram.classList.toggle('collapsed', collapsed);
+    if (foldToggle) foldToggle.setAttribute('aria-pressed', collapsed ? 'true' : 'false');
+    map.units.forEach(function (u) {
+      var f = isFolded(u.id);
+      if (nodeEls[u.id]) {
+        nodeEls[u.id].classList.toggle('folded', f);
+        nodeEls[u.id].setAttribute('tabindex', f ? '-1' : '0');
+      }
+      if (labelEls[u.id]) labelEls[u.id].classList.toggle('folded', f);
+      if (outlineEls[u.id]) outlineEls[u.id].classList.toggle('folded', f);
+    });
+    map.relations.forEach(function (r) {
+      if (edgeEls[r.id]) edgeEls[r.id].classList.toggle('folded', isFolded(r.from) || isFolded(r.to));
+    });
+    Object.keys(folds).forEach(function (id) {
+      var open = expanded[id] ? 'true' : 'false';
+      if (badges[id]) badges[id].setAttribute('aria-expanded', open);
+      Array.prototype.forEach.call(document.querySelectorAll('#outline .fold-count'), function (b) {
+        if (b.getAttribute('data-owner') === id) b.setAttribute('aria-expanded', open);
+      });
+    });
+  }
+
+  function toggleOwner(id) {
+    expanded[id] = !expanded[id];
+    applyFold();
+  }
+
+  // A count badge on each owner's node, drawn in the node's own coordinates.
+  if (svg) {
+    var NS = svg.namespaceURI;
+    Object.keys(folds).forEach(function (id) {
+      var node = nodeEls[id];
+      if (!node || !node.parentNode) return;
+      var box;
+      try { box = node.getBBox(); } catch (e) { return; }
+      var n = folds[id].length;
+      var label = '+' + n;
+      var w = 14 + label.length * 8, h = 20;
+      var g = document.createElementNS(NS, 'g');
+      g.setAttribute('class', 'fold-badge');
+      g.setAttribute('data-owner', id);
+      g.setAttribute('tabindex', '0');
+      g.setAttribute('role', 'button');
+      g.setAttribute('aria-expanded', 'false');
+      g.setAttribute('aria-label', 'Show or hide the ' + n + ' units folded under ' + id + ': ' + foldSummary(id));
+      var x = box.x + box.width - w + 6, y = box.y - h / 2;
+      var rect = document.createElementNS(NS, 'rect');
+      rect.setAttribute('x', x); rect.setAttribute('y', y);
+      rect.setAttribute('width', w); rect.setAttribute('height', h);
+      rect.setAttribute('rx', h / 2);
+      g.appendChild(rect);
+      var t = document.createElementNS(NS, 'text');
+      t.setAttribute('x', x + w / 2); t.setAttribute('y', y + h / 2 + 5);
+      t.setAttribute('text-anchor', 'middle');
+      t.textContent = label;
+      g.appendChild(t);
+      node.parentNode.insertBefore(g, node.nextSibling);
+      g.addEventListener('click', function (ev) { ev.stopPropagation(); toggleOwner(id); });
+      g.addEventListener('pointerdown', function (ev) { ev.stopPropagation(); });
+      g.addEventListener('keydown', function (ev) {
+        if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); ev.stopPropagation(); toggleOwner(id); }
+      });
+      badges[id] = g;
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll('#outline .fold-count'), function (b) {
+    b.addEventListener('click', function (ev) { ev.stopPropagation(); toggleOwner(b.getAttribute('data-owner')); });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll('#outline .outline-unit'), function (el) {
+    wire(el, el.getAttribute('data-unit'), 'outline');
+  });
+  if (foldToggle) {
+    foldToggle.addEventListener('click', function () {
+      collapsed = !collapsed;
+      applyFold();
+    });
+  }
+  if (outlineToggle) {
+    outlineToggle.addEventListener('click', function () {
+      var on = !body.classList.contains('show-outline');
+      body.classList.toggle('show-outline', on);
+      outlineToggle.setAttribute('aria-pressed', on ? 'true' : 'false');
+    });
+  }
+  applyFold();
 
   // --- zoom and pan (through the viewBox) --------------------------------------------------
 

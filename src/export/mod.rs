@@ -170,6 +170,7 @@ Written in 2018.";
                     stance: None,
                     status: None,
                     restates: None,
+                    display: None,
                     rules: vec!["r".into()],
                     cues: vec![],
                 }
@@ -190,6 +191,7 @@ Written in 2018.";
                 name: "sample.txt".into(),
                 sha256: String::new(),
                 chars: chars.len(),
+                reading: Default::default(),
             },
             title: Some("A <test> #1".into()),
             byline: None,

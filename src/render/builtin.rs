@@ -524,6 +524,7 @@ pub(crate) mod tests {
             stance: Some(Stance::Pro),
             status: None,
             restates: None,
+            display: None,
             rules: vec!["r".into()],
             cues: vec![],
         }
@@ -559,6 +560,7 @@ pub(crate) mod tests {
                 kind,
                 rule: "r".into(),
                 score: 1.0,
+                carries: true,
             });
         }
         ArgumentMap {
@@ -567,6 +569,7 @@ pub(crate) mod tests {
                 name: "synthetic.txt".into(),
                 sha256: String::new(),
                 chars: units * 100,
+                reading: Default::default(),
             },
             title: Some("A synthetic op-ed".into()),
             byline: None,

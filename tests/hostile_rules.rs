@@ -41,7 +41,8 @@ fn only_error(result: Result<Grammar, Diagnostics>) -> (String, String) {
     let e = &d.errors[0];
     let at = if d.sources.files.get(e.span.file).is_some() {
         let loc = d.sources.location(e.span);
-        loc.rsplit_once('/').map_or(loc.clone(), |(_, f)| f.to_string())
+        loc.rsplit_once('/')
+            .map_or(loc.clone(), |(_, f)| f.to_string())
     } else {
         String::new()
     };
@@ -99,7 +100,10 @@ fn import_of_a_fifo_is_refused_without_blocking() {
     );
     // Given directly, too.
     let (msg, _) = only_error(load_small_stack(vec![fifo.clone()]));
-    assert!(msg.contains("is a FIFO (named pipe), not a regular file"), "{msg}");
+    assert!(
+        msg.contains("is a FIFO (named pipe), not a regular file"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -177,7 +181,9 @@ fn ten_thousand_rules_compile() {
         );
     }
     let f = write(dir.path(), "many.rules", &text);
-    let g = load_small_stack(vec![f]).map_err(|d| d.to_string()).unwrap();
+    let g = load_small_stack(vec![f])
+        .map_err(|d| d.to_string())
+        .unwrap();
     assert_eq!(g.roles.len(), 10_000);
     assert_eq!(g.roles[9_999].name, "r9999");
 }
@@ -191,7 +197,9 @@ fn hundred_thousand_phrase_lexicon_compiles_and_matches() {
     }
     text.push_str("]\n");
     let f = write(dir.path(), "big.rules", &text);
-    let g = load_small_stack(vec![f]).map_err(|d| d.to_string()).unwrap();
+    let g = load_small_stack(vec![f])
+        .map_err(|d| d.to_string())
+        .unwrap();
     assert_eq!(g.lexicons[0].phrases.len(), 100_000);
     let hits = g.scan("A cue99999 word here, and cue5 word there.");
     assert_eq!(hits.len(), 2, "{hits:?}");
@@ -234,7 +242,9 @@ fn million_row_tsv_loads_what_its_filter_selects() {
         "a.rules",
         "lexicon kept = tsv(\"million.tsv\", function = \"Keep\")\n",
     );
-    let g = load_small_stack(vec![f]).map_err(|d| d.to_string()).unwrap();
+    let g = load_small_stack(vec![f])
+        .map_err(|d| d.to_string())
+        .unwrap();
     assert_eq!(g.lexicons[0].phrases.len(), 100_000);
 }
 
@@ -298,7 +308,7 @@ fn long_chain_of_lexicons_is_a_diagnostic() {
         let _ = writeln!(text, "lexicon l{i} = l{} + [\"w{i}\"]", i - 1);
     }
     let f = write(dir.path(), "a.rules", &text);
-    let d = load_small_stack(vec![f]).err().expect("an error");
+    let d = load_small_stack(vec![f]).expect_err("an error");
     let first = d.errors[0].kind.to_string();
     assert!(
         first.ends_with("is defined through more than 128 other lexicons, one inside the next"),
@@ -311,7 +321,10 @@ fn deeply_nested_condition_is_a_diagnostic() {
     let dir = tempfile::tempdir().unwrap();
     for (what, cond) in [
         ("not", "not ".repeat(10_000) + "is_thesis"),
-        ("parens", "(".repeat(10_000) + "is_thesis" + &")".repeat(10_000)),
+        (
+            "parens",
+            "(".repeat(10_000) + "is_thesis" + &")".repeat(10_000),
+        ),
         ("prev", "prev.".repeat(10_000) + "is_thesis"),
     ] {
         let f = write(
@@ -332,7 +345,11 @@ fn deeply_nested_condition_is_a_diagnostic() {
 fn import_cycle_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let a = write(dir.path(), "a.rules", "import \"b.rules\"\n");
-    write(dir.path(), "b.rules", "lexicon x = [\"y\"]\nimport \"a.rules\"\n");
+    write(
+        dir.path(),
+        "b.rules",
+        "lexicon x = [\"y\"]\nimport \"a.rules\"\n",
+    );
     let (msg, at) = only_error(load_small_stack(vec![a]));
     let root = std::fs::canonicalize(dir.path()).unwrap();
     assert_eq!(
@@ -348,14 +365,13 @@ fn import_cycle_is_named() {
 #[test]
 fn self_import_repeated_is_a_cycle_not_an_explosion() {
     let dir = tempfile::tempdir().unwrap();
-    let a = write(
-        dir.path(),
-        "a.rules",
-        &"import \"a.rules\"\n".repeat(64),
-    );
-    let d = load_small_stack(vec![a]).err().expect("an error");
+    let a = write(dir.path(), "a.rules", &"import \"a.rules\"\n".repeat(64));
+    let d = load_small_stack(vec![a]).expect_err("an error");
     assert_eq!(d.errors.len(), 64);
-    assert!(d.errors.iter().all(|e| e.kind.to_string().starts_with("import cycle: ")));
+    assert!(d
+        .errors
+        .iter()
+        .all(|e| e.kind.to_string().starts_with("import cycle: ")));
 }
 
 #[test]
@@ -370,10 +386,12 @@ fn fan_out_of_imports_stops_at_the_file_limit() {
         );
     }
     write(dir.path(), "f12.rules", "lexicon x = [\"y\"]\n");
-    let d = load_small_stack(vec![dir.path().join("f0.rules")])
-        .err()
-        .expect("an error");
-    assert!(d.sources.files.len() <= 256, "{} files read", d.sources.files.len());
+    let d = load_small_stack(vec![dir.path().join("f0.rules")]).expect_err("an error");
+    assert!(
+        d.sources.files.len() <= 256,
+        "{} files read",
+        d.sources.files.len()
+    );
     assert!(d
         .errors
         .iter()

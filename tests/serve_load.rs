@@ -55,7 +55,10 @@ fn send(addr: SocketAddr, raw: &[u8]) -> Reply {
         .position(|w| w == b"\r\n\r\n")
         .unwrap_or_else(|| {
             let line = String::from_utf8_lossy(&raw[..raw.len().min(80)]).into_owned();
-            panic!("no answer to {line:?}: {:?}", String::from_utf8_lossy(&reply))
+            panic!(
+                "no answer to {line:?}: {:?}",
+                String::from_utf8_lossy(&reply)
+            )
         });
     let head = String::from_utf8_lossy(&reply[..split]).into_owned();
     let status = head
@@ -64,7 +67,10 @@ fn send(addr: SocketAddr, raw: &[u8]) -> Reply {
         .and_then(|c| c.parse().ok())
         .expect("a status line");
     let mut body = reply[split + 4..].to_vec();
-    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         body = dechunk(&body);
     }
     Reply { status, head, body }
@@ -73,8 +79,8 @@ fn send(addr: SocketAddr, raw: &[u8]) -> Reply {
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).trim(), 16)
-            .unwrap_or(0);
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).trim(), 16).unwrap_or(0);
         if size == 0 {
             break;
         }
@@ -87,7 +93,10 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 
 fn request(addr: SocketAddr, method: &str, path: &str, headers: &[&str], body: &[u8]) -> Reply {
     let mut raw = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
-    if !headers.iter().any(|h| h.to_ascii_lowercase().starts_with("host:")) {
+    if !headers
+        .iter()
+        .any(|h| h.to_ascii_lowercase().starts_with("host:"))
+    {
         raw.push_str(&format!("Host: {addr}\r\n"));
     }
     for h in headers {
@@ -104,7 +113,9 @@ fn request(addr: SocketAddr, method: &str, path: &str, headers: &[&str], body: &
 fn version(k: usize) -> String {
     let mut text = format!("{START_RULES}lexicon load_v{k} = [\"loadword{k}\"]\n");
     for line in 0..1000 {
-        text.push_str(&format!("# version {k:05} line {line:04} of padding............\n"));
+        text.push_str(&format!(
+            "# version {k:05} line {line:04} of padding............\n"
+        ));
     }
     text.push_str(&format!("# end of version {k}\n"));
     text
@@ -267,7 +278,11 @@ fn fifty_clients_mapping_editing_saving_and_listening() {
             while !stop.load(Ordering::SeqCst) {
                 for p in [&rules, &bak] {
                     if let Ok(text) = std::fs::read_to_string(p) {
-                        assert!(valid.contains(&text), "{} holds a torn version", p.display());
+                        assert!(
+                            valid.contains(&text),
+                            "{} holds a torn version",
+                            p.display()
+                        );
                         reads += 1;
                     }
                 }
@@ -282,7 +297,8 @@ fn fifty_clients_mapping_editing_saving_and_listening() {
             let stop = stop.clone();
             std::thread::spawn(move || {
                 let mut s = TcpStream::connect(addr).unwrap();
-                s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+                s.set_read_timeout(Some(Duration::from_millis(200)))
+                    .unwrap();
                 write!(s, "GET /events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
                 let mut reader = BufReader::new(s);
                 let (mut last, mut events) = (0u64, 0usize);
@@ -314,7 +330,9 @@ fn fifty_clients_mapping_editing_saving_and_listening() {
     let mut measured = round(addr, 1, &valid, &rules);
     let rss_after = rss_kib();
     stop.store(true, Ordering::SeqCst);
-    let reads = watcher.join().expect("the file reader saw only whole versions");
+    let reads = watcher
+        .join()
+        .expect("the file reader saw only whole versions");
     let events: Vec<usize> = subscribers
         .into_iter()
         .map(|h| h.join().expect("a subscriber failed"))
@@ -334,17 +352,30 @@ fn fifty_clients_mapping_editing_saving_and_listening() {
          RSS {rss_after_warm_up} KiB after warm-up, {rss_after} KiB after; {reads} file reads; \
          events per subscriber {events:?}"
     );
-    // Debug builds on a shared two-core machine: this bound catches a stuck server, not speed.
-    assert!(p99 < Duration::from_secs(10), "p99 {p99:?}");
+    // A bound that catches a stuck or serialised server, not a speed target: debug builds on a
+    // shared two-core machine map ten times slower than release builds.
+    let bound = if cfg!(debug_assertions) {
+        Duration::from_secs(30)
+    } else {
+        Duration::from_secs(5)
+    };
+    assert!(p99 < bound, "p99 {p99:?}");
     assert!(events.iter().all(|&n| n >= 2), "{events:?}");
     let grown = rss_after.saturating_sub(rss_after_warm_up);
-    assert!(grown < 64 * 1024, "memory grew by {grown} KiB in the second round");
+    assert!(
+        grown < 64 * 1024,
+        "memory grew by {grown} KiB in the second round"
+    );
     // Every connection closed: no descriptor left behind by the 1,000 requests.
     let settle = Instant::now();
     while open_fds() > fds_before + SUBSCRIBERS && settle.elapsed() < Duration::from_secs(5) {
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(open_fds() <= fds_before + SUBSCRIBERS, "{} > {fds_before}", open_fds());
+    assert!(
+        open_fds() <= fds_before + SUBSCRIBERS,
+        "{} > {fds_before}",
+        open_fds()
+    );
     // The backup is the version saved before the last one: a whole version too.
     let bak = std::fs::read_to_string(rules.with_extension("rules.bak")).unwrap();
     assert!(valid.contains(&bak));
@@ -369,7 +400,8 @@ fn hostile_requests_get_clear_4xx_answers() {
     // other requests are answered meanwhile.
     let slow = std::thread::spawn(move || {
         let mut s = TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(BODY_TIMEOUT + Duration::from_secs(20))).unwrap();
+        s.set_read_timeout(Some(BODY_TIMEOUT + Duration::from_secs(20)))
+            .unwrap();
         write!(
             s,
             "PUT /api/grammar HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 1000\r\n\r\nlexicon"
@@ -378,7 +410,10 @@ fn hostile_requests_get_clear_4xx_answers() {
         let started = Instant::now();
         let mut raw = Vec::new();
         let _ = s.read_to_end(&mut raw);
-        (started.elapsed(), String::from_utf8_lossy(&raw).into_owned())
+        (
+            started.elapsed(),
+            String::from_utf8_lossy(&raw).into_owned(),
+        )
     });
     let quick = Instant::now();
     assert_eq!(request(addr, "GET", "/api/state", &[], b"").status, 200);
@@ -461,14 +496,20 @@ fn hostile_requests_get_clear_4xx_answers() {
     let r = send(addr, &raw);
     assert_eq!(r.status, 413, "{}", r.head);
     // A pasted name that looks like a path is only a label: nothing is written anywhere.
-    let before: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let before: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     let body = serde_json::json!({"name": "../../etc/passwd", "text": "Cities should charge drivers because roads are full."});
     let r = request(addr, "POST", "/api/docs", &[], body.to_string().as_bytes());
     assert_eq!(r.status, 201);
     let docs = request(addr, "GET", "/api/docs", &[], b"").json();
     assert_eq!(docs[1]["name"], "../../etc/passwd");
     assert_eq!(docs[1]["path"], Value::Null);
-    let after: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let after: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(before, after);
     // The grammar was never touched by any of it.
     assert_eq!(std::fs::read_to_string(&rules).unwrap(), START_RULES);
@@ -478,8 +519,14 @@ fn hostile_requests_get_clear_4xx_answers() {
         answer.starts_with("HTTP/1.1 408 "),
         "slow body answered with {answer:?}"
     );
-    assert!(answer.ends_with("the request body did not arrive within 10 s\n"), "{answer}");
-    assert!(waited >= BODY_TIMEOUT - Duration::from_millis(500) && waited < BODY_TIMEOUT + Duration::from_secs(15));
+    assert!(
+        answer.ends_with("the request body did not arrive within 10 s\n"),
+        "{answer}"
+    );
+    assert!(
+        waited >= BODY_TIMEOUT - Duration::from_millis(500)
+            && waited < BODY_TIMEOUT + Duration::from_secs(15)
+    );
 }
 
 #[test]
@@ -495,11 +542,26 @@ fn a_hostile_pasted_grammar_does_not_hold_the_server() {
     .unwrap();
     let addr = server.addr();
     let hostile = [
-        ("import \"/dev/zero\"\n".to_string(), "is a character device, not a regular file"),
-        ("lexicon z = tsv(\"/dev/urandom\")\n".to_string(), "is a character device"),
+        (
+            "import \"/dev/zero\"\n".to_string(),
+            "is a character device, not a regular file",
+        ),
+        (
+            "lexicon z = tsv(\"/dev/urandom\")\n".to_string(),
+            "is a character device",
+        ),
         ("pattern p = /\\w{1000}{1000}/\n".to_string(), "size limit"),
-        (format!("rule r: claim 1 {{ when {}is_thesis }}\n", "not ".repeat(100_000)), "nests deeper than 64"),
-        (format!("lexicon l = {}\n", vec!["[\"a\"]"; 100_000].join(" + ")), "at most 1000 terms"),
+        (
+            format!(
+                "rule r: claim 1 {{ when {}is_thesis }}\n",
+                "not ".repeat(100_000)
+            ),
+            "nests deeper than 64",
+        ),
+        (
+            format!("lexicon l = {}\n", vec!["[\"a\"]"; 100_000].join(" + ")),
+            "at most 1000 terms",
+        ),
     ];
     for (text, expected) in hostile {
         let started = Instant::now();
@@ -507,12 +569,19 @@ fn a_hostile_pasted_grammar_does_not_hold_the_server() {
         let r = request(addr, "PUT", "/api/grammar", &[], text.as_bytes());
         assert_eq!(r.status, 422, "{}", r.text());
         let v = r.json();
-        let message = v["errors"][0]["message"].as_str().unwrap_or_default().to_string();
+        let message = v["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         assert!(message.contains(expected), "{message}");
         assert!(v["errors"][0]["line"].as_u64().is_some(), "{v}");
         // Bounded by the limits, not by the input: a few seconds at most even in debug builds.
         eprintln!("  answered in {:?}", started.elapsed());
-        assert!(started.elapsed() < Duration::from_secs(60), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{:?}",
+            started.elapsed()
+        );
         // The last good grammar still maps.
         assert_eq!(request(addr, "GET", "/api/map/0", &[], b"").status, 200);
     }
@@ -528,7 +597,9 @@ fn sigkill_during_save_leaves_the_old_or_the_new_file() {
     let big = |k: usize| {
         let mut t = format!("lexicon kill_v{k} = [\"killword{k}\"]\n");
         while t.len() < MAX_BODY_BYTES - 4096 {
-            t.push_str(&format!("# version {k:03} padding padding padding padding padding\n"));
+            t.push_str(&format!(
+                "# version {k:03} padding padding padding padding padding\n"
+            ));
         }
         t.push_str(&format!("# end of version {k}\n"));
         t
@@ -538,21 +609,35 @@ fn sigkill_during_save_leaves_the_old_or_the_new_file() {
     for k in 1..=8 {
         let old = std::fs::read_to_string(&rules).unwrap();
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_toulmin"))
-            .args(["serve", "a.txt", "--rules", "mine.rules", "--port", "0", "--renderer", "builtin"])
+            .args([
+                "serve",
+                "a.txt",
+                "--rules",
+                "mine.rules",
+                "--port",
+                "0",
+                "--renderer",
+                "builtin",
+            ])
             .current_dir(dir.path())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("the binary runs");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
         let addr: SocketAddr = line
             .split_whitespace()
             .find_map(|w| w.strip_prefix("http://"))
             .and_then(|a| a.trim_end_matches('/').parse().ok())
             .unwrap_or_else(|| panic!("no URL in {line:?}"));
         let new = big(k);
-        assert_eq!(request(addr, "PUT", "/api/grammar", &[], new.as_bytes()).status, 200);
+        assert_eq!(
+            request(addr, "PUT", "/api/grammar", &[], new.as_bytes()).status,
+            200
+        );
         // Save in the background; kill as soon as the temporary file of the save appears
         // (between its write and its rename), or after a short delay on odd rounds.
         std::thread::spawn(move || {
@@ -574,12 +659,20 @@ fn sigkill_during_save_leaves_the_old_or_the_new_file() {
         if now == old {
             outcomes.0 += 1;
         } else {
-            assert_eq!(now, new, "round {k}: the file is neither the old nor the new version");
+            assert_eq!(
+                now, new,
+                "round {k}: the file is neither the old nor the new version"
+            );
             outcomes.1 += 1;
         }
         if let Ok(bak) = std::fs::read_to_string(rules.with_extension("rules.bak")) {
-            assert!(bak == old || bak == big(k - 1) || (1..k).any(|j| bak == big(j)) || bak == big(0));
+            assert!(
+                bak == old || bak == big(k - 1) || (1..k).any(|j| bak == big(j)) || bak == big(0)
+            );
         }
     }
-    eprintln!("SIGKILL during save: {} times the old file, {} times the new", outcomes.0, outcomes.1);
+    eprintln!(
+        "SIGKILL during save: {} times the old file, {} times the new",
+        outcomes.0, outcomes.1
+    );
 }

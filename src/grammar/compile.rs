@@ -261,20 +261,11 @@ fn read_items(
                             .chain(std::iter::once(c))
                             .map(|p| p.display().to_string())
                             .collect();
-                        refuse(
-                            errors,
-                            format!("import cycle: {}", cycle.join(" imports ")),
-                        );
+                        refuse(errors, format!("import cycle: {}", cycle.join(" imports ")));
                         continue;
                     }
                 }
-                match read_companion(
-                    sources,
-                    file,
-                    &path.text,
-                    MAX_RULE_FILE_BYTES,
-                    "rule file",
-                ) {
+                match read_companion(sources, file, &path.text, MAX_RULE_FILE_BYTES, "rule file") {
                     Ok((name, text, dir)) => {
                         let child = sources.add(SourceFile { name, text, dir });
                         chain.extend(canonical.clone());
@@ -360,7 +351,10 @@ fn read_limited(path: &Path, limit: u64, what: &str) -> Result<String, String> {
         .read_to_end(&mut bytes)
         .map_err(|e| format!("{e} ({shown})"))?;
     if bytes.len() as u64 > limit {
-        return Err(format!("{shown}: {}", too_large(bytes.len() as u64, limit, what)));
+        return Err(format!(
+            "{shown}: {}",
+            too_large(bytes.len() as u64, limit, what)
+        ));
     }
     String::from_utf8(bytes)
         .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
@@ -480,15 +474,15 @@ impl Resolver<'_> {
                 MAX_TSV_BYTES,
                 "tsv file",
             )
-                .map_err(|reason| {
-                    GrammarError::new(
-                        ErrorKind::Io {
-                            path: path.text.clone(),
-                            reason,
-                        },
-                        path.span,
-                    )
-                })?;
+            .map_err(|reason| {
+                GrammarError::new(
+                    ErrorKind::Io {
+                        path: path.text.clone(),
+                        reason,
+                    },
+                    path.span,
+                )
+            })?;
             let rows: Vec<Vec<String>> = text
                 .lines()
                 .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -529,11 +523,11 @@ impl Resolver<'_> {
                     .size_limit(MAX_REGEX_BYTES)
                     .build()
                     .map_err(|e| {
-                    GrammarError::new(
-                        ErrorKind::InvalidRegex(first_line(&e.to_string())),
-                        f.value.span,
-                    )
-                })?;
+                        GrammarError::new(
+                            ErrorKind::InvalidRegex(first_line(&e.to_string())),
+                            f.value.span,
+                        )
+                    })?;
                 ColumnTest::Regex(col, re)
             } else {
                 ColumnTest::Equals(col, f.value.text.clone())

@@ -557,7 +557,13 @@ impl<'a> Parser<'a> {
         let mut terms = 1;
         loop {
             if terms >= MAX_LEXICON_TERMS
-                && matches!(self.peek(), Some(Token { tok: Tok::Punct("+" | "-"), .. }))
+                && matches!(
+                    self.peek(),
+                    Some(Token {
+                        tok: Tok::Punct("+" | "-"),
+                        ..
+                    })
+                )
             {
                 return Err(GrammarError::new(
                     ErrorKind::Invalid(format!(

@@ -469,20 +469,46 @@ fn doc_index(doc: &str) -> Option<usize> {
 
 /// The map of one document as JSON, computed with the last grammar that compiled.
 async fn map_json(State(shared): State<Arc<Shared>>, Path(doc): Path<String>) -> Response {
-    let job = doc_index(&doc).and_then(|i| shared.lock().job(i));
-    let Some(job) = job else {
-        return json_response(
+    let not_found = || {
+        json_response(
             StatusCode::NOT_FOUND,
             json!({"error": "no document with this number"}),
-        );
+        )
     };
-    match tokio::task::spawn_blocking(move || job.map_json()).await {
-        Ok(Ok(body)) => (
+    let Some(index) = doc_index(&doc) else {
+        return not_found();
+    };
+    let found = shared.lock().map_or_job(index);
+    let json_ok = |body: String| {
+        (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/json")],
             body,
         )
-            .into_response(),
+            .into_response()
+    };
+    match found {
+        None => return not_found(),
+        Some(Ok(body)) => return json_ok(body.to_string()),
+        Some(Err(_)) => {}
+    }
+    let done = tokio::task::spawn_blocking(move || {
+        let _one = shared.lock_render();
+        // Computed by another request while this one waited?
+        let job = match shared.lock().map_or_job(index) {
+            None => return Err("no document with this number".to_string()),
+            Some(Ok(body)) => return Ok(body.to_string()),
+            Some(Err(job)) => job,
+        };
+        let result = job.map_json();
+        if let Ok(body) = &result {
+            shared.lock().store_map(&job, Arc::new(body.clone()));
+        }
+        result
+    })
+    .await;
+    match done {
+        Ok(Ok(body)) => json_ok(body),
         Ok(Err(e)) => json_response(StatusCode::UNPROCESSABLE_ENTITY, json!({"error": e})),
         Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, &format!("{e}\n")),
     }
@@ -499,23 +525,30 @@ async fn report(State(shared): State<Arc<Shared>>, Path(doc): Path<String>) -> R
     let Some(index) = doc_index(&doc) else {
         return not_found();
     };
-    let found = shared.lock().report_or_job(index);
-    let job = match found {
+    match shared.lock().report_or_job(index) {
         None => return not_found(),
         Some(Ok(page)) => return html(StatusCode::OK, page.to_string(), REPORT_CSP),
-        Some(Err(job)) => job,
-    };
+        Some(Err(_)) => {}
+    }
     let done = tokio::task::spawn_blocking(move || {
+        let _one = shared.lock_render();
+        // Computed by another request while this one waited?
+        let job = match shared.lock().report_or_job(index) {
+            None => return None,
+            Some(Ok(page)) => return Some(Ok(page.to_string())),
+            Some(Err(job)) => job,
+        };
         let result = job.run();
         if let Ok(page) = &result {
             shared.lock().store_report(&job, Arc::new(page.clone()));
         }
-        result
+        Some(result)
     })
     .await;
     match done {
-        Ok(Ok(page)) => html(StatusCode::OK, page, REPORT_CSP),
-        Ok(Err(page)) => html(StatusCode::UNPROCESSABLE_ENTITY, page, REPORT_CSP),
+        Ok(None) => not_found(),
+        Ok(Some(Ok(page))) => html(StatusCode::OK, page, REPORT_CSP),
+        Ok(Some(Err(page))) => html(StatusCode::UNPROCESSABLE_ENTITY, page, REPORT_CSP),
         Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, &format!("{e}\n")),
     }
 }

@@ -60,6 +60,8 @@ pub struct Doc {
     pub rev: u64,
     /// The last report: (grammar generation, doc revision, html).
     report: Option<(u64, u64, Arc<String>)>,
+    /// The last map JSON: (grammar generation, doc revision, json).
+    map: Option<(u64, u64, Arc<String>)>,
 }
 
 /// How to compile the editor text into the full grammar.
@@ -258,6 +260,7 @@ impl App {
                 path: Some(p),
                 rev: 0,
                 report: None,
+                map: None,
             })
             .collect();
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
@@ -497,6 +500,7 @@ impl App {
             text: Ok(Arc::new(text)),
             rev: 0,
             report: None,
+            map: None,
         });
         self.docs_rev += 1;
         self.bump();
@@ -512,6 +516,25 @@ impl App {
             }
         }
         self.job(i).map(Err)
+    }
+
+    /// The cached map JSON for doc `i` if it is current, else what is needed to compute it.
+    pub fn map_or_job(&self, i: usize) -> Option<Result<Arc<String>, ReportJob>> {
+        let d = self.docs.get(i)?;
+        if let Some((gen, rev, json)) = &d.map {
+            if *gen == self.good_gen && *rev == d.rev {
+                return Some(Ok(json.clone()));
+            }
+        }
+        self.job(i).map(Err)
+    }
+
+    pub fn store_map(&mut self, job: &ReportJob, json: Arc<String>) {
+        if let Some(d) = self.docs.get_mut(job.index) {
+            if d.rev == job.rev && self.good_gen == job.gen {
+                d.map = Some((job.gen, job.rev, json));
+            }
+        }
     }
 
     /// What is needed to map doc `i` with the last good grammar.
@@ -582,7 +605,6 @@ impl ReportJob {
     }
 }
 
-/// A small page with a heading and a message, both escaped.
 /// Writes `text` to `target` atomically, keeping the previous file as `<file>.bak` (written
 /// atomically too). Callers hold the server's save lock, so that two saves never interleave:
 /// the file is always one whole version and the backup the one before it. Returns the backup
@@ -611,6 +633,7 @@ pub fn write_with_backup(target: &Path, text: &str) -> Result<Option<PathBuf>, S
     Ok(backup)
 }
 
+/// A small page with a heading and a message, both escaped.
 pub fn message_page(title: &str, message: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\

@@ -39,10 +39,16 @@ pub fn check_article(article: &Article) {
     let mut last_block_end = 0;
     for b in &article.blocks {
         inside(&b.span, "block");
-        assert!(b.span.start >= last_block_end, "blocks overlap or go backwards");
+        assert!(
+            b.span.start >= last_block_end,
+            "blocks overlap or go backwards"
+        );
         last_block_end = b.span.end;
         if let Some(s) = b.section {
-            assert!(s < article.headings.len(), "block names section {s} that does not exist");
+            assert!(
+                s < article.headings.len(),
+                "block names section {s} that does not exist"
+            );
         }
     }
     for h in &article.headings {
@@ -99,9 +105,16 @@ pub fn check_map(map: &ArgumentMap, text: &str) {
             chars.len()
         );
         let covered: String = chars[u.start..u.end].iter().collect();
-        assert_eq!(covered, u.text, "unit {} text differs from input[start..end]", u.id);
+        assert_eq!(
+            covered, u.text,
+            "unit {} text differs from input[start..end]",
+            u.id
+        );
         for c in &u.cues {
-            assert!(c.start <= c.end && c.end <= chars.len(), "cue outside the text");
+            assert!(
+                c.start <= c.end && c.end <= chars.len(),
+                "cue outside the text"
+            );
             let covered: String = chars[c.start..c.end].iter().collect();
             assert_eq!(covered, c.text, "cue text of unit {}", u.id);
         }
@@ -109,27 +122,55 @@ pub fn check_map(map: &ArgumentMap, text: &str) {
     if map.units.is_empty() {
         return;
     }
-    let theses: Vec<_> = map.units.iter().filter(|u| u.role == Role::Thesis).collect();
-    assert_eq!(theses.len(), 1, "exactly one thesis, found {}", theses.len());
-    assert_eq!(map.thesis.as_deref(), Some(theses[0].id.as_str()), "map.thesis");
+    let theses: Vec<_> = map
+        .units
+        .iter()
+        .filter(|u| u.role == Role::Thesis)
+        .collect();
+    assert_eq!(
+        theses.len(),
+        1,
+        "exactly one thesis, found {}",
+        theses.len()
+    );
+    assert_eq!(
+        map.thesis.as_deref(),
+        Some(theses[0].id.as_str()),
+        "map.thesis"
+    );
     let mut out: HashMap<&str, &str> = HashMap::new();
     for r in &map.relations {
-        assert!(ids.contains(r.from.as_str()) && ids.contains(r.to.as_str()), "dangling relation {}", r.id);
-        assert!(out.insert(r.from.as_str(), r.to.as_str()).is_none(), "two relations out of {}", r.from);
+        assert!(
+            ids.contains(r.from.as_str()) && ids.contains(r.to.as_str()),
+            "dangling relation {}",
+            r.id
+        );
+        assert!(
+            out.insert(r.from.as_str(), r.to.as_str()).is_none(),
+            "two relations out of {}",
+            r.from
+        );
     }
     let thesis = theses[0].id.as_str();
-    assert!(!out.contains_key(thesis), "the thesis has an outgoing relation");
+    assert!(
+        !out.contains_key(thesis),
+        "the thesis has an outgoing relation"
+    );
     for u in &map.units {
         if u.role == Role::Background {
-            assert!(!out.contains_key(u.id.as_str()), "background unit {} is linked", u.id);
+            assert!(
+                !out.contains_key(u.id.as_str()),
+                "background unit {} is linked",
+                u.id
+            );
             continue;
         }
         let mut at = u.id.as_str();
         let mut steps = 0;
         while at != thesis {
-            at = out
-                .get(at)
-                .unwrap_or_else(|| panic!("unit {} does not reach the thesis (stops at {at})", u.id));
+            at = out.get(at).unwrap_or_else(|| {
+                panic!("unit {} does not reach the thesis (stops at {at})", u.id)
+            });
             steps += 1;
             assert!(steps <= map.units.len(), "unit {} is on a cycle", u.id);
         }
@@ -155,7 +196,11 @@ pub fn check_renderings(mapped: &Mapped) {
         Ok(m) => m,
         Err(e) => panic!("the JSON does not parse back: {e}"),
     };
-    assert_eq!(toulmin::export::to_json(&back), json, "JSON round trip changes the map");
+    assert_eq!(
+        toulmin::export::to_json(&back),
+        json,
+        "JSON round trip changes the map"
+    );
     let line = toulmin::export::to_json_line(map);
     assert!(!line.contains('\n'), "a JSON line holds a newline");
     let dot = toulmin::render::dot::to_dot(map);
@@ -171,16 +216,115 @@ pub fn check_renderings(mapped: &Mapped) {
 /// Tags the report and the SVGs are made of. Anything else in the output came from the input
 /// unescaped.
 const TAGS: &[&str] = &[
-    "!doctype", "html", "head", "meta", "title", "style", "script", "body", "header", "main",
-    "section", "article", "aside", "nav", "footer", "div", "span", "p", "h1", "h2", "h3", "h4",
-    "ul", "ol", "li", "dl", "dt", "dd", "a", "b", "i", "em", "strong", "small", "code", "pre",
-    "table", "thead", "tbody", "tr", "th", "td", "button", "label", "input", "select", "option",
-    "details", "summary", "mark", "abbr", "sup", "sub", "br", "hr", "figure", "figcaption",
-    "svg", "g", "defs", "marker", "path", "polygon", "polyline", "line", "rect", "circle",
-    "ellipse", "text", "tspan", "textarea", "form", "fieldset", "legend", "kbd", "q", "cite",
-    "time", "blockquote", "output", "progress", "meter", "template", "slot", "caption", "col",
-    "colgroup", "tfoot", "u", "s", "del", "ins", "var", "samp", "bdi", "bdo", "wbr", "data",
+    "!doctype",
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "script",
+    "body",
+    "header",
+    "main",
+    "section",
+    "article",
+    "aside",
+    "nav",
+    "footer",
+    "div",
+    "span",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "a",
+    "b",
+    "i",
+    "em",
+    "strong",
+    "small",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "button",
+    "label",
+    "input",
+    "select",
+    "option",
+    "details",
+    "summary",
+    "mark",
+    "abbr",
+    "sup",
+    "sub",
+    "br",
+    "hr",
+    "figure",
+    "figcaption",
+    "svg",
+    "g",
+    "defs",
+    "marker",
+    "path",
+    "polygon",
+    "polyline",
+    "line",
+    "rect",
+    "circle",
+    "ellipse",
+    "text",
+    "tspan",
+    "textarea",
+    "form",
+    "fieldset",
+    "legend",
+    "kbd",
+    "q",
+    "cite",
+    "time",
+    "blockquote",
+    "output",
+    "progress",
+    "meter",
+    "template",
+    "slot",
+    "caption",
+    "col",
+    "colgroup",
+    "tfoot",
+    "u",
+    "s",
+    "del",
+    "ins",
+    "var",
+    "samp",
+    "bdi",
+    "bdo",
+    "wbr",
+    "data",
     "img",
+    "textpath",
+    "desc",
+    "use",
+    "symbol",
+    "lineargradient",
+    "radialgradient",
+    "stop",
+    "clippath",
+    "mask",
+    "pattern",
 ];
 
 /// Walks the markup outside `<script>`/`<style>` and checks that every tag is one the renderers
@@ -195,6 +339,12 @@ pub fn check_markup(markup: &str, what: &str) {
         let rest = rest.strip_prefix('/').unwrap_or(rest);
         if rest.starts_with("!--") {
             i = lower[at..].find("-->").map_or(lower.len(), |e| at + e + 3);
+            continue;
+        }
+        if rest.starts_with('?') {
+            // The XML prolog of an SVG.
+            assert_eq!(at, 0, "{what}: a processing instruction after the start");
+            i = lower[at..].find("?>").map_or(lower.len(), |e| at + e + 2);
             continue;
         }
         let name_len = rest
@@ -246,7 +396,10 @@ fn check_attributes(tag: &str, what: &str) {
             }
             None if c == '=' => {
                 let w = word.to_ascii_lowercase();
-                assert!(!w.starts_with("on"), "{what}: event handler attribute in {tag}");
+                assert!(
+                    !w.starts_with("on"),
+                    "{what}: event handler attribute in {tag}"
+                );
                 word.clear();
             }
             None if c.is_whitespace() || c == '<' || c == '>' || c == '/' => word.clear(),

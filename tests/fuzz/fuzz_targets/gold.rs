@@ -10,11 +10,23 @@ use toulmin::eval::gold::{parse_brat, parse_jsonl, GoldDoc};
 fn check(doc: &GoldDoc) {
     let chars = doc.text.chars().count();
     for u in &doc.units {
-        assert!(u.start < u.end && u.end <= chars, "unit {} {}..{} outside {chars} chars", u.id, u.start, u.end);
+        assert!(
+            u.start < u.end && u.end <= chars,
+            "unit {} {}..{} outside {chars} chars",
+            u.id,
+            u.start,
+            u.end
+        );
     }
-    assert!(doc.units.iter().filter(|u| u.central).count() <= 1, "two central claims");
+    assert!(
+        doc.units.iter().filter(|u| u.central).count() <= 1,
+        "two central claims"
+    );
     for r in &doc.relations {
-        assert!(doc.unit(&r.src).is_some() && doc.unit(&r.trg).is_some(), "dangling relation");
+        assert!(
+            doc.unit(&r.src).is_some() && doc.unit(&r.trg).is_some(),
+            "dangling relation"
+        );
     }
 }
 

@@ -59,7 +59,10 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Err(diagnostics) => {
-            assert!(!diagnostics.errors.is_empty(), "an error without a diagnostic");
+            assert!(
+                !diagnostics.errors.is_empty(),
+                "an error without a diagnostic"
+            );
             for e in &diagnostics.errors {
                 if let Some(file) = diagnostics.sources.files.get(e.span.file) {
                     assert!(

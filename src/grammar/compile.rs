@@ -107,7 +107,7 @@ fn load_all(spec: &GrammarSpec, inline: Option<InlineRules>) -> Result<Grammar, 
         read_items(file, &mut sources, &mut defs, &mut errors, &mut Vec::new());
     }
     for path in &spec.files {
-        match read_limited(path, MAX_RULE_FILE_BYTES, "rule file") {
+        match read_limited(path, MAX_RULE_FILE_BYTES, "rule file", false) {
             Ok(text) => {
                 let file = sources.add(SourceFile {
                     name: path.display().to_string(),
@@ -319,7 +319,7 @@ fn read_companion(
             .ok_or_else(|| "the built-in grammar has no such file".to_string()),
         Some(dir) => {
             let full = dir.join(path);
-            let text = read_limited(&full, limit, what)?;
+            let text = read_limited(&full, limit, what, true)?;
             Ok((
                 full.display().to_string(),
                 text,
@@ -331,10 +331,18 @@ fn read_companion(
 
 /// Reads a rule or word-list file: a regular file (not a device, FIFO or directory, which could
 /// block or never end) of at most `limit` bytes, in UTF-8. The reason says which.
-fn read_limited(path: &Path, limit: u64, what: &str) -> Result<String, String> {
+/// An I/O error names the path only when `name_path` (an import names it relative to its file).
+fn read_limited(path: &Path, limit: u64, what: &str, name_path: bool) -> Result<String, String> {
     use std::io::Read as _;
     let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("{e} ({shown})"))?;
+    let io = |e: std::io::Error| {
+        if name_path {
+            format!("{e} ({shown})")
+        } else {
+            e.to_string()
+        }
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
     if !meta.is_file() {
         return Err(format!(
             "{shown} is {}, not a regular file; a {what} must be a regular file",
@@ -344,12 +352,10 @@ fn read_limited(path: &Path, limit: u64, what: &str) -> Result<String, String> {
     if meta.len() > limit {
         return Err(format!("{shown}: {}", too_large(meta.len(), limit, what)));
     }
-    let file = std::fs::File::open(path).map_err(|e| format!("{e} ({shown})"))?;
+    let file = std::fs::File::open(path).map_err(io)?;
     // The file may grow between the check and the read: never read past the limit.
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{e} ({shown})"))?;
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > limit {
         return Err(format!(
             "{shown}: {}",

@@ -41,6 +41,11 @@ pub fn run_examples(grammar: &Grammar, files: Option<&[usize]>) -> Vec<ExampleRe
             role_failure(grammar, r, ex)
         });
     }
+    for (r, rule) in grammar.kinds.iter().enumerate() {
+        run(&rule.name, rule.span, &rule.examples, &|ex| {
+            kind_failure(grammar, r, ex)
+        });
+    }
     for (r, rule) in grammar.links.iter().enumerate() {
         run(&rule.name, rule.span, &rule.examples, &|ex| {
             link_failure(grammar, r, ex)
@@ -97,6 +102,7 @@ fn failed_conditions(
     let hits = grammar.scan(&mapped.article.text);
     let mut ctx = crate::annotate::Context::new(&mapped.article, grammar, &places, &hits);
     ctx.roles = mapped.map.units.iter().map(|u| Some(u.role)).collect();
+    ctx.kinds = mapped.map.units.iter().map(|u| u.kind).collect();
     ctx.thesis = mapped.linking.thesis;
     let parts: Vec<&Check> = match when {
         Check::And(cs) => cs.iter().collect(),
@@ -152,6 +158,28 @@ fn role_failure(grammar: &Grammar, r: usize, ex: &Example) -> Option<String> {
     match (ex.positive, fired) {
         (true, false) => {
             let why = grammar.roles[r]
+                .when
+                .as_ref()
+                .map(|w| failed_conditions(&mapped, grammar, w, last).join("; "))
+                .unwrap_or_default();
+            Some(format!("did not fire on \"{unit_text}\": {why}"))
+        }
+        (false, true) => Some(format!("fired on \"{unit_text}\" but should not")),
+        _ => None,
+    }
+}
+
+fn kind_failure(grammar: &Grammar, r: usize, ex: &Example) -> Option<String> {
+    let (mapped, last) = match map_example(grammar, ex) {
+        Ok(m) => m,
+        Err(e) => return Some(e),
+    };
+    let unit = &mapped.units[last];
+    let fired = unit.kind.fired.iter().any(|f| f.rule == r);
+    let unit_text = mapped.article.slice(&unit.place.span).to_string();
+    match (ex.positive, fired) {
+        (true, false) => {
+            let why = grammar.kinds[r]
                 .when
                 .as_ref()
                 .map(|w| failed_conditions(&mapped, grammar, w, last).join("; "))

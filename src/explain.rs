@@ -4,9 +4,84 @@
 
 use std::fmt::Write as _;
 
+use crate::annotate::AnnotatedUnit;
 use crate::grammar::Grammar;
 use crate::link::Outcome;
 use crate::pipeline::{unit_id, Mapped};
+
+fn cue_list(mapped: &Mapped, cues: &[crate::annotate::CueSpan]) -> String {
+    let cues: Vec<String> = cues
+        .iter()
+        .map(|c| {
+            format!(
+                "\"{}\" ({})",
+                &mapped.article.text[c.span.clone()],
+                c.source
+            )
+        })
+        .collect();
+    if cues.is_empty() {
+        String::new()
+    } else {
+        format!("  cues: {}", cues.join(", "))
+    }
+}
+
+/// The kind rules that fired on a unit, the kind ranking and why the winner won.
+fn explain_kind(out: &mut String, mapped: &Mapped, grammar: &Grammar, unit: &AnnotatedUnit) {
+    if grammar.kinds.is_empty() {
+        return;
+    }
+    let decision = &unit.kind;
+    if decision.fired.is_empty() {
+        let _ = writeln!(out, "  no kind rule fired");
+    } else {
+        let _ = writeln!(out, "  kind rules that fired:");
+        for f in &decision.fired {
+            let rule = &grammar.kinds[f.rule];
+            let _ = writeln!(
+                out,
+                "    {:>+6.2} {:<13} {:<24} {}{}",
+                rule.weight,
+                rule.kind.as_str(),
+                rule.name,
+                grammar.rule_location(rule.span),
+                cue_list(mapped, &f.cues)
+            );
+        }
+    }
+    let ranking: Vec<String> = decision
+        .ranking
+        .iter()
+        .map(|s| {
+            if s.priority != 0 {
+                format!("{} {} (priority {})", s.kind, s.score, s.priority)
+            } else {
+                format!("{} {}", s.kind, s.score)
+            }
+        })
+        .collect();
+    let threshold = grammar.settings.threshold;
+    let decided = match decision.ranking.iter().find(|s| s.score >= threshold) {
+        Some(best) => format!(
+            "{} won with {} (threshold {threshold})",
+            best.kind, best.score
+        ),
+        None => match grammar.settings.default_kind {
+            Some(k) => format!("no kind reached the threshold {threshold}; default kind {k}"),
+            None => format!("no kind reached the threshold {threshold}; no default kind"),
+        },
+    };
+    let _ = writeln!(
+        out,
+        "  kind: {decided}{}",
+        if ranking.is_empty() {
+            String::new()
+        } else {
+            format!("; ranking: {}", ranking.join(" > "))
+        }
+    );
+}
 
 /// The explanation of every unit, or of the one named `only`. `None` when `only` names no unit.
 pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option<String> {
@@ -30,8 +105,9 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
         let _ = writeln!(out);
         let _ = writeln!(
             out,
-            "{id} {} (score {}, stance {}) — paragraph {}, sentence {}{}",
+            "{id} {}{} (score {}, stance {}) — paragraph {}, sentence {}{}",
             m.role,
+            m.kind.map(|k| format!(", kind {k}")).unwrap_or_default(),
             m.score,
             m.stance.map_or("none", |s| match s {
                 crate::graph::model::Stance::Pro => "pro",
@@ -74,11 +150,12 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
                     .collect();
                 let _ = writeln!(
                     out,
-                    "    {:>+6.2} {:<13} {:<24} {}{}",
+                    "    {:>+6.2} {:<13} {:<24} {}{}{}",
                     rule.weight,
                     rule.role.as_str(),
                     rule.name,
                     grammar.rule_location(rule.span),
+                    tuned_note(grammar, &rule.name),
                     if cues.is_empty() {
                         String::new()
                     } else {
@@ -121,6 +198,7 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
                 format!("; ranking: {}", ranking.join(" > "))
             }
         );
+        explain_kind(&mut out, mapped, grammar, unit);
         if mapped.linking.thesis == Some(i) {
             let _ = writeln!(
                 out,
@@ -149,8 +227,12 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
             Some(r) => {
                 let _ = writeln!(
                     out,
-                    "  link: {} -> {} by {} (score {})",
-                    r.kind, r.to, r.rule, r.score
+                    "  link: {} -> {} by {} (score {}){}",
+                    r.kind,
+                    r.to,
+                    r.rule,
+                    r.score,
+                    tuned_note(grammar, &r.rule)
                 );
                 for c in &mapped.linking.candidates[i] {
                     let rule = &grammar.links[c.rule];
@@ -165,10 +247,28 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
                             format!("{} {} would close a cycle", rule.kind, unit_id(*t))
                         }
                     };
-                    let _ = writeln!(out, "    {:<24} {:>5.2}  {what}", rule.name, rule.weight);
+                    let _ = writeln!(
+                        out,
+                        "    {:<24} {:>5.2}  {what}{}",
+                        rule.name,
+                        rule.weight,
+                        tuned_note(grammar, &rule.name)
+                    );
                 }
             }
         }
     }
     Some(out)
+}
+
+/// A rule whose weight a `weight` item replaced shows the hand-written weight beside it.
+fn tuned_note(grammar: &Grammar, rule: &str) -> String {
+    grammar.tuned.get(rule).map_or(String::new(), |t| {
+        format!(
+            "  [tuned {} by {}; written {}]",
+            t.weight,
+            grammar.rule_location(t.span),
+            t.written
+        )
+    })
 }

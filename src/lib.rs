@@ -15,5 +15,8 @@ pub mod grammar;
 pub mod graph;
 pub mod link;
 pub mod pipeline;
+#[cfg(feature = "python")]
+mod python;
 pub mod render;
 pub mod serve;
+pub mod tune;

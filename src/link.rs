@@ -1,9 +1,12 @@
 //! Linking: picks the one thesis and gives every other argumentative unit exactly one outgoing
 //! relation, chosen by the link rules, never closing a cycle.
 
+use std::collections::BTreeSet;
+
+use crate::annotate::context::stems;
 use crate::annotate::{AnnotatedUnit, Context};
-use crate::grammar::{Grammar, LinkRule, Target};
-use crate::graph::model::{RelationKind, Role};
+use crate::grammar::{Grammar, LinkRule, Region, Target};
+use crate::graph::model::{Kind, RelationKind, Role};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
@@ -40,9 +43,13 @@ pub struct Linking {
     pub candidates: Vec<Vec<Candidate>>,
     /// Thesis score of every unit (sum of the weights of thesis rules that fired).
     pub thesis_scores: Vec<f64>,
+    /// Per unit, the thesis it states again (title, standfirst, introduction, conclusion).
+    pub restates: Vec<Option<usize>>,
 }
 
 pub const FALLBACK_RULE: &str = "fallback:thesis";
+/// The rule name of the support link from a restatement to the thesis it restates.
+pub const RESTATES_RULE: &str = "restates:thesis";
 
 fn thesis_score(grammar: &Grammar, unit: &AnnotatedUnit) -> f64 {
     unit.fired
@@ -59,35 +66,125 @@ fn can_be_thesis(role: Role) -> bool {
     )
 }
 
+/// Whether the sentence that holds unit `i` is a question: a question asks what the writer
+/// thinks, it does not say it, so it is never the thesis.
+fn is_question(ctx: &Context, i: usize) -> bool {
+    let article = ctx.article;
+    let sentence = &article.sentences[ctx.units[i].sentence];
+    let ends_asking = |s: &str| {
+        s.trim_end()
+            .trim_end_matches(['"', '”', '’', '\'', ')', '*', '_'])
+            .ends_with('?')
+    };
+    ends_asking(article.slice(&sentence.span)) || ends_asking(article.slice(&ctx.units[i].span))
+}
+
 /// Chooses the thesis: the unit with the highest thesis score among those that can state the
-/// author's position (counterclaims and rebuttals cannot); ties go to the earlier unit.
-fn choose_thesis(grammar: &Grammar, units: &[AnnotatedUnit]) -> (Option<usize>, Vec<f64>) {
+/// author's position (counterclaims and rebuttals cannot, nor can questions); ties go to the
+/// earlier unit.
+fn choose_thesis(
+    ctx: &Context,
+    grammar: &Grammar,
+    units: &[AnnotatedUnit],
+) -> (Option<usize>, Vec<f64>) {
     let scores: Vec<f64> = units.iter().map(|u| thesis_score(grammar, u)).collect();
-    let eligible = |pred: &dyn Fn(&AnnotatedUnit) -> bool| {
+    let questions: Vec<bool> = (0..units.len()).map(|i| is_question(ctx, i)).collect();
+    let eligible = |pred: &dyn Fn(&AnnotatedUnit) -> bool, asking: bool| {
         units
             .iter()
             .enumerate()
-            .filter(|(_, u)| pred(u))
+            .filter(|(i, u)| (asking || !questions[*i]) && pred(u))
             .max_by(|(a, _), (b, _)| scores[*a].total_cmp(&scores[*b]).then(b.cmp(a)))
             .map(|(i, _)| i)
     };
-    let thesis = eligible(&|u| can_be_thesis(u.role))
-        .or_else(|| eligible(&|u| u.role == Role::Rebuttal))
-        .or_else(|| eligible(&|u| u.role != Role::Background))
-        .or_else(|| eligible(&|u| u.place.region == crate::grammar::Region::Body))
-        .or_else(|| eligible(&|_| true));
+    let in_body = |u: &AnnotatedUnit| u.place.region == Region::Body;
+    let thesis = eligible(&|u| can_be_thesis(u.role), false)
+        .or_else(|| eligible(&|u| u.role == Role::Rebuttal, false))
+        .or_else(|| eligible(&|u| u.role != Role::Background, false))
+        .or_else(|| eligible(&in_body, false))
+        .or_else(|| eligible(&|_| true, false))
+        // A text made only of questions still needs its one thesis.
+        .or_else(|| eligible(&|_| true, true));
     (thesis, scores)
+}
+
+/// Share of the shorter unit's content words that two units have in common.
+fn overlap(a: &BTreeSet<String>, b: &BTreeSet<String>) -> (usize, f64) {
+    let shared = a.intersection(b).count();
+    let shorter = a.len().min(b.len()).max(1);
+    (shared, shared as f64 / shorter as f64)
+}
+
+/// How much of the thesis a unit must repeat to be read as stating it again.
+const RESTATEMENT_OVERLAP: f64 = 0.5;
+const RESTATEMENT_MIN_SHARED: usize = 3;
+/// Restatements are looked for only in articles, where an author frames the argument in the
+/// title, standfirst, introduction and conclusion; a one-paragraph text states its claim once.
+const RESTATEMENT_MIN_PARAGRAPHS: usize = 3;
+
+/// The units that state the thesis again: the title or standfirst when it states a position,
+/// and statements in the opening or closing paragraph that repeat most of the thesis's words.
+fn find_restatements(
+    ctx: &Context,
+    grammar: &Grammar,
+    units: &[AnnotatedUnit],
+    thesis: usize,
+) -> Vec<Option<usize>> {
+    let mut restates = vec![None; units.len()];
+    let body_blocks: Vec<usize> = units
+        .iter()
+        .filter(|u| u.place.region == Region::Body)
+        .map(|u| u.place.block)
+        .collect();
+    let (Some(&first_block), Some(&last_block)) = (body_blocks.first(), body_blocks.last()) else {
+        return restates;
+    };
+    let paragraphs: BTreeSet<usize> = body_blocks.iter().copied().collect();
+    if paragraphs.len() < RESTATEMENT_MIN_PARAGRAPHS {
+        return restates;
+    }
+    let thesis_stems = stems(ctx.article.slice(&units[thesis].place.span));
+    for (i, u) in units.iter().enumerate() {
+        if i == thesis || is_question(ctx, i) {
+            continue;
+        }
+        let framing = matches!(u.place.region, Region::Title | Region::Standfirst);
+        let at_edge = u.place.region == Region::Body
+            && (u.place.block == first_block || u.place.block == last_block);
+        let eligible = if framing {
+            // Headline and deck count only when they take a side (some thesis rule fired on
+            // them), not when they name a topic.
+            matches!(
+                u.role,
+                Role::Background | Role::Claim | Role::Thesis | Role::Premise
+            ) && thesis_score(grammar, u) > 0.0
+        } else {
+            at_edge && can_be_thesis(u.role)
+        };
+        if !eligible {
+            continue;
+        }
+        let (shared, share) = overlap(&stems(ctx.article.slice(&u.place.span)), &thesis_stems);
+        if shared >= RESTATEMENT_MIN_SHARED && share >= RESTATEMENT_OVERLAP {
+            restates[i] = Some(thesis);
+        }
+    }
+    restates
 }
 
 pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit]) -> Linking {
     let grammar = ctx.grammar;
-    let (thesis, thesis_scores) = choose_thesis(grammar, units);
+    let (thesis, thesis_scores) = choose_thesis(ctx, grammar, units);
+    let restates = match thesis {
+        Some(t) => find_restatements(ctx, grammar, units, t),
+        None => vec![None; units.len()],
+    };
     if let Some(t) = thesis {
         for (i, u) in units.iter_mut().enumerate() {
             if i == t {
                 u.role = Role::Thesis;
                 u.score = u.score.max(thesis_scores[t]);
-            } else if u.role == Role::Thesis {
+            } else if u.role == Role::Thesis || restates[i].is_some() {
                 u.role = Role::Claim;
             }
         }
@@ -111,6 +208,18 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit]) -> Linking {
     let mut candidates = vec![Vec::new(); units.len()];
     for i in 0..units.len() {
         if Some(i) == thesis || units[i].role == Role::Background {
+            continue;
+        }
+        // A restatement of the thesis backs it as a second statement of the same position.
+        if let Some(t) = restates[i] {
+            chains.link(i, t);
+            links.push(Link {
+                from: i,
+                to: t,
+                kind: RelationKind::Support,
+                rule: None,
+                score: 1.0,
+            });
             continue;
         }
         let mut chosen: Option<(usize, usize)> = None;
@@ -166,6 +275,7 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit]) -> Linking {
         links,
         candidates,
         thesis_scores,
+        restates,
     }
 }
 
@@ -208,6 +318,8 @@ struct RoleIndex {
     by_role: Vec<Vec<usize>>,
     /// Claims and the thesis: the points other units back.
     points: Vec<usize>,
+    /// Policy and value units: the opinions facts, figures and testimony back.
+    opinions: Vec<usize>,
     /// The first two points of every section (of the preamble and of the body separately).
     section_points: std::collections::HashMap<(Option<usize>, bool), Vec<usize>>,
 }
@@ -216,9 +328,13 @@ impl RoleIndex {
     fn new(units: &[AnnotatedUnit]) -> RoleIndex {
         let mut by_role = vec![Vec::new(); Role::ALL.len()];
         let mut points = Vec::new();
+        let mut opinions = Vec::new();
         let mut section_points: std::collections::HashMap<_, Vec<usize>> = Default::default();
         for (i, u) in units.iter().enumerate() {
             by_role[u.role as usize].push(i);
+            if matches!(u.kind.kind, Some(Kind::Policy | Kind::Value)) {
+                opinions.push(i);
+            }
             if matches!(u.role, Role::Claim | Role::Thesis) {
                 points.push(i);
                 let first = section_points.entry(section_key(u)).or_default();
@@ -230,6 +346,7 @@ impl RoleIndex {
         RoleIndex {
             by_role,
             points,
+            opinions,
             section_points,
         }
     }
@@ -265,6 +382,32 @@ impl RoleIndex {
     }
 }
 
+/// For a paragraph that makes no point of its own (a paragraph of evidence that continues the
+/// one before), the last point of the paragraph just before it in the same section.
+fn previous_paragraph_point(
+    ctx: &Context,
+    units: &[AnnotatedUnit],
+    index: &RoleIndex,
+    i: usize,
+) -> Option<usize> {
+    let place = &units[i].place;
+    let first_of_paragraph = (0..i)
+        .rev()
+        .take_while(|&j| units[j].place.block == place.block)
+        .last()
+        .unwrap_or(i);
+    let prev = ctx.prev(first_of_paragraph)?;
+    let prev_block = units[prev].place.block;
+    let same_paragraph = |j: usize| units[j].place.block == prev_block;
+    (units[prev].place.section == place.section && units[prev].place.region == place.region)
+        .then(|| {
+            RoleIndex::before(&index.points, first_of_paragraph, same_paragraph, |j| {
+                usable(units, j, i)
+            })
+        })
+        .flatten()
+}
+
 /// The first unit reached by stepping from `i` that satisfies `ok`.
 fn walk(
     i: usize,
@@ -298,13 +441,28 @@ fn resolve(
         Target::Thesis => ctx.thesis.filter(|&t| t != i),
         Target::ParagraphClaim => {
             let same = |j: usize| units[j].place.block == place.block;
-            RoleIndex::before(&index.points, i, same, ok)
+            let before = RoleIndex::before(&index.points, i, same, ok);
+            // A paragraph's main claim is its first: a later claim backs an earlier one, never
+            // the other way round.
+            if units[i].role == Role::Claim {
+                return before;
+            }
+            before
                 .or_else(|| RoleIndex::after(&index.points, i, same, ok))
+                .or_else(|| previous_paragraph_point(ctx, units, index, i))
         }
-        Target::SectionClaim => index
-            .section_points
-            .get(&section_key(&units[i]))
-            .and_then(|first| first.iter().copied().find(|&j| ok(j))),
+        Target::ParagraphOpinion => {
+            let same = |j: usize| units[j].place.block == place.block;
+            RoleIndex::before(&index.opinions, i, same, ok)
+                .or_else(|| RoleIndex::after(&index.opinions, i, same, ok))
+        }
+        // The section's first point, for the points made after it in a headed section.
+        Target::SectionClaim => place.section.and(
+            index
+                .section_points
+                .get(&section_key(&units[i]))
+                .and_then(|first| first.iter().copied().find(|&j| j < i && ok(j))),
+        ),
         Target::SentenceHead => {
             let head = ctx.sentence_start(i);
             (head != i && ok(head)).then_some(head)

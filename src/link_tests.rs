@@ -70,3 +70,36 @@ link attack_thesis : attack -> thesis 1 { when role = counterclaim }
     assert_eq!(roles, vec![Role::Claim, Role::Counterclaim, Role::Thesis]);
     assert_eq!(m.relations[1].kind, RelationKind::Attack);
 }
+
+#[test]
+fn facts_back_the_nearest_opinion_of_their_paragraph() {
+    let rules = r#"
+settings { default_kind = fact }
+lexicon judgement = ["unfair", "too high"]
+lexicon should = ["should"]
+kind judged : value 1 { when contains judgement }
+kind demand : policy 1 { when contains should }
+rule first : thesis 1 { when first_in document }
+link backs : support -> paragraph_opinion 0.9 { when kind = fact }
+"#;
+    // u2 backs the opinion before it (u1); u3 has none before it in its paragraph and backs
+    // the one after it (u4); u5 has no opinion in its paragraph and falls back to the thesis.
+    let m = map(
+        rules,
+        "The city should act. Fees rose twice.\n\nCosts doubled. The plan is unfair.\n\nBuses stopped.",
+    );
+    let targets: Vec<(&str, &str, &str)> = m
+        .relations
+        .iter()
+        .map(|r| (r.from.as_str(), r.to.as_str(), r.rule.as_str()))
+        .collect();
+    assert_eq!(
+        targets,
+        vec![
+            ("u2", "u1", "backs"),
+            ("u3", "u4", "backs"),
+            ("u4", "u1", "fallback:thesis"),
+            ("u5", "u1", "fallback:thesis"),
+        ]
+    );
+}

@@ -4,11 +4,11 @@
 use sha2::{Digest, Sha256};
 
 use crate::annotate::{self, AnnotatedUnit, Context, Placement, Segmentation};
-use crate::article::Article;
+use crate::article::{Article, InputFormat};
 use crate::grammar::Grammar;
-use crate::graph::model::{self, ArgumentMap, Cue, Relation, Source, Unit};
+use crate::graph::model::{self, ArgumentMap, Cue, Relation, Source, SourceReading, Unit};
 use crate::graph::{self, Violation};
-use crate::link::{self, Linking, FALLBACK_RULE};
+use crate::link::{self, Linking, FALLBACK_RULE, RESTATES_RULE};
 
 /// Everything computed for one document.
 pub struct Mapped {
@@ -29,14 +29,68 @@ pub fn unit_id(i: usize) -> String {
     format!("u{}", i + 1)
 }
 
-/// Maps one decoded text. `name` is what the map's `source.name` says.
+/// Maps one decoded text. `name` is what the map's `source.name` says; its extension decides
+/// how the text is read (see [`InputFormat::from_name`]).
 pub fn map_text(
     name: &str,
     text: &str,
     grammar: &Grammar,
     segmentation: &Segmentation,
 ) -> Result<Mapped, InvariantError> {
-    let article = Article::parse(name, text);
+    map_text_as(
+        name,
+        text,
+        InputFormat::from_name(name),
+        grammar,
+        segmentation,
+    )
+}
+
+/// Maps one decoded text read in the given format.
+pub fn map_text_as(
+    name: &str,
+    text: &str,
+    format: InputFormat,
+    grammar: &Grammar,
+    segmentation: &Segmentation,
+) -> Result<Mapped, InvariantError> {
+    map_titled_text_as(name, text, format, None, grammar, segmentation)
+}
+
+/// Maps one decoded text that comes with a title of its own (a `--jsonl` record's `title`):
+/// the title is the map's title and what `echoes title` compares with, unless the text starts
+/// with a title line of its own.
+pub fn map_titled_text(
+    name: &str,
+    text: &str,
+    title: Option<&str>,
+    grammar: &Grammar,
+    segmentation: &Segmentation,
+) -> Result<Mapped, InvariantError> {
+    map_titled_text_as(
+        name,
+        text,
+        InputFormat::from_name(name),
+        title,
+        grammar,
+        segmentation,
+    )
+}
+
+/// The general case: a text read in `format`, with an optional title given beside it.
+pub fn map_titled_text_as(
+    name: &str,
+    text: &str,
+    format: InputFormat,
+    title: Option<&str>,
+    grammar: &Grammar,
+    segmentation: &Segmentation,
+) -> Result<Mapped, InvariantError> {
+    let mut article = Article::parse_as(name, text, format);
+    article.given_title = title
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
     let hits = grammar.scan(&article.text);
     let (places, splits): (Vec<Placement>, _) =
         annotate::place_units(&article, grammar, &hits, segmentation);
@@ -55,6 +109,7 @@ pub fn map_text(
             violation,
         });
     }
+    graph::semantics::assign_status(&mut map);
     Ok(Mapped {
         article,
         units,
@@ -96,26 +151,34 @@ fn build_map(
                 push_cue(&c.span, &c.source);
             }
         }
+        for f in &u.kind.fired {
+            rules.push(grammar.kinds[f.rule].name.clone());
+            for c in &f.cues {
+                push_cue(&c.span, &c.source);
+            }
+        }
         cues.sort_by(|a, b| (a.start, a.end, &a.lexicon).cmp(&(b.start, b.end, &b.lexicon)));
         let block = u.place.block;
         out_units.push(Unit {
             id: unit_id(i),
             role: u.role,
-            kind: None,
+            kind: u.kind.kind,
             start: chars(u.place.span.start),
             end: chars(u.place.span.end),
             text: article.slice(&u.place.span).to_string(),
+            display: article.display(&u.place.span),
             section: article.section_name(u.place.section).map(str::to_string),
             paragraph: article.paragraph_number(block),
             sentence: u.place.sentence + 1,
             score: annotate::round3(u.score),
             stance: None,
             status: None,
-            restates: None,
+            restates: linking.restates.get(i).copied().flatten().map(unit_id),
             rules,
             cues,
         });
     }
+    mark_quoted_testimony(article, units, &mut out_units);
     let relations = linking
         .links
         .iter()
@@ -125,25 +188,69 @@ fn build_map(
             from: unit_id(l.from),
             to: unit_id(l.to),
             kind: l.kind,
-            rule: l
-                .rule
-                .map_or(FALLBACK_RULE.to_string(), |r| grammar.links[r].name.clone()),
+            rule: match l.rule {
+                Some(r) => grammar.links[r].name.clone(),
+                None if linking.restates.get(l.from).is_some_and(Option::is_some) => {
+                    RESTATES_RULE.to_string()
+                }
+                None => FALLBACK_RULE.to_string(),
+            },
             score: annotate::round3(l.score),
+            carries: true,
         })
         .collect();
     ArgumentMap {
         schema: model::SCHEMA.to_string(),
-        source: Source {
-            name: article.name.clone(),
-            sha256: hex_sha256(article.text.as_bytes()),
-            chars: article.chars(),
-        },
+        source: source_of(article),
         title: article.title().map(str::to_string),
         byline: article.byline().map(str::to_string),
         date: article.date().map(str::to_string),
         thesis: linking.thesis.map(unit_id),
         units: out_units,
         relations,
+    }
+}
+
+/// A unit inside a block quote reports what someone else said: testimony, unless a kind rule
+/// already decided otherwise.
+fn mark_quoted_testimony(article: &Article, units: &[AnnotatedUnit], out: &mut [Unit]) {
+    if article.markup.quotes.is_empty() {
+        return;
+    }
+    for (u, unit) in units.iter().zip(out.iter_mut()) {
+        if unit.kind.is_none() && article.markup.quotes.contains(&u.place.block) {
+            unit.kind = Some(model::Kind::Testimony);
+        }
+    }
+}
+
+fn source_of(article: &Article) -> Source {
+    let format = match article.format {
+        InputFormat::Text => None,
+        other => Some(other.as_str().to_string()),
+    };
+    let text_hash = hex_sha256(article.text.as_bytes());
+    match &article.original {
+        Some(page) => Source {
+            name: article.name.clone(),
+            sha256: page.sha256.clone(),
+            chars: page.chars,
+            reading: SourceReading {
+                format,
+                text_sha256: Some(text_hash),
+                text_chars: Some(article.chars()),
+                text: None,
+            },
+        },
+        None => Source {
+            name: article.name.clone(),
+            sha256: text_hash,
+            chars: article.chars(),
+            reading: SourceReading {
+                format,
+                ..SourceReading::default()
+            },
+        },
     }
 }
 

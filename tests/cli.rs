@@ -60,6 +60,91 @@ fn unknown_lexicon_points_at_the_name_and_suggests() {
 }
 
 #[test]
+fn unknown_kind_gets_a_suggestion_in_a_kind_rule_and_in_a_condition() {
+    assert_eq!(
+        rule_error("unknown_kind.rules"),
+        "error: unknown kind `fcat`
+ --> tests/data/rules/unknown_kind.rules:2:10
+  |
+2 | kind k : fcat 1 { when contains l }
+  |          ^^^^ did you mean `fact`?
+  = note: kinds are policy, value, fact, statistic, testimony, reference
+"
+    );
+    assert_eq!(
+        rule_error("unknown_kind_condition.rules"),
+        "error: unknown kind `testimonny`
+ --> tests/data/rules/unknown_kind_condition.rules:3:30
+  |
+3 |   when contains l and kind = testimonny
+  |                              ^^^^^^^^^^ did you mean `testimony`?
+  = note: kinds are policy, value, fact, statistic, testimony, reference
+"
+    );
+}
+
+#[test]
+fn the_reference_article_tells_evidence_from_opinion() {
+    let dir = tempdir();
+    let out = run(&[
+        "map",
+        REFERENCE,
+        "-o",
+        dir.path().to_str().unwrap_or("."),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let map: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("ipcs-us-north-korea-2018.json")).expect("json"),
+    )
+    .expect("valid json");
+    let unit = |start: &str| {
+        map["units"]
+            .as_array()
+            .and_then(|us| {
+                us.iter()
+                    .find(|u| u["text"].as_str().is_some_and(|t| t.starts_with(start)))
+            })
+            .cloned()
+            .unwrap_or_else(|| panic!("no unit starts with {start:?}"))
+    };
+    for start in [
+        "However, satellite images indicated",
+        "Moreover, US intelligence agencies reported",
+        "Soon after, the International Atomic Energy Agency",
+    ] {
+        let u = unit(start);
+        assert_eq!(u["role"], "evidence", "{start}");
+        assert!(
+            u["kind"] == "testimony" || u["kind"] == "fact",
+            "{start}: {}",
+            u["kind"]
+        );
+    }
+    assert_eq!(unit("It is thus imperative")["kind"], "policy");
+    assert_eq!(
+        unit("The third inter-Korean summit took place")["kind"],
+        "fact"
+    );
+    assert_eq!(unit("Topping the agenda was")["kind"], "fact");
+}
+
+#[test]
+fn explain_shows_the_kind_decision() {
+    let out = run(&["explain", REFERENCE, "--unit", "u14"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("u14 evidence, kind testimony"), "{text}");
+    assert!(text.contains("kind rules that fired:"), "{text}");
+    assert!(
+        text.contains("attributed_report        grammars/kinds.rules:"),
+        "{text}"
+    );
+    assert!(text.contains("kind: testimony won with"), "{text}");
+}
+
+#[test]
 fn invalid_regex_is_mapped_to_its_position_in_the_rule_file() {
     assert_eq!(
         rule_error("invalid_regex.rules"),

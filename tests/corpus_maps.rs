@@ -98,17 +98,59 @@ fn reference_article_argument() {
             "{needle}"
         );
     }
-    // "However ..." sentences attack what they answer; the concession is an opponent's voice.
-    let however = map
-        .units
+    // Reports of events are background, even when the next sentence opens with "However":
+    // the "However" sentence is the writer's claim about them, not a rebuttal of a fact.
+    for needle in [
+        "During the summit, North Korea pledged",
+        "Time and again, Moon Jae-in has assumed",
+    ] {
+        assert_eq!(
+            unit_containing(&map, needle).role,
+            Role::Background,
+            "{needle}"
+        );
+    }
+    let reply = unit_containing(&map, "However, such commitments are not new");
+    assert_eq!(reply.role, Role::Claim);
+    assert_eq!(
+        map.outgoing(&reply.id).map(|r| r.kind),
+        Some(RelationKind::Support)
+    );
+    // The evidence hangs under the claims it backs (or the claim it refutes), not off the thesis.
+    for needle in [
+        "satellite images indicated",
+        "US intelligence agencies reported",
+        "International Atomic Energy Agency",
+    ] {
+        let u = unit_containing(&map, needle);
+        let r = map.outgoing(&u.id).expect("evidence is linked");
+        assert_ne!(Some(r.to.as_str()), map.thesis.as_deref(), "{needle}");
+    }
+    // The satellite images answer North Korea's claim of compliance: the other voice.
+    let claimed = unit_containing(&map, "North Korea has claimed compliance");
+    assert_eq!(claimed.role, Role::Counterclaim);
+    let satellite = unit_containing(&map, "satellite images indicated");
+    assert_eq!(
+        map.outgoing(&satellite.id).map(|r| (r.kind, r.to.as_str())),
+        Some((RelationKind::Attack, claimed.id.as_str()))
+    );
+    // A handful of direct supporters and attackers, not a fan of every sentence.
+    let direct = map
+        .relations
         .iter()
-        .filter(|u| u.text.starts_with("However"))
-        .filter(|u| {
-            map.outgoing(&u.id)
-                .is_some_and(|r| r.kind == RelationKind::Attack)
-        })
+        .filter(|r| Some(r.to.as_str()) == map.thesis.as_deref())
         .count();
-    assert!(however >= 3, "only {however} However-sentences attack");
+    assert!(direct <= 8, "{direct} units hang directly off the thesis");
+    // The standfirst states the thesis again: marked as its restatement and linked as support.
+    let standfirst = unit_containing(&map, "Shivani Singh argues that");
+    assert_eq!(standfirst.restates, map.thesis);
+    assert_eq!(
+        map.outgoing(&standfirst.id)
+            .map(|r| (r.kind, r.rule.as_str())),
+        Some((RelationKind::Support, "restates:thesis"))
+    );
+    assert_eq!(map.date.as_deref(), Some("30 Sep, 2018"));
+    assert_eq!(map.byline.as_deref(), Some("Shivani Singh"));
     let concession = unit_containing(&map, "Although some purportedly substantial commitments");
     assert_eq!(concession.role, Role::Counterclaim);
     assert_eq!(concession.stance, Some(Stance::Opp));

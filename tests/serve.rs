@@ -193,6 +193,10 @@ fn role_of_satellite_unit(addr: SocketAddr) -> String {
         .to_string()
 }
 
+/// How long a file change may take to show: a reload recompiles the grammar and remaps every
+/// input, which in a debug build on a busy machine takes seconds, not milliseconds.
+const SETTLE: Duration = Duration::from_secs(10);
+
 fn wait_for(what: &str, limit: Duration, mut ok: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ok() {
@@ -542,7 +546,7 @@ fn watcher_reloads_a_changed_article() {
     )
     .unwrap();
     std::fs::rename(&tmp, f.article()).unwrap();
-    wait_for("the article's new version", Duration::from_secs(2), || {
+    wait_for("the article's new version", SETTLE, || {
         let s = state(f.addr());
         s["version"].as_u64().unwrap() > v0 && s["docs"][0]["rev"] == 1
     });
@@ -562,14 +566,14 @@ fn watcher_reloads_rules_and_flags_conflicts() {
     assert_eq!(role_of_satellite_unit(f.addr()), "evidence");
     let rev = state(f.addr())["grammar_rev"].as_u64().unwrap();
     std::fs::write(f.rules(), SATELLITE_RULES).unwrap();
-    wait_for("the rules from disk", Duration::from_secs(2), || {
+    wait_for("the rules from disk", SETTLE, || {
         state(f.addr())["grammar_rev"].as_u64().unwrap() > rev
     });
     assert_eq!(
         get(f.addr(), "/api/grammar").json()["text"],
         SATELLITE_RULES
     );
-    wait_for("the new map", Duration::from_secs(2), || {
+    wait_for("the new map", SETTLE, || {
         role_of_satellite_unit(f.addr()) == "counterclaim"
     });
 
@@ -577,7 +581,7 @@ fn watcher_reloads_rules_and_flags_conflicts() {
     let edited = format!("{SATELLITE_RULES}# edited in the page\n");
     assert_eq!(put_grammar(f.addr(), &edited).status, 200);
     std::fs::write(f.rules(), START_RULES).unwrap();
-    wait_for("the conflict flag", Duration::from_secs(2), || {
+    wait_for("the conflict flag", SETTLE, || {
         state(f.addr())["grammar"]["conflict"] == true
     });
     assert_eq!(
@@ -748,10 +752,10 @@ fn the_save_to_file_is_watched_once_written() {
         .starts_with("# Scratch rules"));
     // Created by another program: loaded, since the page has no unsaved edits.
     std::fs::write(&target, SATELLITE_RULES).unwrap();
-    wait_for("the new file", Duration::from_secs(2), || {
+    wait_for("the new file", SETTLE, || {
         get(addr, "/api/grammar").json()["text"] == SATELLITE_RULES
     });
-    wait_for("the new map", Duration::from_secs(2), || {
+    wait_for("the new map", SETTLE, || {
         role_of_satellite_unit(addr) == "counterclaim"
     });
 }

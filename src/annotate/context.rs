@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::article::{Article, BlockKind};
 use crate::grammar::{Check, CheckTest, Grammar, Hit, Neighbour, Region, Scope};
-use crate::graph::model::Role;
+use crate::graph::model::{Kind, Role};
 
 /// Where a unit sits in the document: everything a positional condition asks about.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +33,8 @@ pub struct Context<'a> {
     pub hits: &'a [Hit],
     /// Roles decided so far (annotation fills them in order; linking sees them all).
     pub roles: Vec<Option<Role>>,
+    /// Proposition kinds, decided for every unit before any role.
+    pub kinds: Vec<Option<Kind>>,
     pub thesis: Option<usize>,
     echo_sets: [BTreeSet<String>; 2],
     /// Per unit, the patterns that match it: one `RegexSet` pass per unit for all patterns, so
@@ -102,9 +104,10 @@ impl<'a> Context<'a> {
             units,
             hits,
             roles: vec![None; units.len()],
+            kinds: vec![None; units.len()],
             thesis: None,
             echo_sets: [
-                block_stems(BlockKind::Title),
+                article.title().map(stems).unwrap_or_default(),
                 block_stems(BlockKind::Standfirst),
             ],
             unit_patterns: units
@@ -181,6 +184,24 @@ impl<'a> Context<'a> {
             span: self.units[i].span.clone(),
         };
         self.eval(check, &subject, cues)
+    }
+
+    /// Evaluates one test on unit `i`, or with `whole_sentence` on the sentence that holds it
+    /// (as a `sentence.` condition sees it from the sentence's first unit): lets `tune` record,
+    /// once per document, everything about a condition that no weight can change.
+    pub fn test_on(&self, test: &CheckTest, i: usize, whole_sentence: bool) -> bool {
+        let subject = if whole_sentence {
+            Subject {
+                unit: self.sentence_start(i),
+                span: self.article.sentences[self.units[i].sentence].span.clone(),
+            }
+        } else {
+            Subject {
+                unit: i,
+                span: self.units[i].span.clone(),
+            }
+        };
+        self.test(test, &subject, &mut Vec::new())
     }
 
     fn eval(&self, check: &Check, s: &Subject, cues: &mut Vec<CueSpan>) -> bool {
@@ -297,6 +318,7 @@ impl<'a> Context<'a> {
                 shared as f64 / reference.len() as f64 >= self.grammar.settings.echo_overlap
             }
             CheckTest::RoleIs(role) => self.roles[s.unit] == Some(*role),
+            CheckTest::KindIs(kind) => self.kinds[s.unit] == Some(*kind),
             CheckTest::IsThesis => self.thesis == Some(s.unit),
             CheckTest::WordsBelow(n) => word_count(&self.article.text[s.span.clone()]) < *n,
             CheckTest::WordsAbove(n) => word_count(&self.article.text[s.span.clone()]) > *n,

@@ -8,14 +8,14 @@ use std::ops::Range;
 
 use crate::article::{Article, BlockKind};
 use crate::grammar::{Grammar, Hit, Region};
-use crate::graph::model::Role;
+use crate::graph::model::{Kind, Role};
 pub use context::{Context, CueSpan, Placement};
 pub use segment::Segment;
 
-/// A role rule that fired on a unit, with the cues that made it fire.
+/// A role or kind rule that fired on a unit, with the cues that made it fire.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Firing {
-    /// Index into [`Grammar::roles`].
+    /// Index into [`Grammar::roles`] (or [`Grammar::kinds`] for [`KindDecision::fired`]).
     pub rule: usize,
     pub cues: Vec<CueSpan>,
 }
@@ -25,6 +25,25 @@ pub struct RoleScore {
     pub role: Role,
     pub score: f64,
     pub priority: i32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KindScore {
+    pub kind: Kind,
+    pub score: f64,
+    pub priority: i32,
+}
+
+/// A unit's proposition kind and how it was decided.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KindDecision {
+    /// `None` when no kind reached the threshold and the grammar sets no `default_kind`.
+    pub kind: Option<Kind>,
+    pub score: f64,
+    /// Indices into [`Grammar::kinds`].
+    pub fired: Vec<Firing>,
+    /// Every kind some rule voted for, best first.
+    pub ranking: Vec<KindScore>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +57,7 @@ pub struct AnnotatedUnit {
     pub fired: Vec<Firing>,
     /// Every role some rule voted for, best first: the decision and what it beat.
     pub ranking: Vec<RoleScore>,
+    pub kind: KindDecision,
 }
 
 /// How units are found: by the grammar's split rules, or given (gold units, in characters).
@@ -111,10 +131,70 @@ pub fn place_units(
     (places, splits)
 }
 
-/// Decides every unit's role, in document order so that `prev.role` conditions see the roles
-/// already decided.
+/// Decides every unit's proposition kind, in document order so that `prev.kind` conditions
+/// see the kinds already decided. Runs before roles: a role may depend on the kind (a fact
+/// backing a claim is evidence), never the other way round.
+pub fn decide_kinds(ctx: &mut Context) -> Vec<KindDecision> {
+    let grammar = ctx.grammar;
+    let mut decisions = Vec::with_capacity(ctx.units.len());
+    for i in 0..ctx.units.len() {
+        let mut fired = Vec::new();
+        let mut ranking: Vec<KindScore> = Vec::new();
+        for (r, rule) in grammar.kinds.iter().enumerate() {
+            let mut cues = Vec::new();
+            if !rule
+                .when
+                .as_ref()
+                .is_none_or(|check| ctx.holds(check, i, &mut cues))
+            {
+                continue;
+            }
+            cues.sort();
+            cues.dedup();
+            fired.push(Firing { rule: r, cues });
+            match ranking.iter_mut().find(|s| s.kind == rule.kind) {
+                Some(s) => {
+                    s.score += rule.weight;
+                    s.priority = s.priority.max(rule.priority);
+                }
+                None => ranking.push(KindScore {
+                    kind: rule.kind,
+                    score: rule.weight,
+                    priority: rule.priority,
+                }),
+            }
+        }
+        for s in &mut ranking {
+            s.score = round3(s.score);
+        }
+        ranking.sort_by(|a, b| {
+            b.priority
+                .cmp(&a.priority)
+                .then(b.score.total_cmp(&a.score))
+                .then(a.kind.cmp(&b.kind))
+        });
+        let (kind, score) = ranking
+            .iter()
+            .find(|s| s.score >= grammar.settings.threshold)
+            .map_or((grammar.settings.default_kind, 0.0), |s| {
+                (Some(s.kind), s.score)
+            });
+        ctx.kinds[i] = kind;
+        decisions.push(KindDecision {
+            kind,
+            score,
+            fired,
+            ranking,
+        });
+    }
+    decisions
+}
+
+/// Decides every unit's kind, then its role, in document order so that `prev.role`
+/// conditions see the roles already decided.
 pub fn annotate(ctx: &mut Context, splits: Vec<SplitOrigin>) -> Vec<AnnotatedUnit> {
     let grammar = ctx.grammar;
+    let mut kinds = decide_kinds(ctx).into_iter();
     let mut units = Vec::with_capacity(ctx.units.len());
     for (i, split) in splits.into_iter().enumerate() {
         let mut fired = Vec::new();
@@ -144,7 +224,7 @@ pub fn annotate(ctx: &mut Context, splits: Vec<SplitOrigin>) -> Vec<AnnotatedUni
             }
         }
         for s in &mut ranking {
-            s.score = round3(s.score);
+            s.score = round3(s.score + grammar.settings.bias[s.role as usize]);
         }
         ranking.sort_by(|a, b| {
             b.priority
@@ -165,6 +245,7 @@ pub fn annotate(ctx: &mut Context, splits: Vec<SplitOrigin>) -> Vec<AnnotatedUni
             score,
             fired,
             ranking,
+            kind: kinds.next().unwrap_or_default(),
         });
     }
     units

@@ -14,6 +14,8 @@ fn grammar(text: &str) -> (tempfile::TempDir, Grammar) {
     (dir, g)
 }
 
+use crate::graph::model::Kind;
+
 fn units(g: &Grammar, text: &str) -> Vec<String> {
     let article = Article::parse("t", text);
     let hits = g.scan(&article.text);
@@ -122,4 +124,75 @@ fn given_segmentation_uses_character_offsets() {
     let got: Vec<&str> = places.iter().map(|p| article.slice(&p.span)).collect();
     assert_eq!(got, vec!["Café owners agree.", "They should."]);
     assert_eq!(places[1].sentence, 1);
+}
+
+const KINDS: &str = r#"
+settings { default_kind = value }
+lexicon modal = ["should"]
+lexicon number = ["percent"]
+lexicon said = ["said"]
+kind demand : policy 1.0 { when contains modal  priority 1 }
+kind figure : statistic 0.6 { when contains number }
+kind report : testimony 0.6 { when contains said }
+kind weak : fact 0.3 { when contains said }
+rule factual : evidence 0.8 { when kind = statistic or kind = testimony }
+rule after_figure : claim 0.5 { when prev.kind = statistic and kind != statistic }
+"#;
+
+fn annotated(g: &Grammar, text: &str) -> Vec<AnnotatedUnit> {
+    let article = Article::parse("t", text);
+    let hits = g.scan(&article.text);
+    let (places, splits) = place_units(&article, g, &hits, &Segmentation::Rules);
+    let mut ctx = Context::new(&article, g, &places, &hits);
+    annotate(&mut ctx, splits)
+}
+
+#[test]
+fn kinds_are_decided_first_and_roles_can_ask_for_them() {
+    let (_d, g) = grammar(KINDS);
+    let units = annotated(
+        &g,
+        "Costs rose by 40 percent. The mayor said so. Nobody knows why. The city should stop.",
+    );
+    let kinds: Vec<Option<Kind>> = units.iter().map(|u| u.kind.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            Some(Kind::Statistic),
+            Some(Kind::Testimony),
+            Some(Kind::Value),
+            Some(Kind::Policy)
+        ]
+    );
+    let roles: Vec<Role> = units.iter().map(|u| u.role).collect();
+    assert_eq!(
+        roles,
+        vec![Role::Evidence, Role::Evidence, Role::Premise, Role::Premise]
+    );
+    let fired = |i: usize| -> Vec<&str> {
+        units[i]
+            .fired
+            .iter()
+            .map(|f| g.roles[f.rule].name.as_str())
+            .collect()
+    };
+    assert_eq!(fired(0), vec!["factual"]);
+    assert_eq!(fired(1), vec!["factual", "after_figure"]);
+    // The testimony beat a lighter fact vote; both are kept, with the cue that fired them.
+    let said = &units[1].kind;
+    assert_eq!(said.score, 0.6);
+    assert_eq!(said.fired.len(), 2);
+    assert_eq!(said.ranking[0].kind, Kind::Testimony);
+    assert_eq!(said.ranking[1].kind, Kind::Fact);
+    assert_eq!(said.fired[0].cues[0].source, "said");
+    // Nothing voted on the third unit: it takes the default kind with score 0.
+    assert!(units[2].kind.fired.is_empty());
+    assert_eq!(units[2].kind.score, 0.0);
+}
+
+#[test]
+fn without_a_default_kind_an_undecided_unit_has_none() {
+    let (_d, g) = grammar(&KINDS.replace("settings { default_kind = value }", ""));
+    let units = annotated(&g, "Nobody knows why.");
+    assert_eq!(units[0].kind.kind, None);
 }

@@ -15,6 +15,7 @@ use nom::multi::many0;
 use nom::sequence::{preceded, terminated};
 use nom::{IResult, Parser};
 
+use super::shapes;
 use super::Block;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -27,6 +28,12 @@ pub enum BlockKind {
     Heading,
     Paragraph,
     AuthorNote,
+    /// An image caption or photo credit.
+    Caption,
+    /// Publishing furniture: "Read more", share prompts, disclaimers, footnotes, copyright.
+    Boilerplate,
+    /// A sentence of the body repeated in display type.
+    PullQuote,
 }
 
 impl BlockKind {
@@ -45,6 +52,9 @@ impl BlockKind {
             BlockKind::Heading => "heading",
             BlockKind::Paragraph => "paragraph",
             BlockKind::AuthorNote => "author-note",
+            BlockKind::Caption => "caption",
+            BlockKind::Boilerplate => "boilerplate",
+            BlockKind::PullQuote => "pull-quote",
         }
     }
 }
@@ -159,65 +169,13 @@ fn starts_upper(s: &str) -> bool {
         .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
-
-fn looks_like_meta(s: &str) -> bool {
-    if words(s) > 15 || ends_like_sentence(s) && !s.ends_with(',') && s.ends_with('.') {
-        return false;
-    }
-    let lower = s.to_lowercase();
-    let has_digit = s.chars().any(|c| c.is_ascii_digit());
-    let has_month = lower
-        .split(|c: char| !c.is_alphabetic())
-        .any(|w| w.len() >= 3 && MONTHS.iter().any(|m| w.starts_with(m)) && w.len() <= 9);
-    let has_separator = s.contains(['·', '|', '•']);
-    has_digit && (has_month || has_separator)
-}
-
-/// "Shivani Singh", "By Jane Doe", "Dr. A. N. Other": two to five capitalised words.
-fn looks_like_name(s: &str) -> bool {
-    let s = s.strip_prefix("By ").unwrap_or(s);
-    let s = s.trim_matches(['*', '_']);
-    let ws: Vec<&str> = s.split_whitespace().collect();
-    (2..=5).contains(&ws.len())
-        && !ends_like_sentence(s)
-        && ws
-            .iter()
-            .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
-}
-
-fn looks_like_byline(s: &str) -> bool {
-    s.starts_with("By ") && words(s) <= 20 || looks_like_name(s)
-}
-
-fn looks_like_author_note(s: &str, byline_name: Option<&str>) -> bool {
-    if words(s) > 45 {
-        return false;
-    }
-    let plain = s.trim_matches(['*', '_', ' ']);
-    if let Some(name) = byline_name {
-        if plain.starts_with(name) {
-            return true;
-        }
-    }
-    let lower = plain.to_lowercase();
-    if lower.starts_with("the author") || lower.starts_with("the writer") {
-        return true;
-    }
-    let ws: Vec<&str> = plain.split_whitespace().collect();
-    let verbs = [
-        "is", "was", "serves", "works", "writes", "teaches", "leads", "heads", "directs",
-    ];
-    match ws.iter().position(|w| verbs.contains(w)) {
-        Some(p) if (2..=5).contains(&p) => ws[..p].iter().all(|w| starts_upper(w)),
-        _ => false,
-    }
-}
-
 fn is_heading_shape(s: &str) -> bool {
     words(s) <= 12 && starts_upper(s) && !ends_like_sentence(s)
+}
+
+/// A headline: short, and not a sentence (a question may be one).
+fn is_title_shape(s: &str) -> bool {
+    words(s) <= 25 && (!ends_like_sentence(s) || s.ends_with('?') && words(s) <= 15)
 }
 
 fn italic_inner(text: &str, span: &Range<usize>) -> Option<Range<usize>> {
@@ -233,8 +191,130 @@ fn italic_inner(text: &str, span: &Range<usize>) -> Option<Range<usize>> {
     None
 }
 
+fn single(span: Range<usize>) -> RawBlock {
+    RawBlock {
+        span: span.clone(),
+        lines: vec![span],
+        heading_level: None,
+    }
+}
+
+/// Whether the first lines of the text are a page header pasted without blank lines: a
+/// headline followed by a date, byline, name or deck line rather than by the rest of a
+/// hard-wrapped paragraph.
+fn header_without_blank_lines(text: &str, block: &RawBlock) -> bool {
+    let [first, second, ..] = block.lines.as_slice() else {
+        return false;
+    };
+    let (a, b) = (&text[first.clone()], &text[second.clone()]);
+    is_title_shape(a)
+        && (shapes::is_furniture(b)
+            || shapes::is_name(b)
+            || !ends_like_sentence(b) && words(b) <= 8
+            || b.len() * 2 > a.len() * 3 && words(b) >= 12)
+}
+
+/// Takes apart blocks that hold lines of different kinds: a header pasted without blank lines
+/// becomes one block per line, and a caption, credit, metadata or boilerplate line, or a
+/// numbered heading, inside a run of text becomes a block of its own.
+fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
+    let mut out = Vec::with_capacity(raw.len());
+    for (index, block) in raw.into_iter().enumerate() {
+        if block.heading_level.is_some() || block.lines.len() == 1 {
+            out.push(block);
+            continue;
+        }
+        let header = index == 0 && header_without_blank_lines(text, &block);
+        let mut run: Option<RawBlock> = None;
+        let mut in_header = header;
+        for (k, line) in block.lines.iter().enumerate() {
+            let s = &text[line.clone()];
+            // The header ends at the first line that is plainly body text.
+            if in_header && words(s) > 40 {
+                in_header = false;
+            }
+            let after_sentence = k == 0 || ends_like_sentence(&text[block.lines[k - 1].clone()]);
+            let alone = in_header
+                || shapes::is_caption(s)
+                || shapes::is_boilerplate(s)
+                || after_sentence && (shapes::is_meta(s) || shapes::byline_name(s).is_some())
+                || after_sentence && shapes::is_numbered_heading(s);
+            if alone {
+                if let Some(r) = run.take() {
+                    out.push(r);
+                }
+                out.push(single(line.clone()));
+            } else {
+                match run.as_mut() {
+                    Some(r) => {
+                        r.span.end = line.end;
+                        r.lines.push(line.clone());
+                    }
+                    None => run = Some(single(line.clone())),
+                }
+            }
+        }
+        if let Some(r) = run.take() {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// What a block in the header after the title is, when it is not the start of the body.
+fn header_kind(
+    text: &str,
+    b: &RawBlock,
+    next: Option<&RawBlock>,
+    byline_name: Option<&str>,
+) -> Option<BlockKind> {
+    let s = &text[b.span.clone()];
+    let first = &text[b.lines[0].clone()];
+    if b.lines.len() == 1 && shapes::is_caption(s) {
+        return Some(BlockKind::Caption);
+    }
+    if b.lines.len() == 1 && shapes::is_boilerplate(s) {
+        return Some(BlockKind::Boilerplate);
+    }
+    if b.lines.len() == 1 && shapes::is_meta(s) {
+        return Some(BlockKind::Meta);
+    }
+    let short_lines = b.lines.len() <= 4 && b.lines.iter().all(|l| words(&text[l.clone()]) <= 14);
+    if short_lines && shapes::byline_name(first).is_some() {
+        return Some(BlockKind::Byline);
+    }
+    // A bare name is a byline only with something that confirms it: a second line (the role),
+    // a role line after it, or the name again further on (the closing bio). Otherwise
+    // "Broken Promises" would be an author.
+    if short_lines && shapes::is_name(first) {
+        let role_follows = next.is_some_and(|nb| {
+            let ns = &text[nb.span.clone()];
+            nb.lines.len() == 1 && words(ns) <= 14 && !ends_like_sentence(ns)
+        });
+        let name = first.trim_matches(['*', '_', ' ']);
+        let named_again = text[b.span.end..].contains(name);
+        if b.lines.len() > 1 || role_follows || named_again {
+            return Some(BlockKind::Byline);
+        }
+    }
+    // The author's role under the name: "Researcher, Nuclear Security Programme (NSP)".
+    if byline_name.is_some() && b.lines.len() == 1 && words(s) <= 14 && !ends_like_sentence(s) {
+        return Some(BlockKind::AuthorRole);
+    }
+    None
+}
+
+fn name_of_byline(first_line: &str) -> String {
+    let name = shapes::byline_name(first_line).unwrap_or(first_line.trim_matches(['*', '_']));
+    name.split([',', '|', '·'])
+        .next()
+        .unwrap_or(name)
+        .trim()
+        .to_string()
+}
+
 pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
-    let raw = raw_blocks(text);
+    let raw = split_mixed_blocks(text, raw_blocks(text));
     let markdown = raw.iter().any(|b| b.heading_level.is_some());
     let mut kinds: Vec<(BlockKind, Range<usize>)> = Vec::new();
     let n = raw.len();
@@ -248,8 +328,9 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
             None => {
                 n > 1
                     && first.lines.len() == 1
-                    && words(s) <= 25
-                    && (!ends_like_sentence(s) || s.ends_with('?') && words(s) <= 15)
+                    && is_title_shape(s)
+                    && !shapes::is_furniture(s)
+                    && shapes::dateline_len(s).is_none()
             }
         };
         if is_title {
@@ -259,65 +340,64 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
     }
     let has_title = i == 1;
 
-    // Preamble: metadata, standfirst and byline, in any order, before the body starts.
+    // Header: metadata, standfirst, byline and the author's role, in any order, before the
+    // body starts. A block that is none of these is a standfirst only when a byline or
+    // metadata line follows it; otherwise the body has begun.
     let mut byline_name: Option<String> = None;
     if has_title {
         let mut pending: Vec<usize> = Vec::new();
         let mut j = i;
-        let limit = (i + 5).min(n);
-        let mut byline_at = None;
+        let limit = (i + 8).min(n);
         while j < limit {
             let b = &raw[j];
             if b.heading_level.is_some() {
                 break;
             }
-            let first_line = &text[b.lines[0].clone()];
-            if b.lines.len() <= 4
-                && looks_like_byline(first_line)
-                && b.lines.iter().all(|l| words(&text[l.clone()]) <= 14)
-            {
-                byline_at = Some(j);
-                break;
+            match header_kind(text, b, raw.get(j + 1), byline_name.as_deref()) {
+                // A standfirst is confirmed by the byline or metadata after it; furniture
+                // after prose means the body has begun.
+                Some(BlockKind::Caption | BlockKind::Boilerplate) if !pending.is_empty() => break,
+                Some(kind) => {
+                    for &k in &pending {
+                        let span = italic_inner(text, &raw[k].span).unwrap_or(raw[k].span.clone());
+                        kinds.push((BlockKind::Standfirst, span));
+                    }
+                    pending.clear();
+                    if kind == BlockKind::Byline {
+                        let first = &text[b.lines[0].clone()];
+                        let name = byline_name
+                            .get_or_insert_with(|| name_of_byline(first))
+                            .clone();
+                        for line in &b.lines {
+                            let s = text[line.clone()].trim_matches(['*', '_']);
+                            let own = shapes::byline_name(s).unwrap_or(s);
+                            let kind = if own.starts_with(name.as_str()) {
+                                BlockKind::Byline
+                            } else if shapes::is_meta(s) {
+                                BlockKind::Meta
+                            } else {
+                                BlockKind::AuthorRole
+                            };
+                            let span = italic_inner(text, line).unwrap_or(line.clone());
+                            kinds.push((kind, span));
+                        }
+                    } else {
+                        kinds.push((kind, b.span.clone()));
+                    }
+                    i = j + 1;
+                }
+                // A deck is prose of a sentence or two, written before the byline.
+                None if pending.is_empty()
+                    && byline_name.is_none()
+                    && words(&text[b.span.clone()]) <= 60 =>
+                {
+                    pending.push(j);
+                }
+                None => break,
             }
-            pending.push(j);
             j += 1;
         }
-        let preamble_end = byline_at.unwrap_or(i);
-        for &k in pending.iter().filter(|&&k| k < preamble_end) {
-            let b = &raw[k];
-            let s = &text[b.span.clone()];
-            if b.lines.len() == 1 && looks_like_meta(s) {
-                kinds.push((BlockKind::Meta, b.span.clone()));
-            } else {
-                let span = italic_inner(text, &b.span).unwrap_or(b.span.clone());
-                kinds.push((BlockKind::Standfirst, span));
-            }
-        }
-        if let Some(k) = byline_at {
-            let b = &raw[k];
-            let first = &text[b.lines[0].clone()];
-            let name = first
-                .strip_prefix("By ")
-                .unwrap_or(first)
-                .trim_matches(['*', '_']);
-            let name = name.split(',').next().unwrap_or(name).trim().to_string();
-            for line in &b.lines {
-                let s = text[line.clone()].trim_matches(['*', '_']);
-                let kind = if s
-                    .strip_prefix("By ")
-                    .unwrap_or(s)
-                    .starts_with(name.as_str())
-                {
-                    BlockKind::Byline
-                } else {
-                    BlockKind::AuthorRole
-                };
-                let span = italic_inner(text, line).unwrap_or(line.clone());
-                kinds.push((kind, span));
-            }
-            byline_name = Some(name);
-            i = k + 1;
-        } else if markdown {
+        if i == 1 && markdown {
             // Markdown without byline: an italic line after the title is the standfirst.
             if let Some(b) = raw.get(i) {
                 if b.heading_level.is_none() && b.lines.len() == 1 {
@@ -327,18 +407,15 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
                     }
                 }
             }
-        } else if let Some(b) = raw.get(i) {
-            if b.lines.len() == 1 && looks_like_meta(&text[b.span.clone()]) {
-                kinds.push((BlockKind::Meta, b.span.clone()));
-                i += 1;
-            }
         }
     }
 
     // Body.
+    let body_start = i;
     for k in i..n {
         let b = &raw[k];
         let s = &text[b.span.clone()];
+        let one_line = b.lines.len() == 1;
         let is_last = k + 1 == n;
         let next_is_heading_shape = raw.get(k + 1).is_some_and(|nb| {
             nb.heading_level.is_some()
@@ -346,25 +423,48 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
         });
         let kind = if b.heading_level.is_some() {
             BlockKind::Heading
-        } else if is_last && k > i && looks_like_author_note(s, byline_name.as_deref()) {
-            BlockKind::AuthorNote
-        } else if !markdown
+        } else if one_line && shapes::is_caption(s) {
+            BlockKind::Caption
+        } else if one_line && shapes::is_boilerplate(s) {
+            BlockKind::Boilerplate
+        } else if one_line && shapes::is_meta(s) {
+            BlockKind::Meta
+        } else if one_line && shapes::byline_name(s).is_some() {
+            BlockKind::Byline
+        } else if one_line
             && !is_last
-            && b.lines.len() == 1
-            && is_heading_shape(s)
-            && !next_is_heading_shape
+            && (shapes::is_numbered_heading(s)
+                || !markdown && is_heading_shape(s) && !next_is_heading_shape)
         {
             BlockKind::Heading
         } else {
             BlockKind::Paragraph
         };
-        let span = if kind == BlockKind::AuthorNote {
-            italic_inner(text, &b.span).unwrap_or(b.span.clone())
-        } else {
-            b.span.clone()
-        };
+        let mut span = b.span.clone();
+        if kind == BlockKind::Paragraph && k == body_start {
+            if let Some(len) = shapes::dateline_len(s) {
+                span.start += len;
+            }
+        }
         kinds.push((kind, span));
     }
+
+    // The end of the page: the author's bio, disclaimers, "Read more" lines, in any order.
+    let mut k = kinds.len();
+    while k > body_start.max(1) {
+        k -= 1;
+        let (kind, span) = &kinds[k];
+        let s = &text[span.clone()];
+        match kind {
+            BlockKind::Boilerplate | BlockKind::Caption | BlockKind::Meta | BlockKind::Byline => {}
+            BlockKind::Paragraph if shapes::is_bio(s, byline_name.as_deref()) => {
+                let span = italic_inner(text, span).unwrap_or(span.clone());
+                kinds[k] = (BlockKind::AuthorNote, span);
+            }
+            _ => break,
+        }
+    }
+    mark_pull_quotes(text, &mut kinds);
 
     let mut section = None;
     let mut headings = 0;
@@ -389,4 +489,60 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
             }
         })
         .collect()
+}
+
+/// How many short paragraphs are checked against the rest of the text for being a pull quote:
+/// the check is a substring search, and real pages have a handful of pull quotes at most.
+const PULL_QUOTE_CANDIDATES: usize = 64;
+
+/// A short one-paragraph block whose words (quotation marks aside) appear again in another
+/// paragraph is the page repeating a sentence of the body in display type.
+fn mark_pull_quotes(text: &str, kinds: &mut [(BlockKind, Range<usize>)]) {
+    let candidates: Vec<usize> = kinds
+        .iter()
+        .enumerate()
+        .filter(|(_, (kind, span))| {
+            let n = words(&text[span.clone()]);
+            *kind == BlockKind::Paragraph && (4..=45).contains(&n)
+                || *kind == BlockKind::Heading && (6..=45).contains(&n)
+        })
+        .map(|(k, _)| k)
+        .take(PULL_QUOTE_CANDIDATES)
+        .collect();
+    for k in candidates {
+        let s = text[kinds[k].1.clone()]
+            .trim_matches(|c: char| "\"“”'‘’*_ ".contains(c))
+            .trim_end_matches(['.', '!'])
+            .trim();
+        if words(s) < 4 {
+            continue;
+        }
+        // Display type often capitalises the first word of a quote taken from mid-sentence.
+        let s = s
+            .char_indices()
+            .nth(1)
+            .map_or(s, |(second, _)| &s[second..]);
+        let repeated = kinds.iter().enumerate().any(|(other, (kind, span))| {
+            other != k && kind.is_prose() && span.len() > s.len() && text[span.clone()].contains(s)
+        });
+        if repeated {
+            kinds[k].0 = BlockKind::PullQuote;
+        }
+    }
+}
+
+/// The publication date: the first date written in a metadata, byline or author line.
+pub(crate) fn publication_date(text: &str, blocks: &[Block]) -> Option<Range<usize>> {
+    blocks
+        .iter()
+        .filter(|b| {
+            matches!(
+                b.kind,
+                BlockKind::Meta | BlockKind::Byline | BlockKind::AuthorRole
+            )
+        })
+        .find_map(|b| {
+            shapes::find_date(&text[b.span.clone()])
+                .map(|r| b.span.start + r.start..b.span.start + r.end)
+        })
 }

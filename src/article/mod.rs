@@ -5,13 +5,105 @@
 //! converts them to the character offsets the JSON promises.
 
 mod blocks;
+mod dates;
+mod html;
 mod input;
+mod markdown;
 mod sentences;
+mod shapes;
 
 use std::ops::Range;
 
 pub use blocks::BlockKind;
 pub use input::{decode_input, InputError, MAX_INPUT_BYTES};
+
+/// How an input is read: plain text in the commentary shapes `blocks` knows, CommonMark, or a
+/// saved web page whose article text is extracted first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum InputFormat {
+    #[default]
+    Text,
+    Markdown,
+    Html,
+}
+
+impl InputFormat {
+    /// The format a file name implies: `.md`/`.markdown` → Markdown, `.html`/`.htm` → HTML,
+    /// anything else (including standard input) → plain text.
+    pub fn from_name(name: &str) -> InputFormat {
+        let ext = std::path::Path::new(name)
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("md" | "markdown" | "mdown" | "mkd") => InputFormat::Markdown,
+            Some("html" | "htm" | "xhtml") => InputFormat::Html,
+            _ => InputFormat::Text,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputFormat::Text => "text",
+            InputFormat::Markdown => "markdown",
+            InputFormat::Html => "html",
+        }
+    }
+}
+
+/// A link inside the text: the range of its visible text and where it points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub text: Range<usize>,
+    pub url: String,
+}
+
+/// Text that accompanies the article without being part of its argument: an image's alt text,
+/// a figure caption.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caption {
+    pub text: String,
+    /// Where the caption is written in [`Article::text`], when it is there at all (Markdown alt
+    /// text is; a web page's figure captions are left out of the extracted text).
+    pub span: Option<Range<usize>>,
+    /// The image source, when the caption belongs to an image.
+    pub source: Option<String>,
+}
+
+/// What markup said about the text, beyond its blocks. Empty for plain text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Markup {
+    /// Byte ranges inside blocks that are syntax rather than text (emphasis markers, link
+    /// brackets and destinations, inline images, footnote references, quote markers on
+    /// continuation lines), sorted and disjoint. Units keep their source range; what is shown
+    /// to a reader leaves these out.
+    pub hidden: Vec<Range<usize>>,
+    pub links: Vec<Link>,
+    pub captions: Vec<Caption>,
+    /// Blocks that are list items (each item is its own block; its marker is outside it).
+    pub list_items: Vec<usize>,
+    /// Blocks inside a block quote: quoted testimony (the `>` marker is outside the block).
+    pub quotes: Vec<usize>,
+    /// Footnote definitions and other notes kept out of the body, as ranges of their text.
+    pub notes: Vec<Range<usize>>,
+}
+
+/// The page a saved web page's article text was extracted from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Original {
+    /// SHA-256 (hex) and length in characters of the page as read.
+    pub sha256: String,
+    pub chars: usize,
+}
+
+/// What a format reader hands over: the blocks of the text, and for HTML the extracted text the
+/// blocks' ranges refer to.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Reading {
+    pub extracted: Option<String>,
+    pub blocks: Vec<Block>,
+    pub date: Option<Range<usize>>,
+    pub markup: Markup,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
@@ -41,6 +133,14 @@ pub struct Article {
     pub headings: Vec<usize>,
     /// Byte range of the publication date inside a metadata, byline or front-matter block.
     pub date: Option<Range<usize>>,
+    pub format: InputFormat,
+    /// Markup facts (hidden syntax, links, captions, list items, quotes); empty for plain text.
+    pub markup: Markup,
+    /// For a web page: the page itself, since [`Article::text`] is the text extracted from it.
+    pub original: Option<Original>,
+    /// A title given beside the text (a `title` field of a `--jsonl` record), used when the
+    /// text itself has none.
+    pub given_title: Option<String>,
     /// Byte offset of every character, for byte → char conversion by binary search.
     char_starts: Vec<usize>,
     /// Per block, the 1-based number of the last prose block up to it (see `paragraph_number`).
@@ -51,7 +151,39 @@ impl Article {
     /// Reads an article whose text is already decoded (BOM dropped). Never fails: any text has
     /// a reading, at worst a list of bare paragraphs.
     pub fn parse(name: &str, text: &str) -> Article {
-        let blocks = blocks::read_blocks(text);
+        Article::parse_as(name, text, InputFormat::from_name(name))
+    }
+
+    /// Reads an article in a given format. Never fails either: a malformed page or Markdown
+    /// file is read as well as it can be.
+    pub fn parse_as(name: &str, text: &str, format: InputFormat) -> Article {
+        let reading = match format {
+            InputFormat::Text => {
+                let blocks = blocks::read_blocks(text);
+                let date = blocks::publication_date(text, &blocks);
+                Reading {
+                    blocks,
+                    date,
+                    ..Reading::default()
+                }
+            }
+            InputFormat::Markdown => markdown::read(text),
+            InputFormat::Html => html::read(text),
+        };
+        let original = reading.extracted.as_ref().map(|_| Original {
+            sha256: crate::pipeline::hex_sha256(text.as_bytes()),
+            chars: text.chars().count(),
+        });
+        let text = reading.extracted.as_deref().unwrap_or(text);
+        let mut article = Article::from_blocks(name, text, reading.blocks);
+        article.date = reading.date;
+        article.format = format;
+        article.markup = reading.markup;
+        article.original = original;
+        article
+    }
+
+    fn from_blocks(name: &str, text: &str, blocks: Vec<Block>) -> Article {
         let headings: Vec<usize> = blocks
             .iter()
             .enumerate()
@@ -87,6 +219,10 @@ impl Article {
             sentences,
             headings,
             date: None,
+            format: InputFormat::Text,
+            markup: Markup::default(),
+            original: None,
+            given_title: None,
             char_starts,
             paragraph_numbers,
         }
@@ -94,6 +230,44 @@ impl Article {
 
     pub fn slice(&self, span: &Range<usize>) -> &str {
         &self.text[span.clone()]
+    }
+
+    /// The text of a range as a reader sees it: markup syntax left out and the whitespace it
+    /// leaves behind collapsed. `None` when no markup lies inside the range, so that plain text
+    /// needs no second copy.
+    pub fn display(&self, span: &Range<usize>) -> Option<String> {
+        let hidden = &self.markup.hidden;
+        let first = hidden.partition_point(|h| h.end <= span.start);
+        let inside: Vec<&Range<usize>> = hidden[first..]
+            .iter()
+            .take_while(|h| h.start < span.end)
+            .collect();
+        if inside.is_empty() {
+            return None;
+        }
+        let mut shown = String::with_capacity(span.len());
+        let mut at = span.start;
+        for h in inside {
+            if h.start > at {
+                shown.push_str(&self.text[at..h.start]);
+            }
+            // Syntax that stood between words (a line break and quote marker) still parts them.
+            if self.text[h.clone()].contains(char::is_whitespace) {
+                shown.push(' ');
+            }
+            at = at.max(h.end);
+        }
+        if at < span.end {
+            shown.push_str(&self.text[at..span.end]);
+        }
+        Some(collapse_spaces(&shown))
+    }
+
+    /// Whether a byte offset lies inside hidden markup.
+    pub fn is_hidden(&self, byte: usize) -> bool {
+        let hidden = &self.markup.hidden;
+        let i = hidden.partition_point(|h| h.end <= byte);
+        hidden.get(i).is_some_and(|h| h.start <= byte)
     }
 
     /// Character offset of a byte offset that lies on a character boundary.
@@ -113,11 +287,13 @@ impl Article {
         self.char_starts.len()
     }
 
+    /// The title line of the text, or else the title given beside it.
     pub fn title(&self) -> Option<&str> {
         self.blocks
             .iter()
             .find(|b| b.kind == BlockKind::Title)
             .map(|b| &self.text[b.span.clone()])
+            .or(self.given_title.as_deref())
     }
 
     /// The author line ("By Jane Doe", "Jane Doe"), if the reader found one.
@@ -151,6 +327,21 @@ impl Article {
     pub fn line_col(&self, byte: usize) -> (usize, usize) {
         input::line_col(&self.text, byte)
     }
+}
+
+/// Whitespace runs to one space, none before closing punctuation that markup separated from
+/// its word ("charge in 2006 ." → "charge in 2006.").
+fn collapse_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        let glued = word.starts_with(['.', ',', ';', ':', '!', '?', ')', '”', '’'])
+            || out.ends_with(['(', '“']);
+        if !out.is_empty() && !glued {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -174,6 +174,18 @@ fn period_ends_sentence(text: &str, dot: usize, rest: &str) -> bool {
     true
 }
 
+/// "...no benefit.My experience is ...": typed text often drops the space after a period. A
+/// period between a lower-case word and a capitalised word ends the sentence; dotted words
+/// (acronyms, domain names, "e.g.") and mixed-case names ("iPhone.Com") do not.
+fn missing_space_after_period(text: &str, dot: usize, rest: &str) -> bool {
+    let word = word_before(text, dot);
+    let mut next = rest.chars();
+    word.chars().count() >= 2
+        && word.chars().all(|c| c.is_lowercase())
+        && next.next().is_some_and(char::is_uppercase)
+        && next.next().is_some_and(char::is_lowercase)
+}
+
 /// Sentence ranges inside `block` (byte ranges into `text`), trimmed, never empty.
 pub(crate) fn split_sentences(text: &str, block: Range<usize>) -> Vec<Range<usize>> {
     let mut sentences = Vec::new();
@@ -189,7 +201,8 @@ pub(crate) fn split_sentences(text: &str, block: Range<usize>) -> Vec<Range<usiz
                     Ok((next, _)) if can_start_sentence(next) => {
                         term != "." || period_ends_sentence(text, pos, next)
                     }
-                    _ => false,
+                    Ok(_) => false,
+                    Err(_) => term == "." && missing_space_after_period(text, pos, after),
                 };
                 if boundary {
                     push_trimmed(text, start..cluster_end, &mut sentences);

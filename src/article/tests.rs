@@ -32,6 +32,21 @@ fn dotted_acronym_ends_a_sentence_before_a_sentence_opener() {
 }
 
 #[test]
+fn a_period_without_a_space_still_ends_a_sentence_between_words() {
+    let got = sentences_of(
+        "Notice is no benefit.My experience differs. See example.com, the U.S.Army or e.g.Smith.",
+    );
+    assert_eq!(
+        got,
+        vec![
+            "Notice is no benefit.",
+            "My experience differs.",
+            "See example.com, the U.S.Army or e.g.Smith.",
+        ]
+    );
+}
+
+#[test]
 fn quotes_and_ellipses() {
     let got = sentences_of(
         "He said “we will not move.” Then he left. She asked, \"Is it over?\" nobody replied. \

@@ -1,14 +1,16 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use toulmin::eval::{self, run::predict, run::rule_infos};
+use toulmin::eval::{self, run::predict, run::predict_typed, run::rule_infos};
 use toulmin::export::write_atomic;
 
 use super::{Failure, RuleArgs};
 
 #[derive(Args)]
 pub struct EvalArgs {
-    /// Gold annotations: a JSONL file (microtext shape) or a directory of brat .txt/.ann pairs.
+    /// Gold annotations: a JSONL file (microtext shape, or the Web Discourse / CDCP layout whose
+    /// records name their `corpus`), a directory of brat .txt/.ann pairs, or a directory of AIF
+    /// .json files each beside its .txt.
     #[arg(long, value_name = "PATH")]
     gold: PathBuf,
     #[command(flatten)]
@@ -28,9 +30,71 @@ pub struct EvalArgs {
     output: Option<PathBuf>,
 }
 
+/// Whether the gold file is in the Web Discourse / CDCP layout (decided by its first record).
+fn is_typed(path: &std::path::Path) -> bool {
+    if path.is_dir() {
+        return false;
+    }
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|content| {
+            content
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .map(eval::typed::is_typed_jsonl)
+        })
+        .unwrap_or(false)
+}
+
+fn run_typed(args: &EvalArgs, grammar: &toulmin::grammar::Grammar) -> Result<i32, Failure> {
+    let gold = eval::read_typed_jsonl(&args.gold)?;
+    if gold.is_empty() {
+        return Err(super::fail(format!(
+            "{}: no gold documents found",
+            args.gold.display()
+        )));
+    }
+    let maps = predict_typed(&gold, grammar, args.gold_units)?;
+    let report = eval::evaluate_typed(&gold, &maps, &rule_infos(grammar));
+    let baseline = args.baseline.then(|| eval::majority_baseline(&gold));
+    let text = if args.json {
+        let value = serde_json::json!({
+            "gold": args.gold.display().to_string(),
+            "gold_units": args.gold_units,
+            "toulmin": report,
+            "baseline": baseline.as_ref().map(|(class, f1)| serde_json::json!({
+                "majority_class": class,
+                "macro_f1": f1,
+            })),
+        });
+        let mut s = serde_json::to_string_pretty(&value)?;
+        s.push('\n');
+        s
+    } else {
+        eval::render_typed_table(&report, baseline.as_ref())
+    };
+    emit(args, &text)
+}
+
+fn emit(args: &EvalArgs, text: &str) -> Result<i32, Failure> {
+    match &args.output {
+        Some(path) => write_atomic(path, text.as_bytes())
+            .map_err(|e| super::fail(format!("cannot write {}: {e}", path.display())))?,
+        None => print!("{text}"),
+    }
+    Ok(0)
+}
+
 pub fn run(args: EvalArgs) -> Result<i32, Failure> {
     let grammar = args.rules.load()?;
-    let gold = if args.gold.is_dir() {
+    if is_typed(&args.gold) {
+        return run_typed(&args, &grammar);
+    }
+    let gold = if args.gold.is_dir() && eval::aif::is_aif_dir(&args.gold) {
+        let (docs, warnings) = eval::aif::read_aif_dir(&args.gold)?;
+        warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+        docs
+    } else if args.gold.is_dir() {
         eval::read_brat_dir(&args.gold)?
     } else {
         eval::read_jsonl(&args.gold)?
@@ -61,10 +125,5 @@ pub fn run(args: EvalArgs) -> Result<i32, Failure> {
     } else {
         eval::render_table(&report, baseline.as_ref())
     };
-    match &args.output {
-        Some(path) => write_atomic(path, text.as_bytes())
-            .map_err(|e| super::fail(format!("cannot write {}: {e}", path.display())))?,
-        None => print!("{text}"),
-    }
-    Ok(0)
+    emit(&args, &text)
 }

@@ -4,11 +4,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use toulmin::annotate::Segmentation;
-use toulmin::article::{decode_input, MAX_INPUT_BYTES};
-use toulmin::export::{to_json, to_json_line, write_atomic};
+use toulmin::article::{decode_input, InputFormat, MAX_INPUT_BYTES};
+use toulmin::export::{interchange_files, to_json, to_json_line, write_atomic, Interchange};
 use toulmin::grammar::Grammar;
-use toulmin::graph::model::Role;
-use toulmin::pipeline::{map_text, Mapped};
+use toulmin::graph::model::{Role, Status};
+use toulmin::graph::semantics;
+use toulmin::pipeline::{map_titled_text_as, Mapped};
 use toulmin::render::{self, Renderer};
 
 use super::{fail, Failure, RuleArgs};
@@ -20,7 +21,20 @@ pub enum Format {
     Svg,
     Png,
     Html,
+    /// AIF JSON (AIFdb, OVA): STEM.aif.json
+    Aif,
+    /// Argdown: STEM.argdown
+    Argdown,
+    /// brat standoff: brat/STEM.{txt,ann} and brat/annotation.conf
+    Brat,
+    /// GraphML (networkx, Gephi, yEd): STEM.graphml
+    Graphml,
+    /// The attack framework for argumentation solvers: STEM.af (ICCMA 2023), STEM.apx (ASPARTIX)
+    Iccma,
 }
+
+/// What `map` writes when `--format` is not given.
+const DEFAULT_FORMATS: [Format; 4] = [Format::Json, Format::Dot, Format::Svg, Format::Html];
 
 impl Format {
     fn ext(self) -> &'static str {
@@ -30,6 +44,22 @@ impl Format {
             Format::Svg => "svg",
             Format::Png => "png",
             Format::Html => "html",
+            Format::Aif => "aif.json",
+            Format::Argdown => "argdown",
+            Format::Brat => "ann",
+            Format::Graphml => "graphml",
+            Format::Iccma => "af",
+        }
+    }
+
+    fn interchange(self) -> Option<Interchange> {
+        match self {
+            Format::Aif => Some(Interchange::Aif),
+            Format::Argdown => Some(Interchange::Argdown),
+            Format::Brat => Some(Interchange::Brat),
+            Format::Graphml => Some(Interchange::Graphml),
+            Format::Iccma => Some(Interchange::Iccma),
+            Format::Json | Format::Dot | Format::Svg | Format::Png | Format::Html => None,
         }
     }
 }
@@ -51,19 +81,44 @@ impl From<RendererArg> for Renderer {
     }
 }
 
+/// How inputs are read; `auto` goes by the file extension.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    Auto,
+    Text,
+    Markdown,
+    Html,
+}
+
+impl InputFormatArg {
+    fn for_name(self, name: &str) -> InputFormat {
+        match self {
+            InputFormatArg::Auto => InputFormat::from_name(name),
+            InputFormatArg::Text => InputFormat::Text,
+            InputFormatArg::Markdown => InputFormat::Markdown,
+            InputFormatArg::Html => InputFormat::Html,
+        }
+    }
+}
+
+/// Extensions a directory input is searched for.
+const INPUT_EXTENSIONS: [&str; 5] = ["txt", "md", "markdown", "html", "htm"];
+
 #[derive(Args)]
 pub struct MapArgs {
-    /// Articles to map (.txt or .md); `-` reads standard input; a directory maps every .txt and
-    /// .md file in it.
+    /// Articles to map (.txt, .md, .html/.htm); `-` reads standard input; a directory maps every
+    /// such file in it.
     #[arg(value_name = "INPUT", required_unless_present = "jsonl")]
     inputs: Vec<PathBuf>,
-    /// Directory for the output files (created if missing); with --jsonl, the output file.
+    /// Directory for the output files (created if missing); with --jsonl, the output file (or,
+    /// with --format other than json, the directory for the files of every record).
     #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
     #[command(flatten)]
     rules: RuleArgs,
-    /// Output formats, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "json,dot,svg,html")]
+    /// Output formats, comma-separated [default: json,dot,svg,html]. With --jsonl, any format
+    /// but json writes files per record into the directory -o names.
+    #[arg(long, value_delimiter = ',')]
     format: Vec<Format>,
     /// How to draw SVG/PNG: graphviz `dot` when installed (auto), always `dot`, or the
     /// built-in pure-Rust renderer.
@@ -72,6 +127,14 @@ pub struct MapArgs {
     /// Batch mode: one {"id","text"} JSON record per line in, one map per line out.
     #[arg(long, value_name = "FILE|-", conflicts_with = "inputs")]
     jsonl: Option<PathBuf>,
+    /// How to read the inputs: by extension (auto: .md Markdown, .html/.htm web page, else
+    /// plain text), or all as one format.
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
+    input_format: InputFormatArg,
+    /// Put the text the units' offsets refer to into the JSON (`source.text`): for a web page,
+    /// the article text extracted from it.
+    #[arg(long)]
+    embed_text: bool,
 }
 
 struct Input {
@@ -96,12 +159,17 @@ fn collect_inputs(raw: &[PathBuf]) -> Result<Vec<Input>, Failure> {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| fail(format!("cannot read directory {}: {e}", p.display())))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "txt" || x == "md"))
+                .filter(|f| {
+                    f.is_file()
+                        && f.extension().is_some_and(|x| {
+                            INPUT_EXTENSIONS.contains(&x.to_string_lossy().to_lowercase().as_str())
+                        })
+                })
                 .collect();
             found.sort();
             if found.is_empty() {
                 return Err(fail(format!(
-                    "{}: no .txt or .md files in this directory",
+                    "{}: no .txt, .md or .html files in this directory",
                     p.display()
                 )));
             }
@@ -168,8 +236,30 @@ pub fn read_input(path: Option<&Path>) -> Result<String, String> {
 
 pub fn run(args: MapArgs) -> Result<i32, Failure> {
     let grammar = args.rules.load()?;
+    let mut formats = if args.format.is_empty() {
+        DEFAULT_FORMATS.to_vec()
+    } else {
+        args.format.clone()
+    };
+    formats.sort();
+    formats.dedup();
     if let Some(jsonl) = &args.jsonl {
-        return run_jsonl(&grammar, jsonl, args.output.as_deref());
+        if args.format.is_empty() || formats == [Format::Json] {
+            return run_jsonl(&grammar, jsonl, args.output.as_deref(), args.input_format);
+        }
+        let Some(dir) = args.output.as_deref() else {
+            return Err(fail(
+                "--jsonl with --format other than json writes files per record: name their directory with -o DIR",
+            ));
+        };
+        return run_jsonl_files(
+            &grammar,
+            jsonl,
+            dir,
+            &formats,
+            args.renderer.into(),
+            args.input_format,
+        );
     }
     let inputs = collect_inputs(&args.inputs)?;
     let out_dir = args
@@ -182,9 +272,6 @@ pub fn run(args: MapArgs) -> Result<i32, Failure> {
             out_dir.display()
         ))
     })?;
-    let mut formats = args.format.clone();
-    formats.sort();
-    formats.dedup();
 
     // Two inputs with one stem would overwrite each other's outputs.
     let mut stems: BTreeMap<&str, &str> = BTreeMap::new();
@@ -209,6 +296,7 @@ pub fn run(args: MapArgs) -> Result<i32, Failure> {
         match map_one(
             &grammar,
             input,
+            &args,
             &out_dir,
             &formats,
             args.renderer.into(),
@@ -225,9 +313,11 @@ pub fn run(args: MapArgs) -> Result<i32, Failure> {
     Ok(if failures > 0 { 1 } else { 0 })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn map_one(
     grammar: &Grammar,
     input: &Input,
+    args: &MapArgs,
     out_dir: &Path,
     formats: &[Format],
     renderer: Renderer,
@@ -235,21 +325,75 @@ fn map_one(
     notices_shown: &mut bool,
 ) -> Result<(), String> {
     let text = read_input(input.path.as_deref())?;
-    let mapped =
-        map_text(&input.name, &text, grammar, &Segmentation::Rules).map_err(|e| e.to_string())?;
+    let format = args.input_format.for_name(&input.name);
+    let mut mapped = map_titled_text_as(
+        &input.name,
+        &text,
+        format,
+        None,
+        grammar,
+        &Segmentation::Rules,
+    )
+    .map_err(|e| e.to_string())?;
+    if args.embed_text {
+        mapped.map.source.reading.text = Some(mapped.article.text.clone());
+    }
+    let written = write_outputs(
+        &mapped,
+        &input.name,
+        &input.stem,
+        out_dir,
+        formats,
+        renderer,
+        input_paths,
+        notices_shown,
+    )?;
+    print_summary(&mapped, &written);
+    Ok(())
+}
+
+/// Writes every requested format of one map into `out_dir`, files named after `stem`.
+#[allow(clippy::too_many_arguments)]
+fn write_outputs(
+    mapped: &Mapped,
+    name: &str,
+    stem: &str,
+    out_dir: &Path,
+    formats: &[Format],
+    renderer: Renderer,
+    input_paths: &[PathBuf],
+    notices_shown: &mut bool,
+) -> Result<Vec<PathBuf>, String> {
     let mut written = Vec::new();
     let dot = render::dot::to_dot(&mapped.map);
     let mut svg_cache: Option<String> = None;
+    let refuse_inputs = |path: &Path| match path.canonicalize() {
+        Ok(canon) if input_paths.contains(&canon) => Err(format!(
+            "refusing to write {}: it is one of the inputs",
+            path.display()
+        )),
+        _ => Ok(()),
+    };
     for &format in formats {
-        let path = out_dir.join(format!("{}.{}", input.stem, format.ext()));
-        if let Ok(canon) = path.canonicalize() {
-            if input_paths.contains(&canon) {
-                return Err(format!(
-                    "refusing to write {}: it is one of the inputs",
-                    path.display()
-                ));
+        if let Some(interchange) = format.interchange() {
+            let files = interchange_files(interchange, &mapped.map, &mapped.article.text, stem);
+            for file in &files {
+                refuse_inputs(&out_dir.join(&file.path))?;
             }
+            for file in files {
+                let path = out_dir.join(&file.path);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+                }
+                write_atomic(&path, file.contents.as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                written.push(path);
+            }
+            continue;
         }
+        let path = out_dir.join(format!("{stem}.{}", format.ext()));
+        refuse_inputs(&path)?;
         let bytes: Vec<u8> = match format {
             Format::Json => to_json(&mapped.map).into_bytes(),
             Format::Dot => dot.clone().into_bytes(),
@@ -266,7 +410,7 @@ fn map_one(
                                 *notices_shown = true;
                             }
                             Some(render::Notice::BuiltinFallback) | None => {}
-                            Some(n) => eprintln!("warning: {}: {n}", input.name),
+                            Some(n) => eprintln!("warning: {name}: {n}"),
                         }
                         svg_cache = Some(svg.clone());
                         svg
@@ -275,23 +419,26 @@ fn map_one(
                 if format == Format::Svg {
                     svg.into_bytes()
                 } else {
-                    render::html::report(&mapped, &svg).into_bytes()
+                    render::html::report(mapped, &svg).into_bytes()
                 }
             }
             Format::Png => render::png(&mapped.map, &dot, renderer).map_err(|e| e.to_string())?,
+            Format::Aif | Format::Argdown | Format::Brat | Format::Graphml | Format::Iccma => {
+                continue; // ok: written above
+            }
         };
         write_atomic(&path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         written.push(path);
     }
-    print_summary(&mapped, &written);
-    Ok(())
+    Ok(written)
 }
 
 fn print_summary(mapped: &Mapped, written: &[PathBuf]) {
     let map = &mapped.map;
     println!("{}", map.source.name);
     if let Some(t) = map.thesis.as_deref().and_then(|t| map.unit(t)) {
-        println!("  thesis ({}): {}", t.id, t.text);
+        println!("  thesis ({}): {}", t.id, t.shown());
+        println!("  acceptability: {}", acceptability(mapped, t));
     }
     let counts: Vec<String> = Role::ALL
         .iter()
@@ -306,13 +453,84 @@ fn print_summary(mapped: &Mapped, written: &[PathBuf]) {
     println!("  wrote: {}", files.join(", "));
 }
 
+/// Whether the thesis survives its attacks, and by whose hand it falls if it does not.
+fn acceptability(mapped: &Mapped, thesis: &toulmin::graph::model::Unit) -> String {
+    let map = &mapped.map;
+    let analysis = semantics::analyse(map);
+    let count = |s: Status| analysis.status.iter().filter(|x| **x == s).count();
+    let tally = format!(
+        "{} in, {} out, {} undec",
+        count(Status::In),
+        count(Status::Out),
+        count(Status::Undec)
+    );
+    let verdict = match thesis.status {
+        Some(Status::In) => "thesis in: it survives every attack".to_string(),
+        Some(Status::Out) => {
+            let by: Vec<String> = map
+                .relations
+                .iter()
+                .filter(|r| {
+                    r.to == thesis.id
+                        && r.carries
+                        && r.kind == toulmin::graph::model::RelationKind::Attack
+                })
+                .filter_map(|r| map.unit(&r.from))
+                .map(|u| format!("{} ({})", u.id, u.role))
+                .collect();
+            format!("thesis out: defeated by unanswered {}", by.join(", "))
+        }
+        Some(Status::Undec) => "thesis undec: caught in a cycle of attacks".to_string(),
+        None => "thesis not analysed".to_string(),
+    };
+    let preferred = match &analysis.preferred {
+        Some(exts) => {
+            let with = exts.iter().filter(|e| e.contains(&thesis.id)).count();
+            format!(
+                "in {with} of {} preferred extension{}",
+                exts.len(),
+                if exts.len() == 1 { "" } else { "s" }
+            )
+        }
+        None => "preferred extensions too many to enumerate".to_string(),
+    };
+    format!("{verdict} (grounded: {tally}; {preferred})")
+}
+
+/// A record id as a file stem: path separators and other awkward characters become `_`.
+fn record_stem(id: &str, line_no: usize) -> String {
+    let stem: String = id
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let stem = stem.trim_start_matches('.');
+    if stem.is_empty() {
+        format!("record-{line_no}")
+    } else {
+        stem.to_string()
+    }
+}
+
 #[derive(serde::Deserialize)]
 struct Record {
     id: serde_json::Value,
     text: String,
+    #[serde(default)]
+    title: Option<String>,
 }
 
-fn run_jsonl(grammar: &Grammar, source: &Path, output: Option<&Path>) -> Result<i32, Failure> {
+fn run_jsonl(
+    grammar: &Grammar,
+    source: &Path,
+    output: Option<&Path>,
+    input_format: InputFormatArg,
+) -> Result<i32, Failure> {
     if let Some(path) = output {
         let same = matches!((path.canonicalize(), source.canonicalize()), (Ok(x), Ok(y)) if x == y);
         if same {
@@ -342,21 +560,7 @@ fn run_jsonl(grammar: &Grammar, source: &Path, output: Option<&Path>) -> Result<
         if bytes.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let result = std::str::from_utf8(&bytes)
-            .map_err(|e| format!("not valid UTF-8 at byte {}", e.valid_up_to()))
-            .and_then(|s| {
-                serde_json::from_str::<Record>(s)
-                    .map_err(|e| format!("not a {{\"id\",\"text\"}} record: {e}"))
-            })
-            .and_then(|r| {
-                let id = match &r.id {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                let text = decode_input(r.text.as_bytes()).map_err(|e| e.to_string())?;
-                map_text(&id, &text, grammar, &Segmentation::Rules).map_err(|e| e.to_string())
-            });
-        match result {
+        match map_record(grammar, &bytes, input_format) {
             Ok(mapped) => {
                 out.push_str(&to_json_line(&mapped.map));
                 out.push('\n');
@@ -374,5 +578,101 @@ fn run_jsonl(grammar: &Grammar, source: &Path, output: Option<&Path>) -> Result<
         write_atomic(path, out.as_bytes())
             .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
     }
+    Ok(if failures > 0 { 1 } else { 0 })
+}
+
+/// One JSONL line: the record's id and its map.
+fn map_record(
+    grammar: &Grammar,
+    bytes: &[u8],
+    input_format: InputFormatArg,
+) -> Result<Mapped, String> {
+    let line = std::str::from_utf8(bytes)
+        .map_err(|e| format!("not valid UTF-8 at byte {}", e.valid_up_to()))?;
+    let r = serde_json::from_str::<Record>(line)
+        .map_err(|e| format!("not a {{\"id\",\"text\"}} record: {e}"))?;
+    let id = match &r.id {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let text = decode_input(r.text.as_bytes()).map_err(|e| e.to_string())?;
+    let format = input_format.for_name(&id);
+    map_titled_text_as(
+        &id,
+        &text,
+        format,
+        r.title.as_deref(),
+        grammar,
+        &Segmentation::Rules,
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// `--jsonl` with file formats: every record's files go into `dir`, named after its id.
+fn run_jsonl_files(
+    grammar: &Grammar,
+    source: &Path,
+    dir: &Path,
+    formats: &[Format],
+    renderer: Renderer,
+    input_format: InputFormatArg,
+) -> Result<i32, Failure> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        fail(format!(
+            "cannot create output directory {}: {e}",
+            dir.display()
+        ))
+    })?;
+    let reader: Box<dyn BufRead> = if source.as_os_str() == "-" {
+        Box::new(std::io::BufReader::new(std::io::stdin()))
+    } else {
+        let f = std::fs::File::open(source)
+            .map_err(|e| fail(format!("cannot read {}: {e}", source.display())))?;
+        Box::new(std::io::BufReader::new(f))
+    };
+    let shown = if source.as_os_str() == "-" {
+        "stdin".to_string()
+    } else {
+        source.display().to_string()
+    };
+    let inputs: Vec<PathBuf> = source.canonicalize().into_iter().collect();
+    let mut stems: BTreeMap<String, usize> = BTreeMap::new();
+    let mut failures = 0;
+    let mut records = 0;
+    let mut notices_shown = false;
+    for (n, line) in reader.split(b'\n').enumerate() {
+        let line_no = n + 1;
+        let bytes = line.map_err(|e| fail(format!("cannot read {shown}: {e}")))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let result = map_record(grammar, &bytes, input_format).and_then(|mapped| {
+            let stem = record_stem(&mapped.map.source.name, line_no);
+            if let Some(first) = stems.insert(stem.clone(), line_no) {
+                return Err(format!(
+                    "record id {:?} would overwrite the files of line {first} ({stem}.*)",
+                    mapped.map.source.name
+                ));
+            }
+            write_outputs(
+                &mapped,
+                &mapped.map.source.name,
+                &stem,
+                dir,
+                formats,
+                renderer,
+                &inputs,
+                &mut notices_shown,
+            )
+        });
+        match result {
+            Ok(_) => records += 1,
+            Err(msg) => {
+                eprintln!("error: {shown}:{line_no}: {msg}");
+                failures += 1;
+            }
+        }
+    }
+    println!("{records} records mapped into {}", dir.display());
     Ok(if failures > 0 { 1 } else { 0 })
 }

@@ -6,6 +6,7 @@ mod explain_cmd;
 mod map_cmd;
 mod rules_cmd;
 mod serve_cmd;
+mod tune_cmd;
 
 use std::path::PathBuf;
 
@@ -39,6 +40,9 @@ enum Command {
     /// A local web app: the report of each input beside an editor for the rules; every edit
     /// recompiles the grammar and redraws the map, and file changes on disk show up at once.
     Serve(serve_cmd::ServeArgs),
+    /// Fit rule weights, the role threshold and role biases to gold annotations; writes them as
+    /// a rule file and reports cross-validated scores beside the untuned grammar's.
+    Tune(tune_cmd::TuneArgs),
 }
 
 /// Rule files shared by every command that maps text.
@@ -98,6 +102,7 @@ pub fn run() -> i32 {
         Command::Rules { command } => rules_cmd::run(command),
         Command::Explain(args) => explain_cmd::run(args),
         Command::Serve(args) => serve_cmd::run(args),
+        Command::Tune(args) => tune_cmd::run(args),
     };
     match result {
         Ok(code) => code,

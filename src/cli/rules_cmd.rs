@@ -35,13 +35,12 @@ fn test(args: TestArgs) -> Result<i32, Failure> {
         files: args.files.clone(),
     };
     let grammar = load(&spec).map_err(|d| Failure::Shown(d.to_string()))?;
-    // Test the named files' rules; the default grammar's own when no file is named.
-    let first = usize::from(!args.no_default_rules);
-    let files: Vec<usize> = if args.files.is_empty() {
-        vec![0]
-    } else {
-        (first..grammar.sources.files.len()).collect()
-    };
+    // Test the named files' rules (and what they import); the default grammar's own (with its
+    // embedded imports) when no file is named.
+    let embedded = |i: &usize| grammar.sources.files[*i].dir.is_none();
+    let files: Vec<usize> = (0..grammar.sources.files.len())
+        .filter(|i| embedded(i) == args.files.is_empty())
+        .collect();
     let results = run_examples(&grammar, Some(&files));
     let mut failed = 0;
     for r in &results {

@@ -39,6 +39,10 @@ pub struct ServeArgs {
     /// How to draw the diagrams (see `map --renderer`).
     #[arg(long, value_enum, default_value_t = RendererArg::Auto)]
     renderer: RendererArg,
+    /// Gold annotations (any format `eval` reads) for the page's "Tune on gold…" action, which
+    /// fits the current grammar's weights to them and shows the cross-validated scores.
+    #[arg(long, value_name = "FILE")]
+    gold: Option<PathBuf>,
 }
 
 pub fn run(args: ServeArgs) -> Result<i32, Failure> {
@@ -50,6 +54,7 @@ pub fn run(args: ServeArgs) -> Result<i32, Failure> {
         bind: args.bind,
         port: args.port,
         renderer: args.renderer.into(),
+        gold: args.gold,
     };
     let server = serve(config).map_err(|e| match e {
         toulmin::serve::ServeError::Grammar(shown) => Failure::Shown(shown),

@@ -28,6 +28,7 @@ pub fn baseline_map(doc: &GoldDoc) -> ArgumentMap {
                 start: g.start,
                 end: g.end,
                 text: chars[start..end].iter().collect(),
+                display: None,
                 section: None,
                 paragraph: 1,
                 sentence: i + 1,
@@ -48,6 +49,7 @@ pub fn baseline_map(doc: &GoldDoc) -> ArgumentMap {
             kind: RelationKind::Support,
             rule: "baseline".to_string(),
             score: 1.0,
+            carries: true,
         })
         .collect();
     ArgumentMap {
@@ -56,6 +58,7 @@ pub fn baseline_map(doc: &GoldDoc) -> ArgumentMap {
             name: doc.id.clone(),
             sha256: String::new(),
             chars: chars.len(),
+            reading: Default::default(),
         },
         title: None,
         byline: None,

@@ -23,11 +23,12 @@ use std::collections::{BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::metrics::{self, overlap, DocScore, Function, Paired};
-use crate::graph::model::{RelationKind, Role, Stance};
+use crate::graph::model::{Kind, RelationKind, Role, Stance};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RuleDecision {
     Role(Role),
+    Kind(Kind),
     Link(RelationKind),
     Segment,
 }
@@ -36,6 +37,7 @@ impl std::fmt::Display for RuleDecision {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RuleDecision::Role(r) => write!(f, "role:{r}"),
+            RuleDecision::Kind(k) => write!(f, "kind:{k}"),
             RuleDecision::Link(k) => write!(f, "link:{k}"),
             RuleDecision::Segment => f.write_str("segment"),
         }

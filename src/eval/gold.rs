@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::graph::model::{RelationKind, Stance};
+use crate::graph::model::{RelationKind, Role, Stance};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GoldDoc {
@@ -110,7 +110,7 @@ impl GoldDoc {
     }
 
     /// Checks what the metrics rely on, so that they can index without checking again.
-    fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), String> {
         let len = self.text.chars().count();
         let mut ids = HashSet::new();
         let mut centrals = 0;
@@ -292,6 +292,9 @@ enum BratType {
     MajorClaim,
     Claim,
     Premise,
+    /// A role name, as `toulmin map --format brat` writes them: `thesis` is the central claim,
+    /// every other role links by its `R` lines alone.
+    Toulmin(Role),
 }
 
 struct BratEntity {
@@ -411,14 +414,15 @@ pub fn parse_brat(
                     "MajorClaim" => BratType::MajorClaim,
                     "Claim" => BratType::Claim,
                     "Premise" => BratType::Premise,
-                    other => {
-                        return Err(line_error(
+                    other => BratType::Toulmin(Role::parse(other).ok_or_else(|| {
+                        line_error(
                             line,
                             format!(
-                            "unknown entity type {other:?} (expected MajorClaim, Claim or Premise)"
-                        ),
-                        ))
-                    }
+                                "unknown entity type {other:?} (expected MajorClaim, Claim or \
+                                 Premise, or a toulmin role such as thesis)"
+                            ),
+                        )
+                    })?),
                 };
                 let (start, end, discontinuous) = parse_offsets(offsets)
                     .ok_or_else(|| line_error(line, format!("cannot read offsets {offsets:?}")))?;
@@ -433,7 +437,17 @@ pub fn parse_brat(
                 }
                 let (start, end) = (start - shift, end - shift);
                 if let (Some(quoted), false) = (fields.get(2), discontinuous) {
-                    let covered: String = chars[start..end].iter().collect();
+                    // brat shows a span's line breaks as spaces.
+                    let covered: String = chars[start..end]
+                        .iter()
+                        .map(|&c| {
+                            if matches!(c, '\n' | '\r' | '\t') {
+                                ' '
+                            } else {
+                                c
+                            }
+                        })
+                        .collect();
                     if covered != *quoted {
                         return Err(line_error(
                             line,
@@ -516,12 +530,17 @@ pub fn parse_brat(
 
     let central = entities
         .iter()
-        .filter(|e| e.kind == BratType::MajorClaim)
+        .filter(|e| {
+            matches!(
+                e.kind,
+                BratType::MajorClaim | BratType::Toulmin(Role::Thesis)
+            )
+        })
         .min_by_key(|e| (e.start, e.end, e.line))
         .map(|e| e.id.clone())
         .ok_or_else(|| GoldError::File {
             path: ann_path.to_path_buf(),
-            message: "no MajorClaim, so no central claim".to_string(),
+            message: "no MajorClaim or thesis, so no central claim".to_string(),
         })?;
     let entity_ids: HashSet<&str> = entities.iter().map(|e| e.id.as_str()).collect();
     for (target, (_, line)) in &stances {

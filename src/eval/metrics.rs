@@ -216,7 +216,7 @@ impl Tally {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Function {
+pub enum Function {
     Central,
     Support,
     Attack,
@@ -240,7 +240,7 @@ impl Function {
 }
 
 /// Gold function: central, else the polarity of the outgoing relation, else support.
-pub(crate) fn gold_function(doc: &GoldDoc, unit: &GoldUnit) -> Function {
+pub fn gold_function(doc: &GoldDoc, unit: &GoldUnit) -> Function {
     if unit.central {
         return Function::Central;
     }
@@ -589,6 +589,7 @@ pub(crate) mod tests {
             start,
             end,
             text: String::new(),
+            display: None,
             section: None,
             paragraph: 1,
             sentence: 1,
@@ -609,6 +610,7 @@ pub(crate) mod tests {
             kind,
             rule: rule.into(),
             score: 1.0,
+            carries: true,
         }
     }
 
@@ -624,6 +626,7 @@ pub(crate) mod tests {
                 name: "test".into(),
                 sha256: String::new(),
                 chars: text.chars().count(),
+                reading: Default::default(),
             },
             title: None,
             byline: None,

@@ -5,12 +5,14 @@
 //! something a rule author can act on (which rule fired how often and how often it was right).
 //! See `metrics` for the exact definitions and `gold::read_brat_dir` for how essays are mapped.
 
+pub mod aif;
 pub mod baseline;
 pub mod diagnostics;
 pub mod gold;
 pub mod metrics;
 pub mod report;
 pub mod run;
+pub mod typed;
 
 pub use baseline::baseline_map;
 pub use diagnostics::{Diagnostics, RuleDecision, RuleInfo, RuleStats};
@@ -19,6 +21,10 @@ pub use gold::{
 };
 pub use metrics::{ClassScore, ConfusionMatrix, DocScore, Metrics, SegScore, TaskScore};
 pub use report::{render_table, EvalReport};
+pub use typed::{
+    evaluate_typed, majority_baseline, read_typed_jsonl, render_typed_table, Scheme, TypedDoc,
+    TypedReport,
+};
 
 use std::path::Path;
 
@@ -38,7 +44,11 @@ pub fn evaluate(gold: &[GoldDoc], predicted: &[ArgumentMap], rules: &[RuleInfo])
             predicted.len()
         ));
     }
-    let empty: Vec<ArgumentMap> = gold.iter().skip(predicted.len()).map(empty_map).collect();
+    let empty: Vec<ArgumentMap> = gold
+        .iter()
+        .skip(predicted.len())
+        .map(|d| empty_map_for(&d.id, &d.text))
+        .collect();
     let maps: Vec<&ArgumentMap> = predicted.iter().take(gold.len()).chain(&empty).collect();
 
     for (doc, map) in gold.iter().zip(&maps) {
@@ -88,13 +98,15 @@ pub fn evaluate(gold: &[GoldDoc], predicted: &[ArgumentMap], rules: &[RuleInfo])
     }
 }
 
-fn empty_map(doc: &GoldDoc) -> ArgumentMap {
+/// The map of a document nobody predicted: every gold unit is missed.
+pub(crate) fn empty_map_for(id: &str, text: &str) -> ArgumentMap {
     ArgumentMap {
         schema: SCHEMA.to_string(),
         source: Source {
-            name: doc.id.clone(),
+            name: id.to_string(),
             sha256: String::new(),
-            chars: doc.text.chars().count(),
+            chars: text.chars().count(),
+            reading: Default::default(),
         },
         title: None,
         byline: None,

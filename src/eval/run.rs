@@ -5,7 +5,7 @@ use crate::grammar::Grammar;
 use crate::graph::model::ArgumentMap;
 use crate::pipeline::{map_text, InvariantError};
 
-use super::{GoldDoc, RuleDecision, RuleInfo};
+use super::{GoldDoc, RuleDecision, RuleInfo, TypedDoc};
 
 /// Maps every gold text. With `gold_units` the gold segmentation replaces the split rules, so
 /// the scores measure classification and linking alone.
@@ -18,6 +18,25 @@ pub fn predict(
         .map(|doc| {
             let segmentation = if gold_units {
                 Segmentation::Given(doc.units.iter().map(|u| u.start..u.end).collect())
+            } else {
+                Segmentation::Rules
+            };
+            map_text(&doc.id, &doc.text, grammar, &segmentation).map(|m| m.map)
+        })
+        .collect()
+}
+
+/// Maps every text of a Web Discourse / CDCP gold file; with `gold_units` the scored gold units
+/// are the segmentation.
+pub fn predict_typed(
+    gold: &[TypedDoc],
+    grammar: &Grammar,
+    gold_units: bool,
+) -> Result<Vec<ArgumentMap>, InvariantError> {
+    gold.iter()
+        .map(|doc| {
+            let segmentation = if gold_units {
+                Segmentation::Given(doc.scored_ranges())
             } else {
                 Segmentation::Rules
             };
@@ -40,6 +59,11 @@ pub fn rule_infos(grammar: &Grammar) -> Vec<RuleInfo> {
         .chain(grammar.roles.iter().map(|r| RuleInfo {
             name: r.name.clone(),
             decides: RuleDecision::Role(r.role),
+            location: loc(r.span),
+        }))
+        .chain(grammar.kinds.iter().map(|r| RuleInfo {
+            name: r.name.clone(),
+            decides: RuleDecision::Kind(r.kind),
             location: loc(r.span),
         }))
         .chain(grammar.links.iter().map(|r| RuleInfo {

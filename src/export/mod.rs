@@ -1,9 +1,83 @@
-//! Writing maps out: JSON (the `toulmin/map@1` schema) and files written atomically.
+//! Writing maps out: JSON (the `toulmin/map@1` schema), the field's interchange formats (one
+//! module each), and files written atomically.
+
+pub mod aif;
+pub mod argdown;
+pub mod brat;
+pub mod graphml;
+pub mod iccma;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::graph::model::ArgumentMap;
+use crate::graph::model::{ArgumentMap, Stance, Status};
+
+/// The formats other tools of the field read.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Interchange {
+    /// AIF JSON for AIFdb and OVA: `STEM.aif.json`.
+    Aif,
+    /// An Argdown document: `STEM.argdown`.
+    Argdown,
+    /// brat standoff: `brat/STEM.txt`, `brat/STEM.ann` and `brat/annotation.conf`.
+    Brat,
+    /// GraphML: `STEM.graphml`.
+    Graphml,
+    /// The attack framework for solvers: `STEM.af` (ICCMA 2023) and `STEM.apx` (ASPARTIX).
+    Iccma,
+}
+
+/// One file of an export, its path relative to the output directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFile {
+    pub path: PathBuf,
+    pub contents: String,
+}
+
+/// The files `format` writes for `map`. `text` is the text the map's offsets count characters
+/// of (`Mapped::article.text`); `stem` names the files.
+pub fn interchange_files(
+    format: Interchange,
+    map: &ArgumentMap,
+    text: &str,
+    stem: &str,
+) -> Vec<ExportFile> {
+    let file = |name: String, contents: String| ExportFile {
+        path: PathBuf::from(name),
+        contents,
+    };
+    match format {
+        Interchange::Aif => vec![file(format!("{stem}.aif.json"), aif::to_aif(map))],
+        Interchange::Argdown => vec![file(format!("{stem}.argdown"), argdown::to_argdown(map))],
+        Interchange::Graphml => vec![file(format!("{stem}.graphml"), graphml::to_graphml(map))],
+        Interchange::Iccma => vec![
+            file(format!("{stem}.af"), iccma::to_iccma(map)),
+            file(format!("{stem}.apx"), iccma::to_aspartix(map)),
+        ],
+        Interchange::Brat => vec![
+            file(format!("brat/{stem}.txt"), text.to_string()),
+            file(format!("brat/{stem}.ann"), brat::to_ann(map, text)),
+            file("brat/annotation.conf".to_string(), brat::annotation_conf()),
+        ],
+    }
+}
+
+/// The JSON spelling of a stance.
+pub fn stance_name(s: Stance) -> &'static str {
+    match s {
+        Stance::Pro => "pro",
+        Stance::Opp => "opp",
+    }
+}
+
+/// The JSON spelling of a status.
+pub fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::In => "in",
+        Status::Out => "out",
+        Status::Undec => "undec",
+    }
+}
 
 /// The map as pretty JSON with a final newline; field order is the schema's, so the same map
 /// always gives the same bytes.
@@ -45,4 +119,91 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use crate::graph::model::*;
+
+    pub const SAMPLE_TEXT: &str = "Tariffs must go. They raise prices. \
+Some say tariffs <always> & \u{7}fail. But [studies] show #1 *they* do not - see @ref.\n\
+Written in 2018.";
+
+    /// Thesis u1 (policy), u2 (fact) supports it, counterclaim u3 attacks it, rebuttal u4 attacks
+    /// u3, background u5; statuses assigned, so u3 is out. Text with markup characters.
+    pub fn sample_map() -> ArgumentMap {
+        let chars: Vec<char> = SAMPLE_TEXT.chars().collect();
+        let spans = [
+            ("Tariffs must go.", Role::Thesis, Some(Kind::Policy)),
+            ("They raise prices.", Role::Claim, Some(Kind::Fact)),
+            (
+                "Some say tariffs <always> & \u{7}fail.",
+                Role::Counterclaim,
+                None,
+            ),
+            (
+                "But [studies] show #1 *they* do not - see @ref.",
+                Role::Rebuttal,
+                None,
+            ),
+            ("Written in 2018.", Role::Background, None),
+        ];
+        let units = spans
+            .iter()
+            .enumerate()
+            .map(|(i, (needle, role, kind))| {
+                let byte = SAMPLE_TEXT.find(needle).expect("sample span");
+                let start = SAMPLE_TEXT[..byte].chars().count();
+                let end = start + needle.chars().count();
+                assert_eq!(chars[start..end].iter().collect::<String>(), *needle);
+                Unit {
+                    id: format!("u{}", i + 1),
+                    role: *role,
+                    kind: *kind,
+                    start,
+                    end,
+                    text: needle.to_string(),
+                    section: None,
+                    paragraph: 1,
+                    sentence: i + 1,
+                    score: 1.0,
+                    stance: None,
+                    status: None,
+                    restates: None,
+                    rules: vec!["r".into()],
+                    cues: vec![],
+                }
+            })
+            .collect();
+        let rel = |id: &str, from: &str, to: &str, kind| Relation {
+            id: id.into(),
+            from: from.into(),
+            to: to.into(),
+            kind,
+            rule: "link".into(),
+            score: 1.0,
+            carries: true,
+        };
+        let mut map = ArgumentMap {
+            schema: SCHEMA.into(),
+            source: Source {
+                name: "sample.txt".into(),
+                sha256: String::new(),
+                chars: chars.len(),
+            },
+            title: Some("A <test> #1".into()),
+            byline: None,
+            date: None,
+            thesis: Some("u1".into()),
+            units,
+            relations: vec![
+                rel("r1", "u2", "u1", RelationKind::Support),
+                rel("r2", "u3", "u1", RelationKind::Attack),
+                rel("r3", "u4", "u3", RelationKind::Attack),
+            ],
+        };
+        crate::graph::assign_stances(&mut map).expect("valid sample");
+        crate::graph::semantics::assign_status(&mut map);
+        map
+    }
 }

@@ -13,18 +13,22 @@ use super::lexer::tokenize;
 use super::source::{SourceFile, SourceMap, Span};
 use super::syntax::{self, Cond, Item, LexExpr, PatternRef, RegexLit, Setting, Test};
 use super::{
-    Check, CheckTest, Example, Grammar, Lexicon, LinkRule, Pattern, RoleRule, Settings, SplitRule,
+    Check, CheckTest, Example, Grammar, KindRule, Lexicon, LinkRule, Pattern, RoleRule, Settings,
+    SplitRule, TunedWeight,
 };
-use crate::graph::model::Role;
+use crate::graph::model::{Kind, Role};
 
 /// The default grammar and the files it reads, compiled into the binary so that toulmin works
 /// from any directory.
 pub const DEFAULT_GRAMMAR_NAME: &str = "grammars/default.rules";
 const DEFAULT_GRAMMAR: &str = include_str!("../../grammars/default.rules");
-const EMBEDDED: &[(&str, &str)] = &[(
-    "lexicons/connectives.tsv",
-    include_str!("../../grammars/lexicons/connectives.tsv"),
-)];
+const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "lexicons/connectives.tsv",
+        include_str!("../../grammars/lexicons/connectives.tsv"),
+    ),
+    ("kinds.rules", include_str!("../../grammars/kinds.rules")),
+];
 
 /// Nested imports deeper than this are almost certainly a cycle.
 const MAX_IMPORT_DEPTH: usize = 16;
@@ -66,6 +70,10 @@ struct Definitions {
     rules: Vec<(String, Item)>,
     /// Position of each rule in `rules`, so that a file of many rules loads in linear time.
     rule_index: HashMap<String, usize>,
+    /// `weight RULE = W` items in reading order; applied once every rule is known, so a weight
+    /// file may come before or after the file defining the rule.
+    weights: Vec<(syntax::Name, f64)>,
+    biases: Vec<(Role, f64)>,
 }
 
 pub fn load(spec: &GrammarSpec) -> Result<Grammar, Diagnostics> {
@@ -96,6 +104,8 @@ fn load_all(spec: &GrammarSpec, inline: Option<InlineRules>) -> Result<Grammar, 
         patterns: BTreeMap::new(),
         rules: Vec::new(),
         rule_index: HashMap::new(),
+        weights: Vec::new(),
+        biases: Vec::new(),
     };
     let mut errors = Vec::new();
     if !spec.without_default {
@@ -177,9 +187,11 @@ fn read_items(
         let (what, name) = match &item {
             Item::Lexicon { name, .. } => ("lexicon", name),
             Item::Pattern { name, .. } => ("pattern", name),
-            Item::Split { name, .. } | Item::Rule { name, .. } | Item::Link { name, .. } => {
-                ("rule", name)
-            }
+            Item::Split { name, .. }
+            | Item::Rule { name, .. }
+            | Item::Kind { name, .. }
+            | Item::Link { name, .. } => ("rule", name),
+            Item::Weight { rule, .. } => ("weight for rule", rule),
             _ => (
                 "",
                 &syntax::Name {
@@ -206,6 +218,8 @@ fn read_items(
         match item {
             Item::Header { name, .. } => defs.header = Some(name.text),
             Item::Settings(s) => defs.settings.extend(s),
+            Item::Weight { rule, weight } => defs.weights.push((rule, weight)),
+            Item::Bias { role, bias, .. } => defs.biases.push((role, bias)),
             Item::Lexicon { name, expr } => {
                 defs.lexicons.insert(name.text.clone(), (expr, name.span));
             }
@@ -283,10 +297,14 @@ fn read_items(
                     )),
                 }
             }
-            rule @ (Item::Split { .. } | Item::Rule { .. } | Item::Link { .. }) => {
+            rule @ (Item::Split { .. }
+            | Item::Rule { .. }
+            | Item::Kind { .. }
+            | Item::Link { .. }) => {
                 let name = match &rule {
                     Item::Split { name, .. }
                     | Item::Rule { name, .. }
+                    | Item::Kind { name, .. }
                     | Item::Link { name, .. } => name.text.clone(),
                     _ => unreachable!("matched above"),
                 };
@@ -704,6 +722,7 @@ impl CheckBuilder<'_> {
                     Test::In(r) => CheckTest::In(*r),
                     Test::Echoes(r) => CheckTest::Echoes(*r),
                     Test::RoleIs(r) => CheckTest::RoleIs(*r),
+                    Test::KindIs(k) => CheckTest::KindIs(*k),
                     Test::IsThesis => CheckTest::IsThesis,
                     Test::WordsBelow(n) => CheckTest::WordsBelow(*n),
                     Test::WordsAbove(n) => CheckTest::WordsAbove(*n),
@@ -792,6 +811,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
     };
     let mut splits = Vec::new();
     let mut roles = Vec::new();
+    let mut kinds = Vec::new();
     let mut links = Vec::new();
     let examples = |body: &syntax::Body| -> Vec<Example> {
         body.examples
@@ -842,6 +862,23 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
                 }),
                 Err(e) => errors.push(e),
             },
+            Item::Kind {
+                name,
+                kind,
+                weight,
+                body,
+            } => match when(&mut checks, body) {
+                Ok(when) => kinds.push(KindRule {
+                    name: name.text.clone(),
+                    kind: *kind,
+                    weight: *weight,
+                    priority: body.priority,
+                    when,
+                    examples: examples(body),
+                    span: name.span,
+                }),
+                Err(e) => errors.push(e),
+            },
             Item::Link {
                 name,
                 kind,
@@ -863,6 +900,11 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             },
             _ => {}
         }
+    }
+    let tuned = apply_weights(&defs.weights, &mut roles, &mut links, &splits, &mut errors);
+    let mut settings = settings;
+    for (role, bias) in &defs.biases {
+        settings.bias[*role as usize] = *bias;
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -927,13 +969,81 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         patterns,
         splits,
         roles,
+        kinds,
         links,
+        tuned,
         sources: SourceMap::default(),
         automaton,
         phrases,
         phrase_lexicons,
         pattern_set,
     })
+}
+
+/// Puts the `weight` items into the rules they name, remembering the weight written in the
+/// rule itself so `explain` can show both.
+fn apply_weights(
+    weights: &[(syntax::Name, f64)],
+    roles: &mut [RoleRule],
+    links: &mut [LinkRule],
+    splits: &[SplitRule],
+    errors: &mut Vec<GrammarError>,
+) -> BTreeMap<String, TunedWeight> {
+    let mut tuned: BTreeMap<String, TunedWeight> = BTreeMap::new();
+    for (name, weight) in weights {
+        let slot = roles
+            .iter_mut()
+            .find(|r| r.name == name.text)
+            .map(|r| &mut r.weight)
+            .or_else(|| {
+                links
+                    .iter_mut()
+                    .find(|r| r.name == name.text)
+                    .map(|r| &mut r.weight)
+            });
+        match slot {
+            Some(w) => {
+                let written = tuned.get(&name.text).map_or(*w, |t| t.written);
+                *w = *weight;
+                tuned.insert(
+                    name.text.clone(),
+                    TunedWeight {
+                        written,
+                        weight: *weight,
+                        span: name.span,
+                    },
+                );
+            }
+            None if splits.iter().any(|s| s.name == name.text) => errors.push(
+                GrammarError::new(
+                    ErrorKind::Invalid(format!(
+                        "`{}` is a split rule, which has no weight",
+                        name.text
+                    )),
+                    name.span,
+                )
+                .with_note("`weight` applies to role and link rules"),
+            ),
+            None => {
+                let names = roles
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .chain(links.iter().map(|r| r.name.as_str()));
+                errors.push(
+                    GrammarError::new(
+                        ErrorKind::Unknown {
+                            what: "rule",
+                            name: name.text.clone(),
+                            suggestion: suggest(&name.text, names),
+                        },
+                        name.span,
+                    )
+                    .with_note("`weight` applies to role and link rules defined in the grammar"),
+                )
+            }
+        }
+    }
+    tuned
 }
 
 fn build_set(patterns: &[Pattern]) -> Result<RegexSet, regex::Error> {
@@ -991,6 +1101,30 @@ fn settings(raw: &[(syntax::Name, Setting)]) -> Result<Settings, GrammarError> {
                     ))
                 }
             },
+            "default_kind" => match value {
+                Setting::Word(w) if w.text == "none" => s.default_kind = None,
+                Setting::Word(w) => {
+                    s.default_kind = Some(Kind::parse(&w.text).ok_or_else(|| {
+                        GrammarError::new(
+                            ErrorKind::Unknown {
+                                what: "kind",
+                                name: w.text.clone(),
+                                suggestion: suggest(
+                                    &w.text,
+                                    Kind::ALL.iter().map(|k| k.as_str()).chain(["none"]),
+                                ),
+                            },
+                            w.span,
+                        )
+                    })?)
+                }
+                Setting::Number(_) => {
+                    return Err(GrammarError::new(
+                        ErrorKind::Invalid("default_kind must be a kind name or `none`".into()),
+                        key.span,
+                    ))
+                }
+            },
             other => {
                 return Err(GrammarError::new(
                     ErrorKind::Unknown {
@@ -1003,6 +1137,7 @@ fn settings(raw: &[(syntax::Name, Setting)]) -> Result<Settings, GrammarError> {
                                 "default_role",
                                 "min_unit_words",
                                 "echo_overlap",
+                                "default_kind",
                             ],
                         ),
                     },

@@ -19,7 +19,7 @@ pub use error::{Diagnostics, ErrorKind, GrammarError};
 pub use source::{SourceMap, Span};
 pub use syntax::{Neighbour, Region, Scope, SplitKind, Target};
 
-use crate::graph::model::{RelationKind, Role};
+use crate::graph::model::{Kind, RelationKind, Role};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -30,6 +30,11 @@ pub struct Settings {
     pub min_unit_words: usize,
     /// Share of a region's content words a unit must repeat to `echo` it.
     pub echo_overlap: f64,
+    /// The kind of a unit no kind rule gave enough weight to (`None`: leave it without one).
+    pub default_kind: Option<Kind>,
+    /// Added to a role's summed weight on every unit where a rule of that role fired (`bias ROLE
+    /// = X` items), indexed by `Role as usize`.
+    pub bias: [f64; Role::ALL.len()],
 }
 
 impl Default for Settings {
@@ -39,6 +44,8 @@ impl Default for Settings {
             default_role: Role::Premise,
             min_unit_words: 3,
             echo_overlap: 0.3,
+            default_kind: None,
+            bias: [0.0; Role::ALL.len()],
         }
     }
 }
@@ -78,6 +85,7 @@ pub enum CheckTest {
     In(Region),
     Echoes(Region),
     RoleIs(Role),
+    KindIs(Kind),
     IsThesis,
     WordsBelow(usize),
     WordsAbove(usize),
@@ -115,6 +123,19 @@ pub struct RoleRule {
     pub span: Span,
 }
 
+/// A proposition-kind rule: decided like a role rule (priority, then summed weight, then
+/// `threshold`), before any role, so role and link rules can ask `kind = fact`.
+#[derive(Debug, Clone)]
+pub struct KindRule {
+    pub name: String,
+    pub kind: Kind,
+    pub weight: f64,
+    pub priority: i32,
+    pub when: Option<Check>,
+    pub examples: Vec<Example>,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub struct LinkRule {
     pub name: String,
@@ -134,6 +155,16 @@ pub struct Hit {
     pub lexicon: usize,
 }
 
+/// A rule weight replaced by a `weight` item: what the rule says and what replaced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TunedWeight {
+    /// The weight written in the rule itself.
+    pub written: f64,
+    pub weight: f64,
+    /// Where the `weight` item is.
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub struct Grammar {
     pub name: String,
@@ -142,7 +173,10 @@ pub struct Grammar {
     pub patterns: Vec<Pattern>,
     pub splits: Vec<SplitRule>,
     pub roles: Vec<RoleRule>,
+    pub kinds: Vec<KindRule>,
     pub links: Vec<LinkRule>,
+    /// Rules whose weight a `weight` item replaced, by name.
+    pub tuned: std::collections::BTreeMap<String, TunedWeight>,
     pub sources: SourceMap,
     automaton: AhoCorasick,
     phrases: Vec<String>,
@@ -210,6 +244,13 @@ impl Grammar {
         match check {
             Check::Test(_, span) => {
                 self.sources.files[span.file].text[span.start..span.end].to_string()
+            }
+            // `role != R` and `kind != K` are parsed as a negated test whose span already
+            // reads `!=`.
+            Check::Not(c)
+                if matches!(**c, Check::Test(..)) && self.check_text(c).contains("!=") =>
+            {
+                self.check_text(c)
             }
             Check::Not(c) => format!("not {}", self.check_text(c)),
             Check::And(cs) => cs

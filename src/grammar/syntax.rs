@@ -9,8 +9,11 @@
 //!            | "pattern" IDENT "=" REGEX
 //!            | "split" IDENT ":" ("before" | "after_lead") IDENT body?
 //!            | "rule" IDENT ":" ROLE NUMBER body
+//!            | "kind" IDENT ":" KIND NUMBER body
 //!            | "link" IDENT ":" ("support" | "attack") "->" target NUMBER body
 //!            | "disable" IDENT
+//!            | "weight" IDENT "=" NUMBER          (replaces a role or link rule's weight)
+//!            | "bias" ROLE "=" NUMBER             (added to a role's summed weight)
 //! lexexpr   := term (("+" | "-") term)*
 //! term      := "[" (STRING ("," STRING)* ","?)? "]" | "tsv" "(" STRING ("," IDENT ("="|"~") STRING)* ")" | IDENT
 //! body      := "{" ("when" cond | "priority" NUMBER | "min_words" NUMBER | "after_comma"
@@ -22,7 +25,7 @@
 use super::error::{ErrorKind, GrammarError};
 use super::lexer::{Tok, Token};
 use super::source::Span;
-use crate::graph::model::{RelationKind, Role};
+use crate::graph::model::{Kind, RelationKind, Role};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Name {
@@ -95,6 +98,7 @@ pub enum Test {
     In(Region),
     Echoes(Region),
     RoleIs(Role),
+    KindIs(Kind),
     IsThesis,
     WordsBelow(usize),
     WordsAbove(usize),
@@ -137,6 +141,9 @@ pub enum Target {
     Nearest(Role),
     /// The closest earlier unit of the role.
     Preceding(Role),
+    /// The closest opinion (a `policy` or `value` unit) of the same paragraph, searching
+    /// backwards first: what a fact, figure or testimony usually backs.
+    ParagraphOpinion,
     /// What the previous unit is linked to, when that link has this rule's kind: an additive
     /// "Moreover, ..." makes the same move as the unit before it.
     Sibling,
@@ -179,6 +186,13 @@ pub enum Item {
         weight: f64,
         body: Body,
     },
+    /// A proposition-kind rule: like a role rule, but votes for a [`Kind`].
+    Kind {
+        name: Name,
+        kind: Kind,
+        weight: f64,
+        body: Body,
+    },
     Link {
         name: Name,
         kind: RelationKind,
@@ -188,6 +202,16 @@ pub enum Item {
         body: Body,
     },
     Disable(Name),
+    /// A fitted weight for a rule defined anywhere in the grammar (`toulmin tune` writes these).
+    Weight {
+        rule: Name,
+        weight: f64,
+    },
+    Bias {
+        role: Role,
+        role_span: Span,
+        bias: f64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -196,10 +220,11 @@ pub enum Setting {
     Word(Name),
 }
 
-pub const ITEM_KEYWORDS: [&str; 8] = [
-    "grammar", "import", "settings", "lexicon", "pattern", "split", "rule", "link",
+pub const ITEM_KEYWORDS: [&str; 11] = [
+    "grammar", "import", "settings", "lexicon", "pattern", "split", "rule", "kind", "link",
+    "weight", "bias",
 ];
-const TESTS: [&str; 12] = [
+const TESTS: [&str; 13] = [
     "starts_with",
     "contains",
     "ends_with",
@@ -209,11 +234,12 @@ const TESTS: [&str; 12] = [
     "in",
     "echoes",
     "role",
+    "kind",
     "is_thesis",
     "words",
     "not",
 ];
-const TARGETS: [&str; 8] = [
+const TARGETS: [&str; 10] = [
     "previous",
     "next",
     "thesis",
@@ -222,6 +248,8 @@ const TARGETS: [&str; 8] = [
     "sentence_head",
     "nearest",
     "preceding",
+    "sibling",
+    "paragraph_opinion",
 ];
 
 /// Conditions nest (`not`, `(`, `prev.`) at most this deep: the parser and every stage that
@@ -407,6 +435,11 @@ impl<'a> Parser<'a> {
         Role::parse(&name.text).ok_or_else(|| unknown_role(&name))
     }
 
+    fn kind(&mut self) -> PResult<Kind> {
+        let name = self.name("a proposition kind")?;
+        Kind::parse(&name.text).ok_or_else(|| unknown_kind(&name))
+    }
+
     fn item(&mut self) -> PResult<Item> {
         let Some(kw) = self.peek_ident() else {
             return Err(self.error(format!("an item ({})", ITEM_KEYWORDS.join(", "))));
@@ -422,6 +455,23 @@ impl<'a> Parser<'a> {
             }
             "import" => Ok(Item::Import(self.string("a file path in quotes")?)),
             "disable" => Ok(Item::Disable(self.name("the name of a rule to disable")?)),
+            "weight" => {
+                let rule = self.name("the name of a role or link rule")?;
+                self.expect_punct("=")?;
+                let (weight, _) = self.number("the rule's weight (a number such as 0.8)")?;
+                Ok(Item::Weight { rule, weight })
+            }
+            "bias" => {
+                let role_span = self.here();
+                let role = self.role()?;
+                self.expect_punct("=")?;
+                let (bias, _) = self.number("the role's bias (a number such as -0.1)")?;
+                Ok(Item::Bias {
+                    role,
+                    role_span,
+                    bias,
+                })
+            }
             "settings" => {
                 self.expect_punct("{")?;
                 let mut settings = Vec::new();
@@ -485,6 +535,19 @@ impl<'a> Parser<'a> {
                     body,
                 })
             }
+            "kind" => {
+                let name = self.name("the kind rule's name")?;
+                self.expect_punct(":")?;
+                let kind = self.kind()?;
+                let (weight, _) = self.number("the rule's weight (a number such as 0.8)")?;
+                let body = self.body()?;
+                Ok(Item::Kind {
+                    name,
+                    kind,
+                    weight,
+                    body,
+                })
+            }
             "link" => {
                 let name = self.name("the link rule's name")?;
                 self.expect_punct(":")?;
@@ -520,7 +583,7 @@ impl<'a> Parser<'a> {
                     start,
                 )
                 .with_note(
-                    "a rule file holds grammar, import, settings, lexicon, pattern, split, rule, link and disable items",
+                    "a rule file holds grammar, import, settings, lexicon, pattern, split, rule, kind, link, disable, weight and bias items",
                 ))
             }
         }
@@ -537,6 +600,7 @@ impl<'a> Parser<'a> {
             "section_claim" => Target::SectionClaim,
             "sentence_head" => Target::SentenceHead,
             "sibling" => Target::Sibling,
+            "paragraph_opinion" => Target::ParagraphOpinion,
             "nearest" => Target::Nearest(self.role()?),
             "preceding" => Target::Preceding(self.role()?),
             other => {
@@ -712,6 +776,12 @@ impl<'a> Parser<'a> {
                         span: text.span,
                     });
                 }
+                // The next item's keyword: the body before it was never closed.
+                item if ITEM_KEYWORDS.contains(&item) || item == "disable" => {
+                    return Err(self
+                        .error("`}`")
+                        .with_note("the rule body above is missing its closing `}`"));
+                }
                 other => {
                     let span = self.here();
                     return Err(GrammarError::new(
@@ -841,6 +911,22 @@ impl<'a> Parser<'a> {
                     test
                 });
             }
+            "kind" => {
+                let negated = if self.eat_punct("!=") {
+                    true
+                } else {
+                    self.expect_punct("=")?;
+                    false
+                };
+                let kind = self.kind()?;
+                let span = Span::new(self.file, start.start, self.tokens[self.pos - 1].span.end);
+                let test = Cond::Test(Test::KindIs(kind), span);
+                return Ok(if negated {
+                    Cond::Not(Box::new(test))
+                } else {
+                    test
+                });
+            }
             "words" => {
                 if self.eat_punct("<") {
                     Test::WordsBelow(self.count("a word count")?)
@@ -920,4 +1006,16 @@ fn unknown_role(name: &Name) -> GrammarError {
         name.span,
     )
     .with_note("roles are thesis, claim, premise, evidence, counterclaim, rebuttal, background")
+}
+
+fn unknown_kind(name: &Name) -> GrammarError {
+    GrammarError::new(
+        ErrorKind::Unknown {
+            what: "kind",
+            name: name.text.clone(),
+            suggestion: super::error::suggest(&name.text, Kind::ALL.iter().map(|k| k.as_str())),
+        },
+        name.span,
+    )
+    .with_note("kinds are policy, value, fact, statistic, testimony, reference")
 }

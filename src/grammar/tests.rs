@@ -132,3 +132,68 @@ fn suggestions_only_for_near_names() {
     );
     assert_eq!(error::suggest("zzz", ["contrast", "cause"]), None);
 }
+
+#[test]
+fn kind_rules_and_kind_conditions_compile() {
+    let rules = r#"
+settings { default_kind = fact }
+lexicon l = ["said"]
+kind reported : testimony 0.9 { when contains l and prev.kind != policy  priority 2  yes "He said so." }
+rule backed : evidence 0.5 { when kind = testimony or sentence.kind = fact }
+link backs : support -> paragraph_opinion 0.7 { when kind = testimony }
+"#;
+    let (_d, g) = load_files(&[("k.rules", rules)]);
+    let g = g.map_err(|d| d.to_string()).expect("compiles");
+    assert_eq!(
+        g.settings.default_kind,
+        Some(crate::graph::model::Kind::Fact)
+    );
+    assert_eq!(g.kinds.len(), 1);
+    assert_eq!(g.kinds[0].kind, crate::graph::model::Kind::Testimony);
+    assert_eq!(g.kinds[0].priority, 2);
+    assert_eq!(g.kinds[0].examples.len(), 1);
+    assert_eq!(g.roles.len(), 1);
+    assert_eq!(g.links[0].target, Target::ParagraphOpinion);
+    let when = g.kinds[0].when.as_ref().expect("condition");
+    assert_eq!(g.check_text(when), "contains l and prev.kind != policy");
+}
+
+#[test]
+fn a_kind_rule_shares_the_rule_namespace() {
+    let (_d, g) = load_files(&[("k.rules", "rule a : claim 1 { }\nkind a : fact 1 { }\n")]);
+    let d = g.expect_err("a rule and a kind rule with one name clash");
+    assert!(d.to_string().contains("rule `a` is defined twice"), "{d}");
+}
+
+#[test]
+fn unknown_default_kind_is_an_error_with_a_suggestion() {
+    let (_d, g) = load_files(&[("k.rules", "settings { default_kind = vlue }\n")]);
+    let d = g.expect_err("unknown kind");
+    let text = d.to_string();
+    assert!(text.contains("unknown kind `vlue`"), "{text}");
+    assert!(text.contains("did you mean `value`?"), "{text}");
+}
+
+#[test]
+fn the_embedded_default_grammar_imports_its_kind_rules() {
+    let g = Grammar::default_grammar()
+        .map_err(|d| d.to_string())
+        .expect("compiles");
+    assert!(g.kinds.len() >= 8, "{} kind rules", g.kinds.len());
+    assert!(g
+        .sources
+        .files
+        .iter()
+        .any(|f| f.name == "grammars/kinds.rules" && f.dir.is_none()));
+}
+
+#[test]
+fn an_unclosed_body_is_reported_as_a_missing_brace() {
+    let (_d, g) = load_files(&[(
+        "b.rules",
+        "lexicon l = [\"x\"]\nkind k : fact 1 {\n  when contains l\nrule r : claim 1 { }\n",
+    )]);
+    let text = g.expect_err("unclosed body").to_string();
+    assert!(text.contains("expected `}`, found `rule`"), "{text}");
+    assert!(text.contains("missing its closing `}`"), "{text}");
+}

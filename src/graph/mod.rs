@@ -2,6 +2,7 @@
 //! satisfy, stance, and the serialisable [`model::ArgumentMap`].
 
 pub mod model;
+pub mod semantics;
 
 use petgraph::algo::is_cyclic_directed;
 use petgraph::graph::{DiGraph, NodeIndex};

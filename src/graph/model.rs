@@ -143,6 +143,27 @@ pub struct Source {
     pub sha256: String,
     /// Length of the input in Unicode scalar values (after a BOM is dropped).
     pub chars: usize,
+    /// How the input was read, for Markdown and web pages; empty for plain text.
+    #[serde(flatten)]
+    pub reading: SourceReading,
+}
+
+/// What a map says about how its input was read. Every field is absent from the JSON for plain
+/// text, so plain-text maps are unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceReading {
+    /// `markdown` or `html`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// For a web page, whose units' offsets refer to the article text extracted from it rather
+    /// than to the page: SHA-256 and length (characters) of that extracted text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_chars: Option<usize>,
+    /// The extracted text itself, when asked for (`map --embed-text`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 /// A phrase or pattern match that made a rule fire; offsets are characters into the input.
@@ -166,6 +187,10 @@ pub struct Unit {
     pub start: usize,
     pub end: usize,
     pub text: String,
+    /// The text as a reader sees it, when markup lies inside the unit's range (Markdown
+    /// emphasis, link syntax, inline images): what labels, tooltips and the report show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<String>,
     pub section: Option<String>,
     /// 1-based index of the paragraph (body blocks count; title and byline do not).
     pub paragraph: usize,
@@ -192,6 +217,13 @@ pub struct Relation {
     pub kind: RelationKind,
     pub rule: String,
     pub score: f64,
+    /// False when the source unit is `out` (grounded): a defeated unit carries no weight.
+    #[serde(default = "carries_by_default")]
+    pub carries: bool,
+}
+
+fn carries_by_default() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -207,6 +239,13 @@ pub struct ArgumentMap {
     pub thesis: Option<String>,
     pub units: Vec<Unit>,
     pub relations: Vec<Relation>,
+}
+
+impl Unit {
+    /// The text to show a reader: the rendered text when markup was inside the unit.
+    pub fn shown(&self) -> &str {
+        self.display.as_deref().unwrap_or(&self.text)
+    }
 }
 
 impl ArgumentMap {

@@ -9,6 +9,7 @@ fn unit(id: &str, role: Role) -> Unit {
         start: 0,
         end: 0,
         text: String::new(),
+        display: None,
         section: None,
         paragraph: 1,
         sentence: 1,
@@ -29,6 +30,7 @@ fn rel(id: &str, from: &str, to: &str, kind: RelationKind) -> Relation {
         kind,
         rule: "r".into(),
         score: 1.0,
+        carries: true,
     }
 }
 
@@ -39,6 +41,7 @@ fn map(units: Vec<Unit>, relations: Vec<Relation>) -> ArgumentMap {
             name: "t".into(),
             sha256: String::new(),
             chars: 0,
+            reading: Default::default(),
         },
         title: None,
         byline: None,
@@ -122,4 +125,60 @@ fn unknown_endpoint_is_reported() {
         ArgumentGraph::new(&m),
         Err(Violation::UnknownEndpoint(_))
     ));
+}
+
+#[test]
+fn unanswered_counterclaim_defeats_the_thesis_and_its_supports_stop_carrying() {
+    use RelationKind::*;
+    let mut m = map(
+        vec![
+            unit("u1", Role::Thesis),
+            unit("u2", Role::Claim),
+            unit("u3", Role::Counterclaim),
+            unit("u4", Role::Premise),
+            unit("u5", Role::Background),
+        ],
+        vec![
+            rel("r1", "u2", "u1", Support),
+            rel("r2", "u3", "u1", Attack),
+            rel("r3", "u4", "u1", Support),
+        ],
+    );
+    semantics::assign_status(&mut m);
+    let status: Vec<Option<Status>> = m.units.iter().map(|u| u.status).collect();
+    use Status::*;
+    assert_eq!(
+        status,
+        vec![Some(Out), Some(In), Some(In), Some(In), Some(In)]
+    );
+    assert!(m.relations.iter().all(|r| r.carries));
+
+    // A rebuttal answers the counterclaim: the thesis is reinstated and the defeated
+    // counterclaim's attacks stop carrying; a support *of* it still comes from an `in` unit.
+    m.units.push(unit("u6", Role::Rebuttal));
+    m.units.push(unit("u7", Role::Evidence));
+    m.relations.push(rel("r4", "u6", "u3", Attack));
+    m.relations.push(rel("r5", "u7", "u3", Support));
+    m.relations.push(rel("r6", "u3", "u2", Attack));
+    semantics::assign_status(&mut m);
+    let status: Vec<Option<Status>> = m.units.iter().map(|u| u.status).collect();
+    assert_eq!(
+        status,
+        vec![
+            Some(In),
+            Some(In),
+            Some(Out),
+            Some(In),
+            Some(In),
+            Some(In),
+            Some(In)
+        ]
+    );
+    let carrying: Vec<&str> = m
+        .relations
+        .iter()
+        .filter(|r| !r.carries)
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(carrying, vec!["r2", "r6"]);
 }

@@ -10,7 +10,7 @@ use layout::topo::layout::VisualGraph;
 
 use super::dot::{node_label, tooltip};
 use super::escape_xml;
-use super::style::{role_style, ATTACK_COLOR, SUPPORT_COLOR};
+use super::style::{is_out, role_style, ATTACK_COLOR, OUT_BORDER, OUT_FILL, SUPPORT_COLOR};
 use crate::graph::model::{ArgumentMap, RelationKind};
 
 fn color(hex: &str) -> Color {
@@ -35,10 +35,15 @@ pub fn to_svg(map: &ArgumentMap) -> String {
             widest as f64 * font as f64 * 0.62 + 24.0,
             (lines.len() as f64 + 1.0) * font as f64 * 1.25 + 10.0,
         );
+        let (fill, border) = if is_out(u) {
+            (OUT_FILL, OUT_BORDER)
+        } else {
+            (s.fill, s.border)
+        };
         let look = StyleAttr::new(
-            color(s.border),
+            color(border),
             s.pen_width.round().max(1.0) as usize,
-            Some(color(s.fill)),
+            Some(color(fill)),
             if s.dot_style.contains("rounded") {
                 8
             } else {

@@ -8,7 +8,10 @@ use graphviz_rust::dot_structures::{
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
-use super::style::{role_style, wrap, ATTACK_COLOR, SUPPORT_COLOR};
+use super::style::{
+    is_out, role_style, wrap, ATTACK_COLOR, FADED_EDGE, OUT_BORDER, OUT_FILL, OUT_FONT,
+    SUPPORT_COLOR,
+};
 use crate::graph::model::{ArgumentMap, RelationKind, Role, Unit};
 
 /// A DOT string literal: quotes, backslashes and line breaks escaped.
@@ -58,13 +61,25 @@ pub fn node_label(u: &Unit) -> Vec<String> {
         Role::Background => (34, 2),
         _ => (30, 4),
     };
-    let mut lines = vec![format!("{} · {}", style.label, u.id)];
-    lines.extend(wrap(&u.text, width, max_lines));
+    // The proposition kind rides on the header line as a small badge: `[fact]`.
+    let badge = u.kind.map(|k| format!(" [{k}]")).unwrap_or_default();
+    let mut lines = vec![format!("{} · {}{badge}", style.label, u.id)];
+    if is_out(u) {
+        lines[0].push_str(" · OUT");
+    }
+    lines.extend(wrap(u.shown(), width, max_lines));
     lines
 }
 
 pub fn tooltip(u: &Unit) -> String {
-    let mut t = format!("{} {} (score {})\n{}", u.role, u.id, u.score, u.text);
+    let kind = u.kind.map(|k| format!(", kind {k}")).unwrap_or_default();
+    let mut t = format!(
+        "{} {} (score {}{kind})\n{}",
+        u.role,
+        u.id,
+        u.score,
+        u.shown()
+    );
     if !u.rules.is_empty() {
         t.push_str(&format!("\nrules: {}", u.rules.join(", ")));
     }
@@ -81,21 +96,30 @@ pub fn tooltip(u: &Unit) -> String {
 
 fn node(u: &Unit) -> Stmt {
     let s = role_style(u.role);
-    Stmt::Node(Node::new(
-        NodeId(quoted(&u.id), None),
-        vec![
-            attr("label", label_id(&node_label(u))),
-            plain("id", &format!("node-{}", u.id)),
-            plain("class", &format!("unit role-{}", u.role)),
-            plain("tooltip", &tooltip(u)),
-            plain("shape", s.shape),
-            plain("style", s.dot_style),
-            plain("fillcolor", s.fill),
-            plain("color", s.border),
-            attr("penwidth", Id::Plain(s.pen_width.to_string())),
-            attr("fontsize", Id::Plain(s.font_size.to_string())),
-        ],
-    ))
+    let out = is_out(u);
+    let mut attributes = vec![
+        attr("label", label_id(&node_label(u))),
+        plain("id", &format!("node-{}", u.id)),
+        plain(
+            "class",
+            &format!(
+                "unit role-{}{}",
+                u.role,
+                if out { " status-out" } else { "" }
+            ),
+        ),
+        plain("tooltip", &tooltip(u)),
+        plain("shape", s.shape),
+        plain("style", s.dot_style),
+        plain("fillcolor", if out { OUT_FILL } else { s.fill }),
+        plain("color", if out { OUT_BORDER } else { s.border }),
+        attr("penwidth", Id::Plain(s.pen_width.to_string())),
+        attr("fontsize", Id::Plain(s.font_size.to_string())),
+    ];
+    if out {
+        attributes.push(plain("fontcolor", OUT_FONT));
+    }
+    Stmt::Node(Node::new(NodeId(quoted(&u.id), None), attributes))
 }
 
 /// Edge lengths that spread a wide fan over several ranks (the idea of Graphviz's `unflatten`):
@@ -191,10 +215,20 @@ pub fn to_dot(map: &ArgumentMap) -> String {
     }
     let stagger = stagger_lengths(map);
     for (k, r) in map.relations.iter().enumerate() {
-        let (color, style, head, label) = match r.kind {
+        // A restatement of the thesis is the same position said again: a double line with an
+        // open head, so that it does not read as one more reason.
+        let restates = map.unit(&r.from).is_some_and(|u| u.restates.is_some());
+        let double_support = format!("{SUPPORT_COLOR}:white:{SUPPORT_COLOR}");
+        let (mut color, mut style, head, label) = match r.kind {
+            RelationKind::Support if restates => {
+                (double_support.as_str(), "solid", "empty", "restates")
+            }
             RelationKind::Support => (SUPPORT_COLOR, "solid", "normal", "supports"),
             RelationKind::Attack => (ATTACK_COLOR, "dashed", "tee", "attacks"),
         };
+        if !r.carries {
+            (color, style) = (FADED_EDGE, "dotted");
+        }
         stmts.push(Stmt::Edge(Edge {
             ty: EdgeTy::Pair(
                 Vertex::N(NodeId(quoted(&r.from), None)),
@@ -202,7 +236,14 @@ pub fn to_dot(map: &ArgumentMap) -> String {
             ),
             attributes: vec![
                 plain("id", &format!("edge-{}", r.id)),
-                plain("class", &format!("relation {}", r.kind)),
+                plain(
+                    "class",
+                    &format!(
+                        "relation {}{}",
+                        r.kind,
+                        if r.carries { "" } else { " not-carrying" }
+                    ),
+                ),
                 plain("color", color),
                 plain("style", style),
                 plain("arrowhead", head),
@@ -220,8 +261,17 @@ pub fn to_dot(map: &ArgumentMap) -> String {
                 plain(
                     "tooltip",
                     &format!(
-                        "{} {} {} (rule {}, score {})",
-                        r.from, label, r.to, r.rule, r.score
+                        "{} {} {} (rule {}, score {}){}",
+                        r.from,
+                        label,
+                        r.to,
+                        r.rule,
+                        r.score,
+                        if r.carries {
+                            ""
+                        } else {
+                            "; does not carry: its source is out"
+                        }
                     ),
                 ),
                 attr("minlen", Id::Plain(stagger[k].to_string())),

@@ -18,7 +18,7 @@ use std::ops::Range;
 use super::escape_xml;
 use super::style::{role_style, ATTACK_COLOR, SUPPORT_COLOR};
 use crate::article::{Article, BlockKind};
-use crate::graph::model::{ArgumentMap, Role};
+use crate::graph::model::{ArgumentMap, Kind, Role};
 use crate::pipeline::Mapped;
 
 const CSS: &str = include_str!("html_assets/report.css");
@@ -151,6 +151,20 @@ fn header_html(map: &ArgumentMap) -> String {
              <span class=\"swatch role-{r}\"></span>{r} <span class=\"count\">{count}</span></label>"
         );
     }
+    if map.units.iter().any(|u| u.kind.is_some()) {
+        h.push_str("<span class=\"legend-title\">Kinds</span>\n");
+        for kind in Kind::ALL {
+            let count = map.units.iter().filter(|u| u.kind == Some(kind)).count();
+            if count > 0 {
+                let _ = writeln!(
+                    h,
+                    "<span class=\"legend-kind\" title=\"{}\"><span class=\"chip kind\">{kind}</span>\
+                     <span class=\"count\">{count}</span></span>",
+                    kind_meaning(kind)
+                );
+            }
+        }
+    }
     h.push_str("<span class=\"legend-title\">Relations</span>\n");
     let _ = writeln!(
         h,
@@ -162,8 +176,28 @@ fn header_html(map: &ArgumentMap) -> String {
          <line x1=\"35\" y1=\"0\" x2=\"35\" y2=\"12\" stroke=\"{ATTACK_COLOR}\" stroke-width=\"2.5\"/></svg>attacks</span>\n\
          <span class=\"legend-cue\"><mark class=\"cue\">cue</mark> words that fired a rule</span>"
     );
+    let out = map.units.iter().filter(|u| super::style::is_out(u)).count();
+    let _ = writeln!(
+        h,
+        "<span class=\"legend-title\">Status</span>\n\
+         <span class=\"legend-status\" title=\"Grounded semantics: a unit is out when an attack on it \
+         goes unanswered; its own supports and attacks then do not carry (dotted).\">\
+         <span class=\"swatch status-out\"></span>out: defeated <span class=\"count\">{out}</span></span>"
+    );
     h.push_str("</div>\n</header>\n");
     h
+}
+
+/// What a proposition kind means, for the legend's hover text.
+fn kind_meaning(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Policy => "policy: what should be done",
+        Kind::Value => "value: a judgement",
+        Kind::Fact => "fact: a checkable state or event",
+        Kind::Statistic => "statistic: numbers, measurements, rates",
+        Kind::Testimony => "testimony: what someone said, found or experienced",
+        Kind::Reference => "reference: a citation or link",
+    }
 }
 
 /// A unit's (or cue's) character range as a byte range into the article text.
@@ -183,6 +217,9 @@ fn block_tag(kind: BlockKind) -> (&'static str, &'static str) {
         BlockKind::Heading => ("h2", "heading"),
         BlockKind::Paragraph => ("p", "paragraph"),
         BlockKind::AuthorNote => ("p", "author-note"),
+        BlockKind::Caption => ("p", "caption"),
+        BlockKind::Boilerplate => ("p", "boilerplate"),
+        BlockKind::PullQuote => ("p", "pull-quote"),
     }
 }
 
@@ -222,9 +259,17 @@ fn article_html(article: &Article, map: &ArgumentMap) -> String {
             escape_xml(&map.source.name)
         );
     }
-    for block in &article.blocks {
+    for (index, block) in article.blocks.iter().enumerate() {
         let (tag, class) = block_tag(block.kind);
-        let _ = write!(out, "<{tag} class=\"block {class}\">");
+        // List items and quoted blocks of Markdown and web pages keep their look.
+        let shape = if article.markup.quotes.contains(&index) {
+            " quote"
+        } else if article.markup.list_items.contains(&index) {
+            " item"
+        } else {
+            ""
+        };
+        let _ = write!(out, "<{tag} class=\"block {class}{shape}\">");
         render_range(
             &mut out,
             article,
@@ -247,7 +292,7 @@ fn article_html(article: &Article, map: &ArgumentMap) -> String {
                 "<p class=\"block paragraph\"><span class=\"unit role-{}\" data-unit=\"{}\" tabindex=\"0\">{}</span></p>",
                 u.role,
                 escape_xml(&u.id),
-                escape_xml(&u.text)
+                escape_xml(u.shown())
             );
         }
         out.push_str("</section>\n");
@@ -280,6 +325,15 @@ fn render_range(
     }
     for r in cues {
         for p in [r.start, r.end] {
+            if inside(p) {
+                cuts.insert(p);
+            }
+        }
+    }
+    // Markup syntax (Markdown emphasis, link destinations) is not shown: a reader sees the
+    // rendered text, as in the diagram's labels.
+    for h in &article.markup.hidden {
+        for p in [h.start, h.end] {
             if inside(p) {
                 cuts.insert(p);
             }
@@ -326,7 +380,13 @@ fn render_range(
             });
             open_mark = cue;
         }
-        out.push_str(&escape_xml(&text[a..b]));
+        if article.is_hidden(a) {
+            if text[a..b].contains(char::is_whitespace) {
+                out.push(' ');
+            }
+        } else {
+            out.push_str(&escape_xml(&text[a..b]));
+        }
     }
     if open_mark {
         out.push_str("</mark>");

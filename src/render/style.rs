@@ -1,7 +1,18 @@
 //! How each role looks, shared by the DOT and the built-in renderers (and the HTML legend), so a
 //! reader learns one visual vocabulary.
 
-use crate::graph::model::Role;
+use crate::graph::model::{Role, Status, Unit};
+
+/// An `out` unit (defeated under grounded semantics) is drawn faded in these colours, its label
+/// marked `OUT`; relations that do not carry (their source is out) in `FADED_EDGE`, dotted.
+pub const OUT_FILL: &str = "#f8f9fa";
+pub const OUT_BORDER: &str = "#ced4da";
+pub const OUT_FONT: &str = "#868e96";
+pub const FADED_EDGE: &str = "#ced4da";
+
+pub fn is_out(u: &Unit) -> bool {
+    u.status == Some(Status::Out)
+}
 
 pub struct RoleStyle {
     pub fill: &'static str,

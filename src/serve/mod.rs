@@ -49,6 +49,8 @@ pub struct ServeConfig {
     /// 0 picks a free port; [`Server::addr`] tells which.
     pub port: u16,
     pub renderer: Renderer,
+    /// Gold annotations the page can tune the grammar on ("Tune on gold…").
+    pub gold: Option<PathBuf>,
 }
 
 impl Default for ServeConfig {
@@ -61,6 +63,7 @@ impl Default for ServeConfig {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             renderer: Renderer::Auto,
+            gold: None,
         }
     }
 }

@@ -442,6 +442,8 @@ async function refresh() {
     applyGrammar(s.grammar);
   }
   state.grammarGen = s.grammar_gen;
+  $("tune").hidden = !s.gold;
+  if (s.gold) $("tune").title = "Fit the weights of these rules to " + s.gold + " and show the cross-validated scores";
   showReport(false);
   document.body.dataset.version = String(s.version);
 }
@@ -532,6 +534,35 @@ document.addEventListener("keydown", (e) => {
   }
 });
 ui.save.addEventListener("click", save);
+
+// "Tune on gold…": fits the current grammar's weights to the --gold file (server side) and
+// shows the cross-validation table and the weights file; nothing is written.
+async function tuneOnGold() {
+  const status = $("tune-status");
+  status.textContent = "tuning… (this takes a while)";
+  $("tune-run").disabled = true;
+  try {
+    const r = await api("POST", "/api/tune", JSON.stringify({ objective: $("tune-objective").value }));
+    if (!r.ok) {
+      status.textContent = (r.data && r.data.error) || ("failed (" + r.status + ")");
+      return;
+    }
+    status.textContent = "done";
+    $("tune-table").textContent = r.data.table;
+    $("tune-weights").textContent = r.data.weights;
+  } catch (e) {
+    status.textContent = "failed: " + e;
+  } finally {
+    $("tune-run").disabled = false;
+  }
+}
+$("tune").addEventListener("click", () => {
+  const panel = $("tune-panel");
+  panel.hidden = false;
+  panel.open = true;
+  tuneOnGold();
+});
+$("tune-run").addEventListener("click", tuneOnGold);
 ui.revert.addEventListener("click", revert);
 ui.pasteAdd.addEventListener("click", addPasted);
 ui.builtin.addEventListener("toggle", async () => {

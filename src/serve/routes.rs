@@ -69,6 +69,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/report/{doc}", get(report))
         .route("/api/map/{doc}", get(map_json))
         .route("/events", get(events))
+        .route("/api/tune", post(tune_on_gold))
         .fallback(|| async { text(StatusCode::NOT_FOUND, "not found\n") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(shared.clone(), guard))
@@ -286,7 +287,10 @@ fn grammar_json(app: &App) -> Value {
         "dirty": app.dirty(),
         "conflict": g.conflict,
         "diagnostics": app.diagnostics,
-        "rules": app.good.roles.len() + app.good.splits.len() + app.good.links.len(),
+        "rules": app.good.roles.len()
+            + app.good.kinds.len()
+            + app.good.splits.len()
+            + app.good.links.len(),
     })
 }
 
@@ -298,7 +302,81 @@ fn state_json(app: &App) -> Value {
         "docs_rev": app.docs_rev,
         "docs": docs_json(app),
         "grammar": grammar_json(app),
+        "gold": app.config.gold.as_ref().map(|g| g.display().to_string()),
     })
+}
+
+/// One tuning run at a time: it keeps both cores busy for a while.
+static TUNING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+struct TuningSlot;
+
+impl Drop for TuningSlot {
+    fn drop(&mut self) {
+        TUNING.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// "Tune on gold…": fits the current grammar's weights to the `--gold` file and returns the
+/// cross-validation table and the weights file text. Nothing is written; the weights can be
+/// pasted into the editor.
+async fn tune_on_gold(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let (gold, grammar) = {
+        let app = shared.lock();
+        (app.config.gold.clone(), app.good.clone())
+    };
+    let Some(gold) = gold else {
+        return json_response(
+            StatusCode::NOT_FOUND,
+            json!({"error": "serve was started without --gold FILE: there is no gold to tune on"}),
+        );
+    };
+    let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let objective_name = request["objective"].as_str().unwrap_or("all").to_string();
+    let Some(objective) = crate::tune::Objective::parse(&objective_name) else {
+        return json_response(
+            StatusCode::BAD_REQUEST,
+            json!({"error": format!("unknown objective `{objective_name}`; objectives are role, kind, link, all")}),
+        );
+    };
+    let folds = request["folds"].as_u64().unwrap_or(5).clamp(2, 20) as usize;
+    if TUNING.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return json_response(
+            StatusCode::CONFLICT,
+            json!({"error": "a tuning run is already going on"}),
+        );
+    }
+    let job = tokio::task::spawn_blocking(move || {
+        let _slot = TuningSlot;
+        let set = crate::tune::GoldSet::read(&gold).map_err(|e| e.to_string())?;
+        let opts = crate::tune::TuneOptions {
+            objective,
+            folds,
+            ..Default::default()
+        };
+        let report = crate::tune::tune(&set, &grammar, &opts)
+            .map_err(|e| format!("{}: {e}", gold.display()))?;
+        let weights = crate::tune::weights_file(
+            &report,
+            &crate::tune::Provenance {
+                gold: &gold.display().to_string(),
+                rules: &[],
+                date: "(from serve)",
+                command: "toulmin serve --gold … (Tune on gold)",
+            },
+        );
+        Ok::<Value, String>(json!({
+            "table": crate::tune::render_table(&report),
+            "report": report,
+            "weights": weights,
+        }))
+    })
+    .await;
+    match job {
+        Ok(Ok(v)) => json_response(StatusCode::OK, v),
+        Ok(Err(e)) => json_response(StatusCode::UNPROCESSABLE_ENTITY, json!({"error": e})),
+        Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, &format!("{e}\n")),
+    }
 }
 
 async fn api_state(State(shared): State<Arc<Shared>>) -> Response {

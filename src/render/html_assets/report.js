@@ -53,7 +53,7 @@
       el.setAttribute('data-unit', u.id);
       el.setAttribute('tabindex', '0');
       el.setAttribute('role', 'button');
-      el.setAttribute('aria-label', u.role + ' ' + u.id + ': ' + u.text);
+      el.setAttribute('aria-label', u.role + ' ' + u.id + ': ' + (u.display || u.text));
       // The built-in renderer draws the label as the group's next sibling.
       var next = el.nextElementSibling;
       if (next && next.tagName.toLowerCase() === 'text' && !el.querySelector('text')) {
@@ -240,10 +240,12 @@
     }
     var head = el('div', 'tip-head');
     el('span', 'chip role-' + u.role, u.role, head);
+    if (u.kind) el('span', 'chip kind', u.kind, head);
     el('span', 'tip-id', u.id, head);
     el('span', 'tip-meta', 'score ' + fmtScore(u.score) + ' \u00b7 stance ' + (u.stance || '\u2014'), head);
     if (withText) {
-      var t = u.text.length > 320 ? u.text.slice(0, 317) + '\u2026' : u.text;
+      var shown = u.display || u.text;
+      var t = shown.length > 320 ? shown.slice(0, 317) + '\u2026' : shown;
       el('div', 'tip-text', t);
     }
     var where = [];

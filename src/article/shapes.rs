@@ -1,0 +1,379 @@
+//! What single lines of a web page pasted as text look like: metadata, bylines, datelines,
+//! captions and credits, boilerplate, numbered section headings, closing author bios.
+//!
+//! Every outlet lays its pages out differently, but the same few shapes recur; these tests
+//! look at one line at a time so that a header pasted without blank lines ("Title" / "By X" /
+//! "6 September 2019") is taken apart as well as one with them.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+fn compiled(pattern: &str) -> Regex {
+    // ok: every pattern below is a constant, exercised by the tests of this module
+    Regex::new(pattern).expect("constant pattern compiles")
+}
+
+const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
+
+/// ISO dates, "30 Sep, 2018", "September 6, 2019", "Sept. 6 2019", "06/09/2019".
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    compiled(&format!(
+        r"(?i)\b(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}(?:st|nd|rd|th)? {MONTH},? \d{{4}}|{MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})"
+    ))
+});
+
+/// A month name with a day or a year next to it, or a relative time ("3 hours ago").
+static DATE_ISH: LazyLock<Regex> = LazyLock::new(|| {
+    compiled(&format!(
+        r"(?i)\b(?:\d{{1,2}} {MONTH}|{MONTH} \d{{1,2}}\b|{MONTH},? \d{{4}}|\d+ (?:min(?:ute)?s?|hours?|days?|weeks?) ago|yesterday|today)"
+    ))
+});
+
+/// Lines that only say when, how long or how often: "Updated 3 hours ago", "5 min read",
+/// "12,400 views", "Published: …", "Last modified …".
+static META_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    compiled(
+        r"(?i)^(?:updated|published|posted|first published|last (?:updated|modified)|originally published|date|filed|dated)\b|\b\d+[- ]min(?:ute)?s?\.? read\b|\bread(?:ing)? time\b|^\d[\d,.]*[km]? (?:views|reads)\b",
+    )
+});
+
+/// "By Jane Doe", "By JANE DOE and John Roe", "By Jane Doe, Senior Fellow".
+static BY: LazyLock<Regex> = LazyLock::new(|| {
+    compiled(
+        r"^(?:[Bb]y|BY|[Ww]ritten by|[Ww]ords by)[:\s]\s*((?:[A-Z][\p{L}'’.-]*|[a-z]{1,3}|and|&)(?:\s+(?:[A-Z][\p{L}'’.-]*|de|van|von|der|da|al|bin|and|&))*)",
+    )
+});
+
+/// Photo captions and credits: "Photo: …", "(Photo by X/Getty Images)", "… | Reuters".
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    compiled(
+        r"(?i)^(?:\(?(?:photo|photograph|image|picture|illustration|graphic|video|file photo|top image|header image|credit|photo credit|image credit|source)s?\b\s*(?:by|:|\||–|—|-))|(?:getty images|shutterstock|ap photo|afp(?: via getty)?|reuters|bloomberg|alamy|istock|wikimedia commons|unsplash|epa-efe|pti photo|xinhua)\)?\s*\.?$|\((?:photo|image|credit|pictured)\b[^)]*\)\s*$",
+    )
+});
+
+/// Navigation and publishing furniture that fills a whole line: "Related", "Advertisement",
+/// "Share this article", "Read more: …", "Tags: …".
+static NAV_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    compiled(
+        r"(?i)^(?:read more|read also|also read|see also|related(?: articles?| stories| posts| content| reading| coverage)?|recommended(?: for you| reading)?|more from [\p{L} ]+|more on this story|most (?:read|popular|viewed)|trending(?: now)?|advertisement|sponsored(?: content)?|share(?: this(?: article| story| page| post)?| on (?:facebook|twitter|x|linkedin|whatsapp|email))?|tweet|email|print|save|subscribe|sign up|newsletter|follow (?:us|me)(?: on [\p{L} ]+)?|comments?(?: \(\d+\))?|\d+ comments?|leave a (?:comment|reply)|tags?|topics?|filed under|categories|back to top|listen to this article|download(?: pdf| the report)?|skip to (?:main )?content|menu|home)(?:\s*[:|»›→].*)?$",
+    )
+});
+
+/// Lines that open with a publishing formula: copyright, disclaimers, editor's notes,
+/// "This article first appeared …", footnotes ("[1] …").
+static BOILERPLATE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    compiled(
+        r"(?i)^(?:copyright\b|©|\(c\) \d{4}|all rights reserved|disclaimer\s*:|disclosure\s*:|editor'?s note\s*:|correction\s*:|clarification\s*:|note\s*:|(?:sign up|subscribe) (?:for|to|here)\b|follow (?:us|me|him|her|them) on\b|click here\b|continue reading\b|this (?:article|piece|post|op-ed|column|commentary|essay|story) (?:was|first|originally|is adapted|has been|appeared|appears|is part)|an? (?:earlier |shorter |longer )?version of this (?:article|piece|post|op-ed|column|commentary|essay) |the (?:views|opinions) (?:and opinions )?expressed|views expressed|opinions expressed|the author(?:s)? (?:has|have|had|declares?|reports?) no\b|\[\d{1,3}\][ \t]|\^?\d{1,3}\^? (?:see|ibid|op\. cit)\b)",
+    )
+});
+
+/// "1.", "2. The cost", "II.", "A.", "Part 2", "Section 3: Costs" as a heading line.
+static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    compiled(
+        r"^(?:(?:\d{1,2}|[IVXLC]{1,6}|[A-Z])[.)]|(?:Part|Section|Chapter) (?:\d{1,2}|[IVXLC]{1,6}|one|two|three|four|five)\b[.:]?)(?:\s+(.*))?$",
+    )
+});
+
+/// A dateline opening the first paragraph of a news-style piece: "WASHINGTON —",
+/// "NEW DELHI, Sept. 6 —", "LONDON (Reuters) -".
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    compiled(
+        r"^[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][\p{L}.]*(?:\s+[A-Z][\p{L}.]*)?)?(?:,?\s+[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?(?:\s*\([\p{L} ]{2,20}\))?\s*(?:—|–|--| - )\s*",
+    )
+});
+
+fn words(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+fn ends_like_sentence(s: &str) -> bool {
+    let s = s.trim_end_matches(['"', '”', '’', '\'', ')', '*', '_']);
+    s.ends_with(['.', '!', '?', ':', ';', ',', '…'])
+}
+
+/// The first publication date written in `s`, as a byte range into it.
+pub fn find_date(s: &str) -> Option<Range<usize>> {
+    DATE.find(s).map(|m| m.range())
+}
+
+/// A line of metadata: a date, a read time, a view count, an "Updated …" stamp, or a short
+/// line of `·`/`|`-separated fields with a number in it.
+pub fn is_meta(s: &str) -> bool {
+    let s = s.trim();
+    if s.is_empty() || words(s) > 15 {
+        return false;
+    }
+    if META_LEAD.is_match(s) {
+        return true;
+    }
+    // A sentence that mentions a date ("It happened on 6 May 2019.") is prose, not metadata.
+    if s.ends_with('.') && words(s) > 4 {
+        return false;
+    }
+    let has_digit = s.chars().any(|c| c.is_ascii_digit());
+    let has_separator = s.contains(['·', '|', '•']);
+    DATE.is_match(s) || DATE_ISH.is_match(s) && words(s) <= 8 || has_digit && has_separator
+}
+
+/// The author's name in a byline ("By Jane Doe" → "Jane Doe"), or `None`.
+pub fn byline_name(s: &str) -> Option<&str> {
+    let s = s.trim().trim_matches(['*', '_']);
+    if words(s) > 20 {
+        return None;
+    }
+    let caps = BY.captures(s)?;
+    let name = caps.get(1)?.as_str().trim_end_matches([',', '.', ' ']);
+    (1..=8)
+        .contains(&words(name))
+        .then_some(name)
+        .filter(|n| n.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// "Shivani Singh", "Dr. A. N. Other": two to five capitalised words and nothing else.
+pub fn is_name(s: &str) -> bool {
+    let s = s.trim().trim_matches(['*', '_']);
+    let ws: Vec<&str> = s.split_whitespace().collect();
+    (2..=5).contains(&ws.len())
+        && !ends_like_sentence(s)
+        && ws
+            .iter()
+            .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
+}
+
+pub fn is_caption(s: &str) -> bool {
+    let s = s.trim();
+    words(s) <= 60 && CAPTION.is_match(s)
+}
+
+pub fn is_boilerplate(s: &str) -> bool {
+    let s = s.trim().trim_matches(['*', '_', '#', '>', ' ']);
+    words(s) <= 60 && (NAV_LINE.is_match(s) || BOILERPLATE_LEAD.is_match(s))
+}
+
+/// A numbered or lettered heading: a bare marker ("1.", "II.") or a marker and a short
+/// unpunctuated title ("2. The cost of waiting").
+pub fn is_numbered_heading(s: &str) -> bool {
+    let s = s.trim();
+    match NUMBERED_HEADING.captures(s) {
+        None => false,
+        Some(c) => match c.get(1) {
+            None => true,
+            Some(rest) => {
+                let rest = rest.as_str();
+                words(rest) <= 10 && !ends_like_sentence(rest)
+            }
+        },
+    }
+}
+
+/// Length in bytes of a dateline that opens a paragraph ("WASHINGTON — "), if there is one.
+pub fn dateline_len(s: &str) -> Option<usize> {
+    let m = DATELINE.find(s)?;
+    // The capitals must be a place, not a shouted first word of a sentence ("NO — ...").
+    let head = &s[..m.end()];
+    let letters = head.chars().filter(|c| c.is_alphabetic()).count();
+    (letters >= 4 && m.end() < s.len()).then_some(m.end())
+}
+
+/// The closing note about the author: "Jane Doe is a senior fellow at …", "The author is …",
+/// "— Jane Doe teaches law at …".
+pub fn is_bio(s: &str, byline_name: Option<&str>) -> bool {
+    if words(s) > 60 {
+        return false;
+    }
+    let plain = s.trim_matches(['*', '_', ' ', '—', '–', '-']).trim();
+    if let Some(name) = byline_name {
+        if !name.is_empty() && plain.starts_with(name) && words(plain) > words(name) {
+            return true;
+        }
+    }
+    let lower = plain.to_lowercase();
+    if [
+        "the author",
+        "the writer",
+        "about the author",
+        "author bio",
+        "about the writer",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+    {
+        return true;
+    }
+    let ws: Vec<&str> = plain.split_whitespace().collect();
+    let verbs = [
+        "is", "was", "serves", "works", "writes", "teaches", "leads", "heads", "directs", "are",
+        "covers", "edits", "chairs",
+    ];
+    let roles = [
+        "fellow",
+        "professor",
+        "researcher",
+        "director",
+        "editor",
+        "author",
+        "columnist",
+        "correspondent",
+        "analyst",
+        "reporter",
+        "lecturer",
+        "scholar",
+        "chair",
+        "president",
+        "founder",
+        "member",
+        "journalist",
+        "writer",
+        "economist",
+        "lawyer",
+        "contributor",
+        "associate",
+        "head",
+        "chief",
+        "adviser",
+        "advisor",
+        "student",
+        "candidate",
+        "teacher",
+    ];
+    let has_role = ws.iter().any(|w| {
+        let w = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        roles.iter().any(|r| w == *r || w == format!("{r}s"))
+    });
+    match ws.iter().position(|w| verbs.contains(w)) {
+        Some(p) if (1..=5).contains(&p) => {
+            (has_role || !["is", "was", "are"].contains(&ws[p]))
+                && ws[..p].iter().all(|w| {
+                    w.trim_start_matches(['(', '@'])
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase())
+                })
+        }
+        _ => false,
+    }
+}
+
+/// A line that is furniture rather than text in any position: captions, boilerplate,
+/// metadata, bylines.
+pub fn is_furniture(s: &str) -> bool {
+    is_caption(s) || is_boilerplate(s) || is_meta(s) || byline_name(s).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_the_usual_forms() {
+        for (line, date) in [
+            ("30 Sep, 2018    ·   5519", "30 Sep, 2018"),
+            (
+                "September 6, 2019 · The Outlet · Jane Doe",
+                "September 6, 2019",
+            ),
+            ("Updated: Sept. 6 2019, 9:00 am", "Sept. 6 2019"),
+            ("Posted 2021-03-04", "2021-03-04"),
+        ] {
+            let r = find_date(line).expect(line);
+            assert_eq!(&line[r], date);
+        }
+        assert_eq!(find_date("We may see 2024 differently"), None);
+    }
+
+    #[test]
+    fn metadata_lines() {
+        for yes in [
+            "30 Sep, 2018    ·   5519",
+            "Updated 3 hours ago",
+            "5 min read",
+            "12,400 views",
+            "Published: March 3, 2020",
+            "Mar 3, 2020 | 7 comments",
+        ] {
+            assert!(is_meta(yes), "{yes}");
+        }
+        for no in [
+            "The council met on 6 May 2019 and voted against the plan.",
+            "Why congestion pricing works",
+            "Cities should price their roads",
+        ] {
+            assert!(!is_meta(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn bylines_and_names() {
+        assert_eq!(byline_name("By Jane Doe"), Some("Jane Doe"));
+        assert_eq!(
+            byline_name("BY JANE DOE AND JOHN ROE"),
+            Some("JANE DOE AND JOHN ROE")
+        );
+        assert_eq!(
+            byline_name("By Jane Doe, Senior Fellow, Urban Institute"),
+            Some("Jane Doe")
+        );
+        assert_eq!(
+            byline_name("By the end of the year, costs had doubled."),
+            None
+        );
+        assert_eq!(byline_name("By 2030 the city will need new roads."), None);
+        assert!(is_name("Shivani Singh"));
+        assert!(!is_name("Costs rose."));
+    }
+
+    #[test]
+    fn captions_boilerplate_headings_datelines() {
+        assert!(is_caption("Photo: Jane Doe/Reuters"));
+        assert!(is_caption(
+            "Commuters crowd a platform in Mumbai. (Photo by A. Roy/Getty Images)"
+        ));
+        assert!(!is_caption("The photo showed nothing new."));
+        assert!(is_boilerplate("Read more: Why cities fail"));
+        assert!(is_boilerplate("ADVERTISEMENT"));
+        assert!(is_boilerplate(
+            "The views expressed in this article are the author's own."
+        ));
+        assert!(is_boilerplate("Related Articles"));
+        assert!(is_boilerplate("[1] See the 2019 audit, p. 4."));
+        assert!(!is_boilerplate("Share prices fell by a third."));
+        assert!(!is_boilerplate(
+            "Comments from residents were mostly negative."
+        ));
+        assert!(!is_boilerplate("Share the burden"));
+        assert!(is_numbered_heading("1."));
+        assert!(is_numbered_heading("2. The cost of waiting"));
+        assert!(is_numbered_heading("II."));
+        assert!(!is_numbered_heading(
+            "1. We must act now because costs rise."
+        ));
+        assert_eq!(
+            dateline_len("WASHINGTON — The Senate voted."),
+            Some("WASHINGTON — ".len())
+        );
+        assert!(dateline_len("NEW DELHI, Sept. 6 — The court ruled.").is_some());
+        assert_eq!(dateline_len("NO — that is not how it works."), None);
+    }
+
+    #[test]
+    fn bios() {
+        assert!(is_bio(
+            "Shivani Singh is a Researcher with the Nuclear Security Programme at IPCS.",
+            Some("Shivani Singh")
+        ));
+        assert!(is_bio(
+            "Jane Doe is a senior fellow at the Urban Institute.",
+            None
+        ));
+        assert!(is_bio(
+            "— Maria Lopez teaches law at the University of Leeds.",
+            None
+        ));
+        assert!(!is_bio("The council is a body of elected members.", None));
+        assert!(!is_bio("Congestion pricing is a proven tool.", None));
+    }
+}

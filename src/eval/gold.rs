@@ -265,6 +265,11 @@ fn convert_record(raw: RawDoc) -> Result<GoldDoc, String> {
 pub fn read_jsonl(path: impl AsRef<Path>) -> Result<Vec<GoldDoc>, GoldError> {
     let path = path.as_ref();
     let content = read_text(path)?;
+    parse_jsonl(path, &content)
+}
+
+/// [`read_jsonl`] on text already read; `path` is what errors name.
+pub fn parse_jsonl(path: &Path, content: &str) -> Result<Vec<GoldDoc>, GoldError> {
     let mut docs = Vec::new();
     for (index, line) in content.lines().enumerate() {
         if line.trim().is_empty() {
@@ -363,7 +368,14 @@ fn parse_offsets(spec: &str) -> Option<(usize, usize, bool)> {
     Some((start, end, fragments.len() > 1))
 }
 
-fn parse_brat(id: String, text: String, ann: &str, ann_path: &Path) -> Result<GoldDoc, GoldError> {
+/// One brat document (see [`read_brat_dir`]) from its text and `.ann` content; `ann_path` is
+/// what errors name.
+pub fn parse_brat(
+    id: String,
+    text: String,
+    ann: &str,
+    ann_path: &Path,
+) -> Result<GoldDoc, GoldError> {
     let line_error = |line: usize, message: String| GoldError::Line {
         path: ann_path.to_path_buf(),
         line,

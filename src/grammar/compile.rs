@@ -33,6 +33,26 @@ const EMBEDDED: &[(&str, &str)] = &[
 /// Nested imports deeper than this are almost certainly a cycle.
 const MAX_IMPORT_DEPTH: usize = 16;
 
+/// Rule files loaded for one grammar, imports included: a few files importing each other
+/// several times would otherwise read thousands.
+pub const MAX_RULE_FILES: usize = 256;
+/// A rule file (given or imported) larger than this is refused before it is read: the default
+/// grammar is 40 KB, and a rule file is code a user may get from someone else (`/dev/zero`,
+/// a log file named by mistake).
+pub const MAX_RULE_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// Word lists are data and may be large (a million rows of a few words), but not unbounded.
+pub const MAX_TSV_BYTES: u64 = 64 * 1024 * 1024;
+/// Distinct phrases over all lexicons: the automaton that finds them stays within a few
+/// hundred MB. The default grammar has about 1,500.
+pub const MAX_PHRASES: usize = 250_000;
+/// Lexicons defined in terms of lexicons defined in terms of ... at most this deep.
+pub const MAX_LEXICON_DEPTH: usize = 128;
+/// Compiled size limit of one pattern (the regex crate's `size_limit`); a pattern such as
+/// `\w{1000}{1000}` that would compile to a huge automaton is reported instead.
+pub const MAX_REGEX_BYTES: usize = 4 * 1024 * 1024;
+/// Compiled size limit of all patterns together in the one `RegexSet`.
+pub const MAX_REGEX_SET_BYTES: usize = 32 * 1024 * 1024;
+
 /// Where the rules come from: the embedded default (unless left out), then each file in order.
 #[derive(Debug, Clone, Default)]
 pub struct GrammarSpec {
@@ -48,6 +68,8 @@ struct Definitions {
     /// Rules keep the position of their first definition, so overriding a rule does not
     /// reorder the grammar.
     rules: Vec<(String, Item)>,
+    /// Position of each rule in `rules`, so that a file of many rules loads in linear time.
+    rule_index: HashMap<String, usize>,
     /// `weight RULE = W` items in reading order; applied once every rule is known, so a weight
     /// file may come before or after the file defining the rule.
     weights: Vec<(syntax::Name, f64)>,
@@ -55,6 +77,25 @@ struct Definitions {
 }
 
 pub fn load(spec: &GrammarSpec) -> Result<Grammar, Diagnostics> {
+    load_all(spec, None)
+}
+
+/// Rule text that is not (yet) a file: the editor text of `serve`, a fuzz input.
+#[derive(Debug, Clone)]
+pub struct InlineRules<'a> {
+    /// What diagnostics call it.
+    pub name: &'a str,
+    pub text: &'a str,
+    /// Where its relative `import` and `tsv(...)` paths are resolved.
+    pub dir: &'a Path,
+}
+
+/// Loads `spec` and then `inline` as the last rule file, as if it had been read from disk.
+pub fn load_with_text(spec: &GrammarSpec, inline: InlineRules) -> Result<Grammar, Diagnostics> {
+    load_all(spec, Some(inline))
+}
+
+fn load_all(spec: &GrammarSpec, inline: Option<InlineRules>) -> Result<Grammar, Diagnostics> {
     let mut sources = SourceMap::default();
     let mut defs = Definitions {
         header: None,
@@ -62,6 +103,7 @@ pub fn load(spec: &GrammarSpec) -> Result<Grammar, Diagnostics> {
         lexicons: BTreeMap::new(),
         patterns: BTreeMap::new(),
         rules: Vec::new(),
+        rule_index: HashMap::new(),
         weights: Vec::new(),
         biases: Vec::new(),
     };
@@ -72,34 +114,44 @@ pub fn load(spec: &GrammarSpec) -> Result<Grammar, Diagnostics> {
             text: DEFAULT_GRAMMAR.to_string(),
             dir: None,
         });
-        read_items(file, &mut sources, &mut defs, &mut errors, 0);
+        read_items(file, &mut sources, &mut defs, &mut errors, &mut Vec::new());
     }
     for path in &spec.files {
-        match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    let file = sources.add(SourceFile {
-                        name: path.display().to_string(),
-                        text,
-                        dir: Some(path.parent().map(Path::to_path_buf).unwrap_or_default()),
-                    });
-                    read_items(file, &mut sources, &mut defs, &mut errors, 0);
-                }
-                Err(e) => errors.push(GrammarError::new(
-                    ErrorKind::Io {
-                        path: path.display().to_string(),
-                        reason: format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
-                    },
-                    Span::point(usize::MAX, 0),
-                )),
-            },
-            Err(e) => errors.push(GrammarError::new(
+        match read_limited(path, MAX_RULE_FILE_BYTES, "rule file", false) {
+            Ok(text) => {
+                let file = sources.add(SourceFile {
+                    name: path.display().to_string(),
+                    text,
+                    dir: Some(path.parent().map(Path::to_path_buf).unwrap_or_default()),
+                });
+                let mut chain: Vec<PathBuf> = std::fs::canonicalize(path).into_iter().collect();
+                read_items(file, &mut sources, &mut defs, &mut errors, &mut chain);
+            }
+            Err(reason) => errors.push(GrammarError::new(
                 ErrorKind::Io {
                     path: path.display().to_string(),
-                    reason: e.to_string(),
+                    reason,
                 },
                 Span::point(usize::MAX, 0),
             )),
+        }
+    }
+    if let Some(inline) = inline {
+        if inline.text.len() as u64 > MAX_RULE_FILE_BYTES {
+            errors.push(GrammarError::new(
+                ErrorKind::Io {
+                    path: inline.name.to_string(),
+                    reason: too_large(inline.text.len() as u64, MAX_RULE_FILE_BYTES, "rule file"),
+                },
+                Span::point(usize::MAX, 0),
+            ));
+        } else {
+            let file = sources.add(SourceFile {
+                name: inline.name.to_string(),
+                text: inline.text.to_string(),
+                dir: Some(inline.dir.to_path_buf()),
+            });
+            read_items(file, &mut sources, &mut defs, &mut errors, &mut Vec::new());
         }
     }
     if !errors.is_empty() {
@@ -119,7 +171,8 @@ fn read_items(
     sources: &mut SourceMap,
     defs: &mut Definitions,
     errors: &mut Vec<GrammarError>,
-    depth: usize,
+    // The files being imported, outermost first (canonical paths), to name an import cycle.
+    chain: &mut Vec<PathBuf>,
 ) {
     let text = sources.files[file].text.clone();
     let items = match tokenize(file, &text).and_then(|t| syntax::parse(file, &t, text.len())) {
@@ -174,9 +227,14 @@ fn read_items(
                 defs.patterns.insert(name.text.clone(), regex);
             }
             Item::Disable(name) => {
-                let before = defs.rules.len();
-                defs.rules.retain(|(n, _)| *n != name.text);
-                if defs.rules.len() == before {
+                if let Some(at) = defs.rule_index.remove(&name.text) {
+                    defs.rules.remove(at);
+                    for slot in defs.rule_index.values_mut() {
+                        if *slot > at {
+                            *slot -= 1;
+                        }
+                    }
+                } else {
                     let names: Vec<&str> = defs.rules.iter().map(|(n, _)| n.as_str()).collect();
                     errors.push(GrammarError::new(
                         ErrorKind::Unknown {
@@ -189,17 +247,46 @@ fn read_items(
                 }
             }
             Item::Import(path) => {
-                if depth >= MAX_IMPORT_DEPTH {
-                    errors.push(GrammarError::new(
-                        ErrorKind::Invalid(format!("imports nest deeper than {MAX_IMPORT_DEPTH} files; is there an import cycle?")),
-                        path.span,
-                    ));
+                let refuse = |errors: &mut Vec<GrammarError>, message: String| {
+                    errors.push(GrammarError::new(ErrorKind::Invalid(message), path.span));
+                };
+                if chain.len() >= MAX_IMPORT_DEPTH {
+                    refuse(
+                        errors,
+                        format!("imports nest deeper than {MAX_IMPORT_DEPTH} files"),
+                    );
                     continue;
                 }
-                match read_companion(sources, file, &path.text) {
+                if sources.files.len() >= MAX_RULE_FILES {
+                    refuse(
+                        errors,
+                        format!("the grammar imports more than {MAX_RULE_FILES} rule files"),
+                    );
+                    continue;
+                }
+                let canonical = sources.files[file]
+                    .dir
+                    .as_ref()
+                    .and_then(|d| std::fs::canonicalize(d.join(&path.text)).ok());
+                if let Some(c) = &canonical {
+                    if let Some(at) = chain.iter().position(|p| p == c) {
+                        let cycle: Vec<String> = chain[at..]
+                            .iter()
+                            .chain(std::iter::once(c))
+                            .map(|p| p.display().to_string())
+                            .collect();
+                        refuse(errors, format!("import cycle: {}", cycle.join(" imports ")));
+                        continue;
+                    }
+                }
+                match read_companion(sources, file, &path.text, MAX_RULE_FILE_BYTES, "rule file") {
                     Ok((name, text, dir)) => {
                         let child = sources.add(SourceFile { name, text, dir });
-                        read_items(child, sources, defs, errors, depth + 1);
+                        chain.extend(canonical.clone());
+                        read_items(child, sources, defs, errors, chain);
+                        if canonical.is_some() {
+                            chain.pop();
+                        }
                     }
                     Err(reason) => errors.push(GrammarError::new(
                         ErrorKind::Io {
@@ -221,9 +308,12 @@ fn read_items(
                     | Item::Link { name, .. } => name.text.clone(),
                     _ => unreachable!("matched above"),
                 };
-                match defs.rules.iter_mut().find(|(n, _)| *n == name) {
-                    Some(slot) => slot.1 = rule,
-                    None => defs.rules.push((name, rule)),
+                match defs.rule_index.get(&name) {
+                    Some(&at) => defs.rules[at].1 = rule,
+                    None => {
+                        defs.rule_index.insert(name.clone(), defs.rules.len());
+                        defs.rules.push((name, rule));
+                    }
                 }
             }
         }
@@ -236,6 +326,8 @@ fn read_companion(
     sources: &SourceMap,
     from: usize,
     path: &str,
+    limit: u64,
+    what: &str,
 ) -> Result<(String, String, Option<PathBuf>), String> {
     match &sources.files[from].dir {
         None => EMBEDDED
@@ -245,15 +337,85 @@ fn read_companion(
             .ok_or_else(|| "the built-in grammar has no such file".to_string()),
         Some(dir) => {
             let full = dir.join(path);
-            let bytes = std::fs::read(&full).map_err(|e| format!("{} ({})", e, full.display()))?;
-            let text = String::from_utf8(bytes)
-                .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))?;
+            let text = read_limited(&full, limit, what, true)?;
             Ok((
                 full.display().to_string(),
                 text,
                 Some(full.parent().map(Path::to_path_buf).unwrap_or_default()),
             ))
         }
+    }
+}
+
+/// Reads a rule or word-list file: a regular file (not a device, FIFO or directory, which could
+/// block or never end) of at most `limit` bytes, in UTF-8. The reason says which.
+/// An I/O error names the path only when `name_path` (an import names it relative to its file).
+fn read_limited(path: &Path, limit: u64, what: &str, name_path: bool) -> Result<String, String> {
+    use std::io::Read as _;
+    let shown = path.display();
+    let io = |e: std::io::Error| {
+        if name_path {
+            format!("{e} ({shown})")
+        } else {
+            e.to_string()
+        }
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{shown} is {}, not a regular file; a {what} must be a regular file",
+            file_kind(&meta)
+        ));
+    }
+    if meta.len() > limit {
+        return Err(format!("{shown}: {}", too_large(meta.len(), limit, what)));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    // The file may grow between the check and the read: never read past the limit.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "{shown}: {}",
+            too_large(bytes.len() as u64, limit, what)
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+}
+
+fn too_large(size: u64, limit: u64, what: &str) -> String {
+    format!(
+        "the file is {size} bytes; a {what} may be at most {limit} bytes ({} MiB)",
+        limit >> 20
+    )
+}
+
+#[cfg(unix)]
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt as _;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(not(unix))]
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
     }
 }
 
@@ -283,6 +445,15 @@ impl Resolver<'_> {
         if !self.active.insert(name.text.clone()) {
             return Err(GrammarError::new(
                 ErrorKind::CyclicLexicon(name.text.clone()),
+                name.span,
+            ));
+        }
+        if self.active.len() > MAX_LEXICON_DEPTH {
+            return Err(GrammarError::new(
+                ErrorKind::Invalid(format!(
+                    "lexicon `{}` is defined through more than {MAX_LEXICON_DEPTH} other lexicons, one inside the next",
+                    name.text
+                )),
                 name.span,
             ));
         }
@@ -320,16 +491,22 @@ impl Resolver<'_> {
     ) -> Result<BTreeSet<String>, GrammarError> {
         let key = (path.span.file, path.text.clone());
         if !self.tsv_cache.contains_key(&key) {
-            let (name, text, _) = read_companion(self.sources, path.span.file, &path.text)
-                .map_err(|reason| {
-                    GrammarError::new(
-                        ErrorKind::Io {
-                            path: path.text.clone(),
-                            reason,
-                        },
-                        path.span,
-                    )
-                })?;
+            let (name, text, _) = read_companion(
+                self.sources,
+                path.span.file,
+                &path.text,
+                MAX_TSV_BYTES,
+                "tsv file",
+            )
+            .map_err(|reason| {
+                GrammarError::new(
+                    ErrorKind::Io {
+                        path: path.text.clone(),
+                        reason,
+                    },
+                    path.span,
+                )
+            })?;
             let rows: Vec<Vec<String>> = text
                 .lines()
                 .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -366,12 +543,15 @@ impl Resolver<'_> {
                 )));
             };
             let test = if f.is_regex {
-                let re = Regex::new(&f.value.text).map_err(|e| {
-                    GrammarError::new(
-                        ErrorKind::InvalidRegex(first_line(&e.to_string())),
-                        f.value.span,
-                    )
-                })?;
+                let re = RegexBuilder::new(&f.value.text)
+                    .size_limit(MAX_REGEX_BYTES)
+                    .build()
+                    .map_err(|e| {
+                        GrammarError::new(
+                            ErrorKind::InvalidRegex(first_line(&e.to_string())),
+                            f.value.span,
+                        )
+                    })?;
                 ColumnTest::Regex(col, re)
             } else {
                 ColumnTest::Equals(col, f.value.text.clone())
@@ -430,7 +610,7 @@ fn apply_flags(builder: &mut RegexBuilder, flags: &str) {
         .multi_line(flags.contains('m'))
         .dot_matches_new_line(flags.contains('s'))
         .ignore_whitespace(flags.contains('x'))
-        .size_limit(1 << 22);
+        .size_limit(MAX_REGEX_BYTES);
 }
 
 fn regex_error(lit: &RegexLit, e: &regex::Error) -> GrammarError {
@@ -443,7 +623,16 @@ fn regex_error(lit: &RegexLit, e: &regex::Error) -> GrammarError {
     let (message, span) = match parser.parse(&lit.body) {
         Err(regex_syntax::Error::Parse(pe)) => (pe.kind().to_string(), Some(*pe.span())),
         Err(regex_syntax::Error::Translate(te)) => (te.kind().to_string(), Some(*te.span())),
-        _ => (first_line(&e.to_string()), None),
+        _ => match e {
+            regex::Error::CompiledTooBig(limit) => (
+                format!(
+                    "the regex compiles to more than {limit} bytes (its size limit); \
+                     use fewer or smaller repetitions"
+                ),
+                None,
+            ),
+            _ => (first_line(&e.to_string()), None),
+        },
     };
     let file_span = match span {
         Some(s) => {
@@ -728,6 +917,23 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             phrase_ids.entry(p.clone()).or_default().push(i);
         }
     }
+    if phrase_ids.len() > MAX_PHRASES {
+        // Point at the largest lexicon: that is where phrases can go.
+        let (name, count, span) = lexicons
+            .iter()
+            .max_by_key(|l| l.phrases.len())
+            .map_or((String::new(), 0, Span::point(0, 0)), |l| {
+                (l.name.clone(), l.phrases.len(), l.span)
+            });
+        return Err(vec![GrammarError::new(
+            ErrorKind::Invalid(format!(
+                "the lexicons hold {} distinct phrases; toulmin takes at most {MAX_PHRASES} \
+                 (the largest, `{name}`, has {count})",
+                phrase_ids.len(),
+            )),
+            span,
+        )]);
+    }
     let phrases: Vec<String> = phrase_ids.keys().cloned().collect();
     let phrase_lexicons: Vec<Vec<usize>> = phrase_ids.values().cloned().collect();
     let automaton: AhoCorasick = AhoCorasickBuilder::new()
@@ -741,10 +947,20 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             )]
         })?;
     let pattern_set = build_set(&patterns).map_err(|e| {
-        vec![GrammarError::new(
-            ErrorKind::Invalid(format!("cannot build the pattern set: {e}")),
-            Span::point(0, 0),
-        )]
+        // The set as a whole is too large: no one pattern is at fault, so point at the last
+        // one defined (the file being edited comes last).
+        let last = patterns
+            .iter()
+            .map(|p| p.span)
+            .max_by_key(|s| (s.file, s.start))
+            .unwrap_or(Span::point(0, 0));
+        let reason = match e {
+            regex::Error::CompiledTooBig(limit) => format!(
+                "all patterns together compile to more than {limit} bytes (the size limit of the pattern set)"
+            ),
+            other => format!("cannot build the pattern set: {}", first_line(&other.to_string())),
+        };
+        vec![GrammarError::new(ErrorKind::Invalid(reason), last)]
     })?;
     Ok(Grammar {
         name: defs.header.unwrap_or_else(|| "unnamed".into()),
@@ -843,7 +1059,9 @@ fn build_set(patterns: &[Pattern]) -> Result<RegexSet, regex::Error> {
             }
         })
         .collect();
-    RegexSetBuilder::new(sources).size_limit(1 << 24).build()
+    RegexSetBuilder::new(sources)
+        .size_limit(MAX_REGEX_SET_BYTES)
+        .build()
 }
 
 fn settings(raw: &[(syntax::Name, Setting)]) -> Result<Settings, GrammarError> {

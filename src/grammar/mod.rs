@@ -11,7 +11,10 @@ pub mod syntax;
 use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexSet};
 
-pub use compile::{load, GrammarSpec, DEFAULT_GRAMMAR_NAME};
+pub use compile::{
+    load, load_with_text, GrammarSpec, InlineRules, DEFAULT_GRAMMAR_NAME, MAX_PHRASES,
+    MAX_REGEX_BYTES, MAX_RULE_FILE_BYTES, MAX_TSV_BYTES,
+};
 pub use error::{Diagnostics, ErrorKind, GrammarError};
 pub use source::{SourceMap, Span};
 pub use syntax::{Neighbour, Region, Scope, SplitKind, Target};

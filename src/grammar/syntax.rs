@@ -252,11 +252,19 @@ const TARGETS: [&str; 10] = [
     "paragraph_opinion",
 ];
 
+/// Conditions nest (`not`, `(`, `prev.`) at most this deep: the parser and every stage that
+/// walks a condition recurse, and a hostile file must not overflow the stack.
+pub const MAX_CONDITION_DEPTH: usize = 64;
+/// A lexicon expression joins at most this many terms with `+` and `-`.
+pub const MAX_LEXICON_TERMS: usize = 1000;
+
 struct Parser<'a> {
     tokens: &'a [Token],
     pos: usize,
     file: usize,
     eof: usize,
+    /// How deep the condition being parsed nests.
+    depth: usize,
 }
 
 type PResult<T> = Result<T, GrammarError>;
@@ -267,6 +275,7 @@ pub fn parse(file: usize, tokens: &[Token], eof: usize) -> PResult<Vec<Item>> {
         pos: 0,
         file,
         eof,
+        depth: 0,
     };
     let mut items = Vec::new();
     while p.peek().is_some() {
@@ -609,7 +618,26 @@ impl<'a> Parser<'a> {
 
     fn lex_expr(&mut self) -> PResult<LexExpr> {
         let mut left = self.lex_term()?;
+        let mut terms = 1;
         loop {
+            if terms >= MAX_LEXICON_TERMS
+                && matches!(
+                    self.peek(),
+                    Some(Token {
+                        tok: Tok::Punct("+" | "-"),
+                        ..
+                    })
+                )
+            {
+                return Err(GrammarError::new(
+                    ErrorKind::Invalid(format!(
+                        "a lexicon joins at most {MAX_LEXICON_TERMS} terms with `+` and `-`; \
+                         put the phrases in one list or a tsv file"
+                    )),
+                    self.here(),
+                ));
+            }
+            terms += 1;
             if self.eat_punct("+") {
                 left = LexExpr::Union(Box::new(left), Box::new(self.lex_term()?));
             } else if self.eat_punct("-") {
@@ -798,14 +826,30 @@ impl<'a> Parser<'a> {
 
     fn unary(&mut self) -> PResult<Cond> {
         if self.eat_keyword("not") {
-            return Ok(Cond::Not(Box::new(self.unary()?)));
+            return self.nested(|p| p.unary()).map(|c| Cond::Not(Box::new(c)));
         }
         self.atom()
     }
 
+    /// Runs `parse` one level deeper, refusing to go past [`MAX_CONDITION_DEPTH`].
+    fn nested(&mut self, parse: impl FnOnce(&mut Self) -> PResult<Cond>) -> PResult<Cond> {
+        if self.depth >= MAX_CONDITION_DEPTH {
+            return Err(GrammarError::new(
+                ErrorKind::Invalid(format!(
+                    "the condition nests deeper than {MAX_CONDITION_DEPTH} levels of `not`, `(` and `prev.`/`next.`/`sentence.`"
+                )),
+                self.here(),
+            ));
+        }
+        self.depth += 1;
+        let result = parse(self);
+        self.depth -= 1;
+        result
+    }
+
     fn atom(&mut self) -> PResult<Cond> {
         if self.eat_punct("(") {
-            let c = self.cond()?;
+            let c = self.nested(|p| p.cond())?;
             self.expect_punct(")")?;
             return Ok(c);
         }
@@ -824,7 +868,9 @@ impl<'a> Parser<'a> {
         if let Some(n) = neighbour {
             self.pos += 1;
             self.expect_punct(".")?;
-            return Ok(Cond::Neighbour(n, Box::new(self.atom()?)));
+            return self
+                .nested(|p| p.atom())
+                .map(|c| Cond::Neighbour(n, Box::new(c)));
         }
         self.pos += 1;
         let test = match word {

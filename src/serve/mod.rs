@@ -28,6 +28,7 @@ use std::thread::JoinHandle;
 
 use crate::render::Renderer;
 
+pub use routes::BODY_TIMEOUT;
 pub use state::Diagnostic;
 
 /// Request bodies larger than this are refused with 413.
@@ -85,6 +86,11 @@ pub(crate) struct Shared {
     pub app: Mutex<state::App>,
     /// Serialises grammar compilation so that results are applied in the order asked for.
     pub compile_lock: Mutex<()>,
+    /// Serialises saves, which write outside the app lock.
+    pub save_lock: Mutex<()>,
+    /// Serialises report and map computations, so that many pages asking for the same report
+    /// after a change compute it once and the rest find it cached.
+    pub render_lock: Mutex<()>,
     /// The current version, for the event streams.
     pub version: tokio::sync::watch::Sender<u64>,
     /// Becomes true when the server stops, which ends the event streams.
@@ -101,6 +107,14 @@ impl Shared {
 
     pub fn lock_compile(&self) -> std::sync::MutexGuard<'_, ()> {
         self.compile_lock.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn lock_save(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.save_lock.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn lock_render(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.render_lock.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Publishes the app's version to the event streams.
@@ -177,6 +191,8 @@ pub fn serve(config: ServeConfig) -> Result<Server, ServeError> {
     let shared = Arc::new(Shared {
         app: Mutex::new(app),
         compile_lock: Mutex::new(()),
+        save_lock: Mutex::new(()),
+        render_lock: Mutex::new(()),
         version: tokio::sync::watch::Sender::new(version),
         stopping: tokio::sync::watch::Sender::new(false),
         streams: std::sync::atomic::AtomicUsize::new(0),

@@ -16,11 +16,15 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::state::{message_page, App, SaveError};
+use super::state::{message_page, write_with_backup, App, SaveError};
 use super::{Shared, MAX_BODY_BYTES};
 
 /// Event streams open at once; more are refused with 503 (each page holds one).
 pub const MAX_EVENT_STREAMS: usize = 64;
+
+/// A request body must arrive whole within this time, so that a client that announces a body
+/// and then trickles it (or stops) cannot hold a handler, or the grammar, open.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 const PAGE_HTML: &str = include_str!("page.html");
 const PAGE_JS: &str = include_str!("page.js");
@@ -127,6 +131,15 @@ pub fn host_allowed(host: &str, addr: SocketAddr) -> bool {
 /// Refuses requests for another host name (DNS rebinding) and state changes sent from another
 /// origin; adds the headers every answer carries.
 async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let too_large = || {
+        let mut resp = text(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("request bodies are limited to {MAX_BODY_BYTES} bytes\n"),
+        );
+        resp.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        resp
+    };
     let host = req
         .headers()
         .get(header::HOST)
@@ -160,14 +173,36 @@ async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> R
         .and_then(|v| v.to_str().ok())
         .map(|v| v.trim().parse::<u64>().unwrap_or(u64::MAX));
     if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        let mut resp = text(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &format!("request bodies are limited to {MAX_BODY_BYTES} bytes\n"),
-        );
-        resp.headers_mut()
-            .insert(header::CONNECTION, HeaderValue::from_static("close"));
-        return resp;
+        return too_large();
     }
+    // The body is read here, against the clock, before any handler sees the request.
+    let req = if matches!(*req.method(), Method::GET | Method::HEAD) {
+        req
+    } else {
+        let (parts, body) = req.into_parts();
+        match tokio::time::timeout(BODY_TIMEOUT, read_body(body)).await {
+            Ok(Ok(bytes)) => Request::from_parts(parts, axum::body::Body::from(bytes)),
+            Ok(Err(None)) => return too_large(),
+            Ok(Err(Some(e))) => {
+                return text(
+                    StatusCode::BAD_REQUEST,
+                    &format!("the request body could not be read: {e}\n"),
+                );
+            }
+            Err(_) => {
+                let mut resp = text(
+                    StatusCode::REQUEST_TIMEOUT,
+                    &format!(
+                        "the request body did not arrive within {} s\n",
+                        BODY_TIMEOUT.as_secs()
+                    ),
+                );
+                resp.headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+                return resp;
+            }
+        }
+    };
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
     h.insert(
@@ -185,6 +220,22 @@ async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> R
         HeaderValue::from_static("same-origin"),
     );
     resp
+}
+
+/// The whole body, or `Err(None)` once it grows past [`MAX_BODY_BYTES`] (a chunked body
+/// announces no length), or the transport's error.
+async fn read_body(body: axum::body::Body) -> Result<Bytes, Option<axum::Error>> {
+    use futures_util::StreamExt as _;
+    let mut stream = body.into_data_stream();
+    let mut buf = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(Some)?;
+        if buf.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(None);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(buf))
 }
 
 async fn page() -> Response {
@@ -427,8 +478,17 @@ async fn put_grammar(State(shared): State<Arc<Shared>>, body: Bytes) -> Response
 
 async fn save_grammar(State(shared): State<Arc<Shared>>) -> Response {
     let job = tokio::task::spawn_blocking(move || {
+        let _serial = shared.lock_save();
+        let plan = shared.lock().save_plan();
+        let result = plan.and_then(|(target, text)| {
+            let backup = write_with_backup(&target, &text)?;
+            Ok((target, backup, text))
+        });
         let mut app = shared.lock();
-        let result = app.save();
+        let result = result.map(|(target, backup, text)| {
+            app.saved(text);
+            (target, backup)
+        });
         shared.publish(app.version);
         (result, grammar_json(&app))
     })
@@ -487,20 +547,46 @@ fn doc_index(doc: &str) -> Option<usize> {
 
 /// The map of one document as JSON, computed with the last grammar that compiled.
 async fn map_json(State(shared): State<Arc<Shared>>, Path(doc): Path<String>) -> Response {
-    let job = doc_index(&doc).and_then(|i| shared.lock().job(i));
-    let Some(job) = job else {
-        return json_response(
+    let not_found = || {
+        json_response(
             StatusCode::NOT_FOUND,
             json!({"error": "no document with this number"}),
-        );
+        )
     };
-    match tokio::task::spawn_blocking(move || job.map_json()).await {
-        Ok(Ok(body)) => (
+    let Some(index) = doc_index(&doc) else {
+        return not_found();
+    };
+    let found = shared.lock().map_or_job(index);
+    let json_ok = |body: String| {
+        (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/json")],
             body,
         )
-            .into_response(),
+            .into_response()
+    };
+    match found {
+        None => return not_found(),
+        Some(Ok(body)) => return json_ok(body.to_string()),
+        Some(Err(_)) => {}
+    }
+    let done = tokio::task::spawn_blocking(move || {
+        let _one = shared.lock_render();
+        // Computed by another request while this one waited?
+        let job = match shared.lock().map_or_job(index) {
+            None => return Err("no document with this number".to_string()),
+            Some(Ok(body)) => return Ok(body.to_string()),
+            Some(Err(job)) => job,
+        };
+        let result = job.map_json();
+        if let Ok(body) = &result {
+            shared.lock().store_map(&job, Arc::new(body.clone()));
+        }
+        result
+    })
+    .await;
+    match done {
+        Ok(Ok(body)) => json_ok(body),
         Ok(Err(e)) => json_response(StatusCode::UNPROCESSABLE_ENTITY, json!({"error": e})),
         Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, &format!("{e}\n")),
     }
@@ -517,23 +603,30 @@ async fn report(State(shared): State<Arc<Shared>>, Path(doc): Path<String>) -> R
     let Some(index) = doc_index(&doc) else {
         return not_found();
     };
-    let found = shared.lock().report_or_job(index);
-    let job = match found {
+    match shared.lock().report_or_job(index) {
         None => return not_found(),
         Some(Ok(page)) => return html(StatusCode::OK, page.to_string(), REPORT_CSP),
-        Some(Err(job)) => job,
-    };
+        Some(Err(_)) => {}
+    }
     let done = tokio::task::spawn_blocking(move || {
+        let _one = shared.lock_render();
+        // Computed by another request while this one waited?
+        let job = match shared.lock().report_or_job(index) {
+            None => return None,
+            Some(Ok(page)) => return Some(Ok(page.to_string())),
+            Some(Err(job)) => job,
+        };
         let result = job.run();
         if let Ok(page) = &result {
             shared.lock().store_report(&job, Arc::new(page.clone()));
         }
-        result
+        Some(result)
     })
     .await;
     match done {
-        Ok(Ok(page)) => html(StatusCode::OK, page, REPORT_CSP),
-        Ok(Err(page)) => html(StatusCode::UNPROCESSABLE_ENTITY, page, REPORT_CSP),
+        Ok(None) => not_found(),
+        Ok(Some(Ok(page))) => html(StatusCode::OK, page, REPORT_CSP),
+        Ok(Some(Err(page))) => html(StatusCode::UNPROCESSABLE_ENTITY, page, REPORT_CSP),
         Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, &format!("{e}\n")),
     }
 }

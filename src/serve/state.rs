@@ -1,7 +1,7 @@
 //! What the server holds: the documents, the grammar text being edited, the last grammar that
 //! compiled, and the reports computed with it.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -60,6 +60,8 @@ pub struct Doc {
     pub rev: u64,
     /// The last report: (grammar generation, doc revision, html).
     report: Option<(u64, u64, Arc<String>)>,
+    /// The last map JSON: (grammar generation, doc revision, json).
+    map: Option<(u64, u64, Arc<String>)>,
 }
 
 /// How to compile the editor text into the full grammar.
@@ -75,67 +77,30 @@ pub struct Compiler {
 }
 
 impl Compiler {
-    /// Compiles `text` as the last rules file. The rule loader reads files, so the text goes
-    /// through a short-lived hidden file in the edited file's directory (or the system
-    /// temporary directory when that one is not writable).
+    /// Compiles `text` as the last rules file, with its `import` and `tsv` paths resolved
+    /// from the edited file's directory. Rule-file limits (size, regular files only, regex and
+    /// lexicon sizes, nesting) keep one pasted grammar from holding the server.
     pub fn compile(&self, text: &str) -> Result<Grammar, Vec<Diagnostic>> {
-        let tmp = tempfile::Builder::new()
-            .prefix(".toulmin-serve-")
-            .suffix(".rules")
-            .tempfile_in(&self.dir)
-            .or_else(|_| {
-                tempfile::Builder::new()
-                    .prefix(".toulmin-serve-")
-                    .suffix(".rules")
-                    .tempfile()
-            });
-        let mut tmp = match tmp {
-            Ok(t) => t,
-            Err(e) => return Err(vec![plain_diagnostic(format!("cannot compile: {e}"))]),
-        };
-        if let Err(e) = tmp.write_all(text.as_bytes()).and_then(|()| tmp.flush()) {
-            return Err(vec![plain_diagnostic(format!("cannot compile: {e}"))]);
-        }
-        let tmp_name = tmp.path().display().to_string();
-        let mut files = self.before.clone();
-        files.push(tmp.path().to_path_buf());
         let spec = GrammarSpec {
             without_default: self.without_default,
-            files,
+            files: self.before.clone(),
         };
-        let rename = |sources: &mut grammar::SourceMap| -> Option<usize> {
-            let mut edited = None;
-            for (i, f) in sources.files.iter_mut().enumerate() {
-                if f.name == tmp_name {
-                    f.name = self.display.clone();
-                    edited = Some(i);
-                }
-            }
-            edited
+        let inline = grammar::InlineRules {
+            name: &self.display,
+            text,
+            dir: &self.dir,
         };
-        match grammar::load(&spec) {
-            Ok(mut g) => {
-                rename(&mut g.sources);
-                Ok(g)
-            }
-            Err(mut d) => {
-                let edited = rename(&mut d.sources);
+        match grammar::load_with_text(&spec, inline) {
+            Ok(g) => Ok(g),
+            Err(d) => {
+                let edited = d
+                    .sources
+                    .files
+                    .iter()
+                    .position(|f| f.name == self.display && f.text == text);
                 Err(diagnostics(&d, edited))
             }
         }
-    }
-}
-
-fn plain_diagnostic(message: String) -> Diagnostic {
-    Diagnostic {
-        file: None,
-        in_editor: false,
-        line: None,
-        col: None,
-        len: 1,
-        rendered: format!("error: {message}\n"),
-        message,
-        note: None,
     }
 }
 
@@ -295,6 +260,7 @@ impl App {
                 path: Some(p),
                 rev: 0,
                 report: None,
+                map: None,
             })
             .collect();
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
@@ -491,36 +457,19 @@ impl App {
         Ok(())
     }
 
-    /// Writes the editor text to the target atomically, keeping the previous file as
-    /// `<file>.bak`. Returns (path written, backup written).
-    pub fn save(&mut self) -> Result<(PathBuf, Option<PathBuf>), SaveError> {
-        let Some(target) = self.grammar.target.clone() else {
-            return Err(SaveError::NoTarget);
-        };
-        let backup = match std::fs::read(&target) {
-            Ok(old) => {
-                let mut name = target.as_os_str().to_owned();
-                name.push(".bak");
-                let bak = PathBuf::from(name);
-                write_atomic(&bak, &old).map_err(|e| {
-                    SaveError::Io(format!("cannot write the backup {}: {e}", bak.display()))
-                })?;
-                Some(bak)
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => {
-                return Err(SaveError::Io(format!(
-                    "cannot read {} to back it up: {e}",
-                    target.display()
-                )))
-            }
-        };
-        write_atomic(&target, self.grammar.text.as_bytes())
-            .map_err(|e| SaveError::Io(format!("cannot write {}: {e}", target.display())))?;
-        self.grammar.baseline = self.grammar.text.clone();
+    /// What Save would write, and where: the editor text and the target file.
+    pub fn save_plan(&self) -> Result<(PathBuf, String), SaveError> {
+        match &self.grammar.target {
+            Some(target) => Ok((target.clone(), self.grammar.text.clone())),
+            None => Err(SaveError::NoTarget),
+        }
+    }
+
+    /// Records that `text` is now what the target file holds.
+    pub fn saved(&mut self, text: String) {
         self.grammar.conflict = false;
+        self.grammar.baseline = text;
         self.bump();
-        Ok((target, backup))
     }
 
     /// Adds pasted text; returns its index.
@@ -551,6 +500,7 @@ impl App {
             text: Ok(Arc::new(text)),
             rev: 0,
             report: None,
+            map: None,
         });
         self.docs_rev += 1;
         self.bump();
@@ -566,6 +516,25 @@ impl App {
             }
         }
         self.job(i).map(Err)
+    }
+
+    /// The cached map JSON for doc `i` if it is current, else what is needed to compute it.
+    pub fn map_or_job(&self, i: usize) -> Option<Result<Arc<String>, ReportJob>> {
+        let d = self.docs.get(i)?;
+        if let Some((gen, rev, json)) = &d.map {
+            if *gen == self.good_gen && *rev == d.rev {
+                return Some(Ok(json.clone()));
+            }
+        }
+        self.job(i).map(Err)
+    }
+
+    pub fn store_map(&mut self, job: &ReportJob, json: Arc<String>) {
+        if let Some(d) = self.docs.get_mut(job.index) {
+            if d.rev == job.rev && self.good_gen == job.gen {
+                d.map = Some((job.gen, job.rev, json));
+            }
+        }
     }
 
     /// What is needed to map doc `i` with the last good grammar.
@@ -634,6 +603,34 @@ impl ReportJob {
         };
         Ok(render::html::report(&mapped, &svg))
     }
+}
+
+/// Writes `text` to `target` atomically, keeping the previous file as `<file>.bak` (written
+/// atomically too). Callers hold the server's save lock, so that two saves never interleave:
+/// the file is always one whole version and the backup the one before it. Returns the backup
+/// written. The app is not locked meanwhile: the writes and their fsyncs stall no request.
+pub fn write_with_backup(target: &Path, text: &str) -> Result<Option<PathBuf>, SaveError> {
+    let backup = match std::fs::read(target) {
+        Ok(old) => {
+            let mut name = target.as_os_str().to_owned();
+            name.push(".bak");
+            let bak = PathBuf::from(name);
+            write_atomic(&bak, &old).map_err(|e| {
+                SaveError::Io(format!("cannot write the backup {}: {e}", bak.display()))
+            })?;
+            Some(bak)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            return Err(SaveError::Io(format!(
+                "cannot read {} to back it up: {e}",
+                target.display()
+            )))
+        }
+    };
+    write_atomic(target, text.as_bytes())
+        .map_err(|e| SaveError::Io(format!("cannot write {}: {e}", target.display())))?;
+    Ok(backup)
 }
 
 /// A small page with a heading and a message, both escaped.

@@ -24,6 +24,7 @@ fn op_ed(units: usize, sections: usize) -> ArgumentMap {
         stance: Some(Stance::Pro),
         status: None,
         restates: None,
+        display: None,
         rules: vec!["rule".into()],
         cues: vec![],
     };
@@ -50,6 +51,7 @@ fn op_ed(units: usize, sections: usize) -> ArgumentMap {
             kind,
             rule: "rule".into(),
             score: 1.0,
+            carries: true,
         });
     }
     ArgumentMap {
@@ -58,6 +60,7 @@ fn op_ed(units: usize, sections: usize) -> ArgumentMap {
             name: "bench.txt".into(),
             sha256: String::new(),
             chars: units * 100,
+            reading: Default::default(),
         },
         title: Some("Bench".into()),
         byline: None,

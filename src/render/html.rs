@@ -197,6 +197,14 @@ fn article_html(article: &Article, map: &ArgumentMap) -> String {
         .filter(|(r, _)| !r.is_empty())
         .collect();
     units.sort_by_key(|(r, i)| (r.start, r.end, *i));
+    // The furthest a unit reaches, up to each unit in that order.
+    let reach: Vec<usize> = units
+        .iter()
+        .scan(0, |far, (r, _)| {
+            *far = r.end.max(*far);
+            Some(*far)
+        })
+        .collect();
     // Cue ranges of all units, overlapping ones merged into one mark.
     let mut cue_ranges: Vec<Range<usize>> = map
         .units
@@ -231,6 +239,7 @@ fn article_html(article: &Article, map: &ArgumentMap) -> String {
             map,
             block.span.clone(),
             &units,
+            &reach,
             &cues,
             &mut rendered,
         );
@@ -263,10 +272,25 @@ fn render_range(
     map: &ArgumentMap,
     range: Range<usize>,
     units: &[(Range<usize>, usize)],
+    reach: &[usize],
     cues: &[Range<usize>],
     rendered: &mut [bool],
 ) {
     let text = &article.text;
+    // Only the units and cues that reach into this range: both lists are sorted by start, and
+    // so is `reach`, so a block costs a binary search rather than a pass over every unit.
+    let (units, reach) = {
+        let from = reach.partition_point(|&end| end <= range.start);
+        let to = units
+            .partition_point(|(r, _)| r.start < range.end)
+            .max(from);
+        (&units[from..to], &reach[from..to])
+    };
+    let cues = {
+        let from = cues.partition_point(|r| r.end <= range.start);
+        let to = cues.partition_point(|r| r.start < range.end);
+        &cues[from..to.max(from)]
+    };
     let inside = |p: usize| p > range.start && p < range.end;
     let mut cuts: BTreeSet<usize> = BTreeSet::new();
     cuts.insert(range.start);
@@ -293,11 +317,17 @@ fn render_range(
         if a >= b || !text.is_char_boundary(a) || !text.is_char_boundary(b) {
             continue;
         }
-        let unit = units
-            .iter()
-            .find(|(r, _)| r.start <= a && b <= r.end)
+        // The first unit (in start order) that holds the piece: among those starting at or
+        // before `a`, the first whose reach covers `b` — it is that unit itself that ends there.
+        let starts = units.partition_point(|(r, _)| r.start <= a);
+        let unit = Some(reach[..starts].partition_point(|&end| end < b))
+            .filter(|&k| k < starts)
+            .and_then(|k| units[k..starts].iter().find(|(r, _)| b <= r.end))
             .map(|(_, i)| *i);
-        let cue = cues.iter().any(|r| r.start <= a && b <= r.end);
+        // Cues are merged, so at most the last one starting at or before `a` holds it.
+        let cue = cues[..cues.partition_point(|r| r.start <= a)]
+            .last()
+            .is_some_and(|r| b <= r.end);
         if unit != open_unit {
             if open_mark {
                 out.push_str("</mark>");

@@ -186,6 +186,26 @@ fn block_tag(kind: BlockKind) -> (&'static str, &'static str) {
     }
 }
 
+/// Unit byte ranges (with unit index) sorted by start, and the furthest any of the first k
+/// reaches: sorted too, so finding the unit that holds a piece of text is a binary search.
+struct UnitSpans {
+    sorted: Vec<(Range<usize>, usize)>,
+    reach: Vec<usize>,
+}
+
+impl UnitSpans {
+    fn new(sorted: Vec<(Range<usize>, usize)>) -> UnitSpans {
+        let reach = sorted
+            .iter()
+            .scan(0, |far, (r, _)| {
+                *far = r.end.max(*far);
+                Some(*far)
+            })
+            .collect();
+        UnitSpans { sorted, reach }
+    }
+}
+
 /// The article rebuilt from its blocks, with unit spans and cue marks.
 fn article_html(article: &Article, map: &ArgumentMap) -> String {
     // Unit byte ranges in text order; units never overlap.
@@ -197,14 +217,7 @@ fn article_html(article: &Article, map: &ArgumentMap) -> String {
         .filter(|(r, _)| !r.is_empty())
         .collect();
     units.sort_by_key(|(r, i)| (r.start, r.end, *i));
-    // The furthest a unit reaches, up to each unit in that order.
-    let reach: Vec<usize> = units
-        .iter()
-        .scan(0, |far, (r, _)| {
-            *far = r.end.max(*far);
-            Some(*far)
-        })
-        .collect();
+    let spans = UnitSpans::new(units);
     // Cue ranges of all units, overlapping ones merged into one mark.
     let mut cue_ranges: Vec<Range<usize>> = map
         .units
@@ -238,8 +251,7 @@ fn article_html(article: &Article, map: &ArgumentMap) -> String {
             article,
             map,
             block.span.clone(),
-            &units,
-            &reach,
+            &spans,
             &cues,
             &mut rendered,
         );
@@ -271,11 +283,11 @@ fn render_range(
     article: &Article,
     map: &ArgumentMap,
     range: Range<usize>,
-    units: &[(Range<usize>, usize)],
-    reach: &[usize],
+    spans: &UnitSpans,
     cues: &[Range<usize>],
     rendered: &mut [bool],
 ) {
+    let (units, reach) = (&spans.sorted[..], &spans.reach[..]);
     let text = &article.text;
     // Only the units and cues that reach into this range: both lists are sorted by start, and
     // so is `reach`, so a block costs a binary search rather than a pass over every unit.

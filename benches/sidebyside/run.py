@@ -31,12 +31,13 @@ def sh(cmd, **kw):
 
 
 def timed(cmd, stdout=subprocess.DEVNULL):
-    """Wall seconds and peak resident KiB of one run, from GNU time."""
+    """Wall seconds, peak resident KiB and CPU seconds (user + system) of one run, from GNU
+    time."""
     with tempfile.NamedTemporaryFile("r") as t:
-        subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", t.name] + cmd,
+        subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", t.name] + cmd,
                        stdout=stdout, stderr=subprocess.DEVNULL, check=False)
-        wall, kib = t.read().split()[-2:]
-    return float(wall), int(kib)
+        wall, kib, user, system = t.read().split()[-4:]
+    return float(wall), int(kib), float(user) + float(system)
 
 
 def build():
@@ -111,24 +112,27 @@ def main():
                                                    str(batch)]
     times = {k: [] for k in runs}
     peaks = {k: [] for k in runs}
+    cpus = {k: [] for k in runs}
     # Interleaved rounds, so that load from elsewhere on the machine falls on every tool alike.
     for _ in range(args.rounds):
         for name, cmd in runs.items():
-            wall, kib = timed(cmd)
+            wall, kib, cpu = timed(cmd)
             times[name].append(wall)
             peaks[name].append(kib)
+            cpus[name].append(cpu)
     med = {k: statistics.median(v) for k, v in times.items()}
     size = batch.stat().st_size
     print(f"batch: {args.docs} documents, {os.path.getsize(text) / 1e6:.1f} MB of text, "
           f"{n_cues} cue phrases; {os.cpu_count()} cores; median of {args.rounds} interleaved "
           f"rounds; load average before: {os.getloadavg()[0]:.1f}")
     print()
-    print("| run | wall (median) | toulmin -j 2 is | peak memory |")
-    print("| --- | ---: | ---: | ---: |")
+    print("| run | wall (median) | toulmin -j 2 is | CPU (median) | peak memory |")
+    print("| --- | ---: | ---: | ---: | ---: |")
     t2 = med["toulmin -j 2"]
     for name in runs:
-        ratio = "—" if name == "toulmin -j 2" else f"{med[name] / t2:.1f}× faster"
-        print(f"| {name} | {med[name]:.2f} s | {ratio} | {max(peaks[name]) / 1024:.0f} MiB |")
+        ratio = "—" if name == "toulmin -j 2" else f"{med[name] / t2:.2f}× as fast"
+        print(f"| {name} | {med[name]:.2f} s | {ratio} | {statistics.median(cpus[name]):.2f} s "
+              f"| {max(peaks[name]) / 1024:.0f} MiB |")
     print()
     checks = [
         ("-j 1 and -j N output byte-identical", identical),
@@ -153,7 +157,7 @@ def main():
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, path in shapes(WORK).items():
         cmd = [str(BIN), "map", str(path), "--format", "json", "-o", str(WORK / "shapes-out")]
-        wall, kib = min(timed(cmd) for _ in range(3))
+        wall, kib, _ = min(timed(cmd) for _ in range(3))
         ratio = wall / path.stat().st_size / per_byte
         print(f"| {name} | {path.stat().st_size / 1e6:.2f} MB | {wall:.2f} s | {ratio:.1f}× | "
               f"{kib / 1024:.0f} MiB |")

@@ -1,6 +1,7 @@
 //! Evaluating rule conditions on units: the one place that knows what `starts_with`,
 //! `first_in paragraph` or `prev.role = counterclaim` mean.
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -40,6 +41,25 @@ pub struct Context<'a> {
     /// Per unit, the patterns that match it: one `RegexSet` pass per unit for all patterns, so
     /// that individual regexes only run to locate the cue of a pattern known to match.
     unit_patterns: Vec<Vec<usize>>,
+    /// Per lexicon, its hits (indices into `hits`) by start, and again by end: a condition on a
+    /// long sentence looks up its few hits instead of scanning every hit of the sentence.
+    by_start: Vec<Vec<usize>>,
+    by_end: Vec<Vec<usize>>,
+    /// Per unit, the previous and next unit of the same part (preamble or body).
+    prev: Vec<Option<usize>>,
+    next: Vec<Option<usize>>,
+    /// Per unit, the first unit of its sentence.
+    heads: Vec<usize>,
+    /// What `sentence.` conditions ask about a whole sentence, worked out once per sentence
+    /// rather than once per unit in it.
+    sentences: Vec<SentenceFacts>,
+}
+
+#[derive(Default)]
+struct SentenceFacts {
+    patterns: OnceCell<Vec<usize>>,
+    words: OnceCell<usize>,
+    echoes: [OnceCell<bool>; 2],
 }
 
 /// What a condition is evaluated on: a unit, or the whole sentence around a unit.
@@ -47,6 +67,8 @@ pub struct Context<'a> {
 struct Subject {
     unit: usize,
     span: Range<usize>,
+    /// Set when the subject is the whole sentence (index) rather than the unit.
+    sentence: Option<usize>,
 }
 
 const STOPWORDS: &[&str] = &[
@@ -98,6 +120,7 @@ impl<'a> Context<'a> {
                 .map(|b| stems(article.slice(&b.span)))
                 .unwrap_or_default()
         };
+        let by_start = lexicon_index(grammar, hits);
         Context {
             article,
             grammar,
@@ -114,6 +137,20 @@ impl<'a> Context<'a> {
                 .iter()
                 .map(|u| grammar.matching_patterns(article.slice(&u.span)))
                 .collect(),
+            by_start: by_start.clone(),
+            by_end: by_start
+                .into_iter()
+                .map(|mut list| {
+                    list.sort_by_key(|&k| hits[k].end);
+                    list
+                })
+                .collect(),
+            prev: neighbours(units, false),
+            next: neighbours(units, true),
+            heads: sentence_heads(units),
+            sentences: std::iter::repeat_with(SentenceFacts::default)
+                .take(article.sentences.len())
+                .collect(),
         }
     }
 
@@ -123,11 +160,11 @@ impl<'a> Context<'a> {
 
     /// The previous unit of the body (or of the preamble, for preamble units).
     pub fn prev(&self, i: usize) -> Option<usize> {
-        (0..i).rev().find(|&j| self.is_body(j) == self.is_body(i))
+        self.prev.get(i).copied().flatten()
     }
 
     pub fn next(&self, i: usize) -> Option<usize> {
-        (i + 1..self.units.len()).find(|&j| self.is_body(j) == self.is_body(i))
+        self.next.get(i).copied().flatten()
     }
 
     fn same_scope(&self, a: usize, b: usize, scope: Scope) -> bool {
@@ -152,11 +189,7 @@ impl<'a> Context<'a> {
 
     /// The first unit of the sentence that holds unit `i`.
     pub fn sentence_start(&self, i: usize) -> usize {
-        (0..i)
-            .rev()
-            .take_while(|&j| self.units[j].sentence == self.units[i].sentence)
-            .last()
-            .unwrap_or(i)
+        self.heads.get(i).copied().unwrap_or(i)
     }
 
     fn content_range(&self, span: &Range<usize>) -> Range<usize> {
@@ -168,13 +201,29 @@ impl<'a> Context<'a> {
         span.start + start..span.start + end.max(start)
     }
 
+    /// The hits of `lexicon` inside `span`, by start.
     fn hits_in(&self, span: &Range<usize>, lexicon: usize) -> impl Iterator<Item = &Hit> + '_ {
-        let from = self.hits.partition_point(|h| h.start < span.start);
         let end = span.end;
-        self.hits[from..]
-            .iter()
+        self.starting_at_or_after(span.start, lexicon)
             .take_while(move |h| h.start < end)
-            .filter(move |h| h.lexicon == lexicon && h.end <= end)
+            .filter(move |h| h.end <= end)
+    }
+
+    fn starting_at_or_after(&self, at: usize, lexicon: usize) -> impl Iterator<Item = &Hit> + '_ {
+        let list = self.by_start.get(lexicon).map_or(&[][..], Vec::as_slice);
+        let from = list.partition_point(|&k| self.hits[k].start < at);
+        list[from..].iter().map(|&k| &self.hits[k])
+    }
+
+    /// The hits of `lexicon` that end exactly at `end` and start at or after `start`, by start.
+    fn ending_at(&self, start: usize, end: usize, lexicon: usize) -> impl Iterator<Item = &Hit> {
+        let list = self.by_end.get(lexicon).map_or(&[][..], Vec::as_slice);
+        let key = |k: usize| (self.hits[k].end, self.hits[k].start);
+        let from = list.partition_point(|&k| key(k) < (end, start));
+        list[from..]
+            .iter()
+            .map(|&k| &self.hits[k])
+            .take_while(move |h| h.end == end)
     }
 
     /// Evaluates `check` on unit `i`, appending the cues that made it hold.
@@ -182,8 +231,9 @@ impl<'a> Context<'a> {
         let subject = Subject {
             unit: i,
             span: self.units[i].span.clone(),
+            sentence: None,
         };
-        self.eval(check, &subject, cues)
+        self.eval(check, &subject, Some(cues))
     }
 
     /// Evaluates one test on unit `i`, or with `whole_sentence` on the sentence that holds it
@@ -191,51 +241,66 @@ impl<'a> Context<'a> {
     /// once per document, everything about a condition that no weight can change.
     pub fn test_on(&self, test: &CheckTest, i: usize, whole_sentence: bool) -> bool {
         let subject = if whole_sentence {
+            let index = self.units[i].sentence;
             Subject {
                 unit: self.sentence_start(i),
-                span: self.article.sentences[self.units[i].sentence].span.clone(),
+                span: self.article.sentences[index].span.clone(),
+                sentence: Some(index),
             }
         } else {
             Subject {
                 unit: i,
                 span: self.units[i].span.clone(),
+                sentence: None,
             }
         };
-        self.test(test, &subject, &mut Vec::new())
+        self.test(test, &subject, None)
     }
 
-    fn eval(&self, check: &Check, s: &Subject, cues: &mut Vec<CueSpan>) -> bool {
+    /// `cues` is None where the cues would be thrown away (under `not`, on a neighbour), so
+    /// that a test can stop at the first match.
+    fn eval(&self, check: &Check, s: &Subject, cues: Option<&mut Vec<CueSpan>>) -> bool {
         match check {
-            Check::Not(c) => !self.eval(c, s, &mut Vec::new()),
-            Check::And(cs) => {
-                let mut found = Vec::new();
-                let all = cs.iter().all(|c| self.eval(c, s, &mut found));
-                if all {
-                    cues.extend(found);
+            Check::Not(c) => !self.eval(c, s, None),
+            Check::And(cs) => match cues {
+                Some(cues) => {
+                    let mut found = Vec::new();
+                    let all = cs.iter().all(|c| self.eval(c, s, Some(&mut found)));
+                    if all {
+                        cues.extend(found);
+                    }
+                    all
                 }
-                all
-            }
-            Check::Or(cs) => cs.iter().any(|c| self.eval(c, s, cues)),
+                None => cs.iter().all(|c| self.eval(c, s, None)),
+            },
+            Check::Or(cs) => match cues {
+                Some(cues) => cs.iter().any(|c| self.eval(c, s, Some(cues))),
+                None => cs.iter().any(|c| self.eval(c, s, None)),
+            },
             Check::Neighbour(n, c) => {
                 let other = match n {
                     Neighbour::Prev => self.prev(s.unit).map(|u| Subject {
                         unit: u,
                         span: self.units[u].span.clone(),
+                        sentence: None,
                     }),
                     Neighbour::Next => self.next(s.unit).map(|u| Subject {
                         unit: u,
                         span: self.units[u].span.clone(),
+                        sentence: None,
                     }),
                     Neighbour::Sentence => {
-                        let sentence = &self.article.sentences[self.units[s.unit].sentence];
+                        let index = self.units[s.unit].sentence;
+                        let sentence = &self.article.sentences[index];
                         Some(Subject {
                             unit: self.sentence_start(s.unit),
                             span: sentence.span.clone(),
+                            sentence: Some(index),
                         })
                     }
                 };
                 // Cues found on a neighbour belong to the neighbour, not to this unit.
-                other.is_some_and(|o| self.eval(c, &o, &mut Vec::new()))
+                other.is_some_and(|o| self.eval(c, &o, None))
             }
             Check::Test(t, _) => self.test(t, s, cues),
         }
@@ -248,54 +313,72 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn test(&self, t: &CheckTest, s: &Subject, cues: &mut Vec<CueSpan>) -> bool {
+    fn test(&self, t: &CheckTest, s: &Subject, cues: Option<&mut Vec<CueSpan>>) -> bool {
         let unit = &self.units[s.unit];
+        let facts = s.sentence.and_then(|k| self.sentences.get(k));
+        let found = |h: Option<&Hit>, cues: Option<&mut Vec<CueSpan>>| match h {
+            Some(h) => {
+                if let Some(cues) = cues {
+                    cues.push(self.lexicon_cue(h));
+                }
+                true
+            }
+            None => false,
+        };
         match t {
             CheckTest::StartsWith(lex) => {
                 let start = self.content_range(&s.span).start;
-                match self
-                    .hits_in(&s.span, *lex)
-                    .filter(|h| h.start == start)
-                    .max_by_key(|h| h.end)
-                {
-                    Some(h) => {
-                        cues.push(self.lexicon_cue(h));
-                        true
-                    }
-                    None => false,
-                }
+                let hit = self
+                    .starting_at_or_after(start, *lex)
+                    .take_while(|h| h.start == start)
+                    .filter(|h| h.end <= s.span.end)
+                    .max_by_key(|h| h.end);
+                found(hit, cues)
             }
             CheckTest::EndsWith(lex) => {
                 let end = self.content_range(&s.span).end;
-                match self.hits_in(&s.span, *lex).find(|h| h.end == end) {
-                    Some(h) => {
-                        cues.push(self.lexicon_cue(h));
-                        true
-                    }
-                    None => false,
+                let hit = self
+                    .ending_at(s.span.start, end, *lex)
+                    .find(|h| h.start < s.span.end);
+                found(hit, cues)
+            }
+            CheckTest::Contains(lex) => match cues {
+                Some(cues) => {
+                    let before = cues.len();
+                    cues.extend(self.hits_in(&s.span, *lex).map(|h| self.lexicon_cue(h)));
+                    cues.len() > before
                 }
-            }
-            CheckTest::Contains(lex) => {
-                let found: Vec<CueSpan> = self
-                    .hits_in(&s.span, *lex)
-                    .map(|h| self.lexicon_cue(h))
-                    .collect();
-                let any = !found.is_empty();
-                cues.extend(found);
-                any
-            }
+                None => self.hits_in(&s.span, *lex).next().is_some(),
+            },
             CheckTest::Matches(p) => {
-                let is_unit = s.span == unit.span;
-                if is_unit && self.unit_patterns[s.unit].binary_search(p).is_err() {
-                    return false;
+                let known = if s.span == unit.span {
+                    Some(&self.unit_patterns[s.unit])
+                } else if cues.is_none() {
+                    let text = &self.article.text[s.span.clone()];
+                    facts.map(|f| {
+                        f.patterns
+                            .get_or_init(|| self.grammar.matching_patterns(text))
+                    })
+                } else {
+                    None
+                };
+                if let Some(known) = known {
+                    if known.binary_search(p).is_err() {
+                        return false;
+                    }
+                    if cues.is_none() {
+                        return true;
+                    }
                 }
                 let pattern = &self.grammar.patterns[*p];
                 match pattern.regex.find(&self.article.text[s.span.clone()]) {
                     Some(m) => {
-                        cues.push(CueSpan {
-                            span: s.span.start + m.start()..s.span.start + m.end(),
-                            source: format!("pattern:{}", pattern.name),
-                        });
+                        if let Some(cues) = cues {
+                            cues.push(CueSpan {
+                                span: s.span.start + m.start()..s.span.start + m.end(),
+                                source: format!("pattern:{}", pattern.name),
+                            });
+                        }
                         true
                     }
                     None => false,
@@ -305,25 +388,82 @@ impl<'a> Context<'a> {
             CheckTest::LastIn(scope) => self.last_in(s.unit, *scope),
             CheckTest::In(region) => unit.region == *region,
             CheckTest::Echoes(region) => {
-                let reference = match region {
-                    Region::Title => &self.echo_sets[0],
-                    Region::Standfirst => &self.echo_sets[1],
+                let which = match region {
+                    Region::Title => 0,
+                    Region::Standfirst => 1,
                     Region::Body => return false,
                 };
+                let reference = &self.echo_sets[which];
                 if reference.is_empty() {
                     return false;
                 }
-                let own = stems(&self.article.text[s.span.clone()]);
-                let shared = reference.intersection(&own).count();
-                shared as f64 / reference.len() as f64 >= self.grammar.settings.echo_overlap
+                let echoes = || {
+                    let own = stems(&self.article.text[s.span.clone()]);
+                    let shared = reference.intersection(&own).count();
+                    shared as f64 / reference.len() as f64 >= self.grammar.settings.echo_overlap
+                };
+                match facts {
+                    Some(f) => *f.echoes[which].get_or_init(echoes),
+                    None => echoes(),
+                }
             }
             CheckTest::RoleIs(role) => self.roles[s.unit] == Some(*role),
             CheckTest::KindIs(kind) => self.kinds[s.unit] == Some(*kind),
             CheckTest::IsThesis => self.thesis == Some(s.unit),
-            CheckTest::WordsBelow(n) => word_count(&self.article.text[s.span.clone()]) < *n,
-            CheckTest::WordsAbove(n) => word_count(&self.article.text[s.span.clone()]) > *n,
+            CheckTest::WordsBelow(n) => self.words(s, facts) < *n,
+            CheckTest::WordsAbove(n) => self.words(s, facts) > *n,
         }
     }
+
+    fn words(&self, s: &Subject, facts: Option<&SentenceFacts>) -> usize {
+        let count = || word_count(&self.article.text[s.span.clone()]);
+        match facts {
+            Some(f) => *f.words.get_or_init(count),
+            None => count(),
+        }
+    }
+}
+
+/// Per lexicon, the indices of its hits, by start as `hits` is (sorting these again by end
+/// with a stable sort orders them by end, then start).
+fn lexicon_index(grammar: &Grammar, hits: &[Hit]) -> Vec<Vec<usize>> {
+    let mut index = vec![Vec::new(); grammar.lexicons.len()];
+    for (k, h) in hits.iter().enumerate() {
+        if let Some(list) = index.get_mut(h.lexicon) {
+            list.push(k);
+        }
+    }
+    index
+}
+
+/// For each unit, the nearest unit before it (or after it, `forward`) in the same part of the
+/// document: preamble units neighbour preamble units, body units body units.
+fn neighbours(units: &[Placement], forward: bool) -> Vec<Option<usize>> {
+    let mut out = vec![None; units.len()];
+    let mut last: [Option<usize>; 2] = [None, None];
+    let order: Box<dyn Iterator<Item = usize>> = if forward {
+        Box::new((0..units.len()).rev())
+    } else {
+        Box::new(0..units.len())
+    };
+    for i in order {
+        let part = usize::from(units[i].region == Region::Body);
+        out[i] = last[part];
+        last[part] = Some(i);
+    }
+    out
+}
+
+fn sentence_heads(units: &[Placement]) -> Vec<usize> {
+    let mut heads = Vec::with_capacity(units.len());
+    for (i, u) in units.iter().enumerate() {
+        let head = match i.checked_sub(1) {
+            Some(p) if units[p].sentence == u.sentence => heads[p],
+            _ => i,
+        };
+        heads.push(head);
+    }
+    heads
 }
 
 pub fn word_count(s: &str) -> usize {

@@ -14,10 +14,82 @@ pub struct Segment {
     pub split: Option<(usize, Range<usize>)>,
 }
 
-fn word_count(s: &str) -> usize {
-    s.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+fn has_word(s: &str) -> bool {
+    s.chars().any(char::is_alphanumeric)
+}
+
+/// Word counts of any stretch of one sentence in logarithmic time: what
+/// `context::word_count(&text[a..b])` says, without rescanning the sentence for every candidate
+/// cut (which made one long sentence with many cues quadratic).
+struct Words<'t> {
+    text: &'t str,
+    /// Whitespace-separated tokens of the sentence (byte ranges), in order.
+    tokens: Vec<Range<usize>>,
+    /// `counted[k]`: tokens before `k` that hold a letter or digit.
+    counted: Vec<usize>,
+}
+
+impl<'t> Words<'t> {
+    fn new(text: &'t str, sentence: &Range<usize>) -> Words<'t> {
+        let mut tokens = Vec::new();
+        let mut start = None;
+        for (at, c) in text[sentence.clone()].char_indices() {
+            let at = sentence.start + at;
+            match (c.is_whitespace(), start) {
+                (true, Some(s)) => {
+                    tokens.push(s..at);
+                    start = None;
+                }
+                (false, None) => start = Some(at),
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            tokens.push(s..sentence.end);
+        }
+        let mut counted = Vec::with_capacity(tokens.len() + 1);
+        counted.push(0);
+        for t in &tokens {
+            let last = counted.last().copied().unwrap_or(0); // ok: starts non-empty
+            counted.push(last + usize::from(has_word(&text[t.clone()])));
+        }
+        Words {
+            text,
+            tokens,
+            counted,
+        }
+    }
+
+    /// Words in `text[a..b]` (a ≤ b, both inside the sentence, on char boundaries). A token cut
+    /// by `a` or `b` counts by the part that lies inside.
+    fn count(&self, a: usize, b: usize) -> usize {
+        if a >= b {
+            return 0;
+        }
+        // Tokens wholly inside: from the first starting at or after `a` to the last ending at
+        // or before `b`.
+        let first = self.tokens.partition_point(|t| t.start < a);
+        let last = self.tokens.partition_point(|t| t.end <= b);
+        let mut n = if last > first {
+            self.counted[last] - self.counted[first]
+        } else {
+            0
+        };
+        // The token that straddles `a`, and the one that straddles `b` (maybe the same).
+        let straddles_a = first
+            .checked_sub(1)
+            .map(|k| &self.tokens[k])
+            .filter(|t| t.end > a);
+        if let Some(t) = straddles_a {
+            n += usize::from(has_word(&self.text[a..t.end.min(b)]));
+        }
+        if let Some(t) = self.tokens.get(last) {
+            if t.start < b && t.end > b && t.start >= a {
+                n += usize::from(has_word(&self.text[t.start..b]));
+            }
+        }
+        n
+    }
 }
 
 fn trimmed(text: &str, span: Range<usize>) -> Range<usize> {
@@ -94,15 +166,15 @@ pub fn segment(article: &Article, grammar: &Grammar, hits: &[Hit]) -> Vec<Segmen
         cuts.dedup_by_key(|c| c.0);
         // Keep cuts left to right while both sides stay long enough.
         let mut kept: Vec<(usize, usize, Range<usize>)> = Vec::new();
-        let mut left = sentence.span.start;
-        for (i, (at, r, cue)) in cuts.iter().enumerate() {
-            let min = grammar.splits[*r].min_words;
-            let right_end = cuts
-                .get(i + 1)
-                .map_or(sentence.span.end, |_| sentence.span.end);
-            if word_count(&text[left..*at]) >= min && word_count(&text[*at..right_end]) >= min {
-                kept.push((*at, *r, cue.clone()));
-                left = *at;
+        if !cuts.is_empty() {
+            let words = Words::new(text, &sentence.span);
+            let mut left = sentence.span.start;
+            for (at, r, cue) in &cuts {
+                let min = grammar.splits[*r].min_words;
+                if words.count(left, *at) >= min && words.count(*at, sentence.span.end) >= min {
+                    kept.push((*at, *r, cue.clone()));
+                    left = *at;
+                }
             }
         }
         let mut start = sentence.span.start;
@@ -124,4 +196,40 @@ pub fn segment(article: &Article, grammar: &Grammar, hits: &[Hit]) -> Vec<Segmen
     }
     segments.retain(|s| !s.span.is_empty());
     segments
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Words;
+    use crate::annotate::context::word_count;
+
+    #[test]
+    fn word_counts_of_every_stretch_match_a_recount() {
+        let text = "  (Because) the costs—rise, «however» 42 x-ray ;; — end.  é\u{a0}ü ";
+        let sentence = 0..text.len();
+        let words = Words::new(text, &sentence);
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for &a in &bounds {
+            for &b in bounds.iter().filter(|&&b| b >= a) {
+                assert_eq!(
+                    words.count(a, b),
+                    word_count(&text[a..b]),
+                    "stretch {a}..{b}: {:?}",
+                    &text[a..b]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn word_counts_inside_a_sentence_ignore_text_around_it() {
+        let text = "One two. Three four five. Six.";
+        let sentence = 9..25;
+        let words = Words::new(text, &sentence);
+        assert_eq!(words.count(9, 25), 3);
+        assert_eq!(words.count(15, 25), 2);
+        assert_eq!(words.count(11, 13), 1);
+    }
 }

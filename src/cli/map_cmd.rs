@@ -1,5 +1,6 @@
 use std::collections::BTreeMap;
-use std::io::{BufRead, Read};
+use std::io::{BufRead, IsTerminal, Read, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -11,6 +12,8 @@ use toulmin::graph::model::{Role, Status};
 use toulmin::graph::semantics;
 use toulmin::pipeline::{map_titled_text_as, Mapped};
 use toulmin::render::{self, Renderer};
+
+use super::batch::{self, Progress, Step, Total};
 
 use super::{fail, Failure, RuleArgs};
 
@@ -135,6 +138,12 @@ pub struct MapArgs {
     /// the article text extracted from it.
     #[arg(long)]
     embed_text: bool,
+    /// Records mapped at once with --jsonl (default: every core). Output is the same for any N.
+    #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// No progress bar (it only ever shows on a terminal).
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 struct Input {
@@ -245,7 +254,15 @@ pub fn run(args: MapArgs) -> Result<i32, Failure> {
     formats.dedup();
     if let Some(jsonl) = &args.jsonl {
         if args.format.is_empty() || formats == [Format::Json] {
-            return run_jsonl(&grammar, jsonl, args.output.as_deref(), args.input_format);
+            let jobs = args.jobs.map_or_else(batch::default_jobs, usize::from);
+            return run_jsonl(
+                &grammar,
+                jsonl,
+                args.output.as_deref(),
+                args.input_format,
+                jobs,
+                args.quiet,
+            );
         }
         let Some(dir) = args.output.as_deref() else {
             return Err(fail(
@@ -525,11 +542,134 @@ struct Record {
     title: Option<String>,
 }
 
+fn show_progress(quiet: bool) -> bool {
+    !quiet && std::io::stderr().is_terminal()
+}
+
+struct Line {
+    number: usize,
+    bytes: Result<Vec<u8>, LineError>,
+}
+
+enum LineError {
+    /// The stream broke: the batch stops here.
+    Read(std::io::Error),
+    /// The line was skipped: one record cannot be allowed to exhaust memory.
+    TooLong,
+}
+
+/// The longest line read: a record holds at most one input of the size limit, and JSON may
+/// spell each byte of it in up to six (`\u0000`).
+const MAX_LINE_BYTES: u64 = 6 * MAX_INPUT_BYTES as u64 + 64 * 1024;
+
+/// The non-blank lines of a JSONL stream, read one at a time as the batch asks for them.
+fn jsonl_lines(mut reader: impl BufRead) -> impl Iterator<Item = Line> {
+    let mut number = 0;
+    let mut broken = false;
+    std::iter::from_fn(move || loop {
+        if broken {
+            return None;
+        }
+        number += 1;
+        let mut bytes = Vec::new();
+        let read = reader
+            .by_ref()
+            .take(MAX_LINE_BYTES + 1)
+            .read_until(b'\n', &mut bytes);
+        let bytes = match read {
+            Ok(0) => return None,
+            Ok(_) if bytes.len() as u64 > MAX_LINE_BYTES => match reader.skip_until(b'\n') {
+                Ok(_) => Err(LineError::TooLong),
+                Err(e) => Err(LineError::Read(e)),
+            },
+            Ok(_) if bytes.iter().all(u8::is_ascii_whitespace) => continue,
+            Ok(_) => Ok(bytes),
+            Err(e) => Err(LineError::Read(e)),
+        };
+        broken = matches!(bytes, Err(LineError::Read(_)));
+        return Some(Line { number, bytes });
+    })
+}
+
+enum Destination {
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+    File(std::io::BufWriter<tempfile::NamedTempFile>, PathBuf),
+}
+
+impl Destination {
+    fn open(output: Option<&Path>) -> std::io::Result<Destination> {
+        let Some(path) = output else {
+            return Ok(Destination::Stdout(std::io::BufWriter::new(
+                std::io::stdout().lock(),
+            )));
+        };
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".toulmin-")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        Ok(Destination::File(
+            std::io::BufWriter::new(tmp),
+            path.to_path_buf(),
+        ))
+    }
+
+    fn commit(self) -> std::io::Result<()> {
+        match self {
+            Destination::Stdout(mut out) => out.flush(),
+            Destination::File(out, path) => {
+                let tmp = out.into_inner().map_err(|e| e.into_error())?;
+                // Temporary files are created private; the result should look like any file
+                // the user writes: keep an existing file's permissions, else rw-r--r--.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let mode = std::fs::metadata(&path).map_or(0o644, |m| m.permissions().mode());
+                    tmp.as_file()
+                        .set_permissions(std::fs::Permissions::from_mode(mode))?;
+                }
+                tmp.as_file().sync_all()?;
+                tmp.persist(&path).map_err(|e| e.error)?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for Destination {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Destination::Stdout(w) => w.write(buf),
+            Destination::File(w, _) => w.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match self {
+            Destination::Stdout(w) => w.write_all(buf),
+            Destination::File(w, _) => w.write_all(buf),
+        }
+    }
+
+    /// Streamed output reaches its reader whenever the batch waits; a file need not.
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Destination::Stdout(w) => w.flush(),
+            Destination::File(..) => Ok(()),
+        }
+    }
+}
+
 fn run_jsonl(
     grammar: &Grammar,
     source: &Path,
     output: Option<&Path>,
     input_format: InputFormatArg,
+    jobs: usize,
+    quiet: bool,
 ) -> Result<i32, Failure> {
     if let Some(path) = output {
         let same = matches!((path.canonicalize(), source.canonicalize()), (Ok(x), Ok(y)) if x == y);
@@ -540,44 +680,88 @@ fn run_jsonl(
             )));
         }
     }
-    let reader: Box<dyn BufRead> = if source.as_os_str() == "-" {
-        Box::new(std::io::BufReader::new(std::io::stdin()))
+    let from_stdin = source.as_os_str() == "-";
+    let (reader, total): (Box<dyn BufRead + Send>, Total) = if from_stdin {
+        (
+            Box::new(std::io::BufReader::new(std::io::stdin())),
+            Total::Unknown,
+        )
     } else {
         let f = std::fs::File::open(source)
             .map_err(|e| fail(format!("cannot read {}: {e}", source.display())))?;
-        Box::new(std::io::BufReader::new(f))
+        let size = f
+            .metadata()
+            .map_or(Total::Unknown, |m| Total::Bytes(m.len()));
+        (Box::new(std::io::BufReader::new(f)), size)
     };
-    let shown = if source.as_os_str() == "-" {
+    let shown = if from_stdin {
         "stdin".to_string()
     } else {
         source.display().to_string()
     };
-    let mut out = String::new();
+    let shown_out = output.map_or("standard output".to_string(), |p| p.display().to_string());
+    let mut out =
+        Destination::open(output).map_err(|e| fail(format!("cannot write {shown_out}: {e}")))?;
+    let mut progress = Progress::new(show_progress(quiet), total);
     let mut failures = 0;
-    for (n, line) in reader.split(b'\n').enumerate() {
-        let line_no = n + 1;
-        let bytes = line.map_err(|e| fail(format!("cannot read {shown}: {e}")))?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        match map_record(grammar, &bytes, input_format) {
-            Ok(mapped) => {
-                out.push_str(&to_json_line(&mapped.map));
-                out.push('\n');
-                if output.is_none() {
-                    print!("{}", std::mem::take(&mut out));
-                }
-            }
-            Err(msg) => {
-                eprintln!("error: {shown}:{line_no}: {msg}");
+    let mut broken: Option<std::io::Error> = None;
+    let written = batch::ordered(
+        jobs,
+        jsonl_lines(reader),
+        |line: Line| {
+            let size = line.bytes.as_ref().map_or(0, Vec::len) as u64;
+            let mapped = line.bytes.map(|bytes| {
+                catch_unwind(AssertUnwindSafe(|| {
+                    map_record(grammar, &bytes, input_format).map(|mapped| {
+                        let mut json = to_json_line(&mapped.map);
+                        json.push('\n');
+                        json
+                    })
+                }))
+                .unwrap_or_else(|_| Err("internal error: mapping this record panicked".to_string()))
+            });
+            (line.number, size, mapped)
+        },
+        |step| {
+            let done = match step {
+                Step::Idle => return progress.suspend(|| out.flush()),
+                Step::Done(done) => done,
+            };
+            let Ok((number, size, mapped)) = done else {
+                // map_record catches its own panics; nothing else in a worker can panic.
+                progress.eprintln(&format!("error: {shown}: internal error in a worker"));
                 failures += 1;
+                return Ok(());
+            };
+            match mapped {
+                Ok(Ok(json)) => {
+                    out.write_all(json.as_bytes())?;
+                    progress.advance(size, false);
+                }
+                Ok(Err(msg)) => {
+                    progress.eprintln(&format!("error: {shown}:{number}: {msg}"));
+                    failures += 1;
+                    progress.advance(size, true);
+                }
+                Err(LineError::TooLong) => {
+                    progress.eprintln(&format!(
+                        "error: {shown}:{number}: the record is longer than {MAX_LINE_BYTES} bytes; toulmin reads at most {MAX_INPUT_BYTES} bytes (8 MiB) per article"
+                    ));
+                    failures += 1;
+                    progress.advance(size, true);
+                }
+                Err(LineError::Read(e)) => broken = Some(e),
             }
-        }
+            Ok::<(), std::io::Error>(())
+        },
+    );
+    progress.finish();
+    written.map_err(|e| fail(format!("cannot write {shown_out}: {e}")))?;
+    if let Some(e) = broken {
+        return Err(fail(format!("cannot read {shown}: {e}")));
     }
-    if let Some(path) = output {
-        write_atomic(path, out.as_bytes())
-            .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
-    }
+    out.commit()
+        .map_err(|e| fail(format!("cannot write {shown_out}: {e}")))?;
     Ok(if failures > 0 { 1 } else { 0 })
 }
 

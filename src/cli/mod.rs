@@ -1,6 +1,7 @@
 //! Flags → validated options → library calls. Everything a user sees on the terminal is
 //! written here; the library returns values and typed errors.
 
+mod batch;
 mod eval_cmd;
 mod explain_cmd;
 mod map_cmd;

@@ -4,6 +4,8 @@
 pub mod model;
 pub mod semantics;
 
+use std::cell::OnceCell;
+
 use petgraph::algo::is_cyclic_directed;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -16,6 +18,16 @@ use model::{ArgumentMap, RelationKind, Role, Stance};
 pub struct ArgumentGraph<'a> {
     pub map: &'a ArgumentMap,
     pub graph: DiGraph<usize, RelationKind>,
+    /// Every unit's way to the thesis, worked out once for all units on first use: walking
+    /// the path again per unit is quadratic on long chains.
+    routes: OnceCell<Vec<Option<Route>>>,
+}
+
+/// What lies between a unit and the thesis along its outgoing relations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Route {
+    depth: usize,
+    attacks: usize,
 }
 
 /// An invariant a map breaks. A correct pipeline never produces one; `check` exists so tests
@@ -72,7 +84,11 @@ impl<'a> ArgumentGraph<'a> {
             };
             graph.add_edge(nodes[a], nodes[b], r.kind);
         }
-        Ok(ArgumentGraph { map, graph })
+        Ok(ArgumentGraph {
+            map,
+            graph,
+            routes: OnceCell::new(),
+        })
     }
 
     /// Every invariant of a map, all violations listed.
@@ -121,7 +137,7 @@ impl<'a> ArgumentGraph<'a> {
                     unit: u.id.clone(),
                     count,
                 });
-            } else if self.path_to_thesis(i).is_none() {
+            } else if self.route(i).is_none() {
                 out.push(Violation::NoPathToThesis(u.id.clone()));
             }
         }
@@ -149,12 +165,7 @@ impl<'a> ArgumentGraph<'a> {
         if self.map.units[i].role == Role::Background {
             return None;
         }
-        let attacks = self
-            .path_to_thesis(i)?
-            .iter()
-            .filter(|k| **k == RelationKind::Attack)
-            .count();
-        Some(if attacks % 2 == 0 {
+        Some(if self.route(i)?.attacks % 2 == 0 {
             Stance::Pro
         } else {
             Stance::Opp
@@ -163,7 +174,75 @@ impl<'a> ArgumentGraph<'a> {
 
     /// Number of relations between unit `i` and the thesis (0 for the thesis itself).
     pub fn depth(&self, i: usize) -> Option<usize> {
-        self.path_to_thesis(i).map(|p| p.len())
+        self.route(i).map(|r| r.depth)
+    }
+
+    fn route(&self, i: usize) -> Option<Route> {
+        self.routes
+            .get_or_init(|| self.all_routes())
+            .get(i)
+            .copied()
+            .flatten()
+    }
+
+    /// The routes of all units in one pass: each unit's path is followed only until it meets a
+    /// unit whose route is already known, so every relation is walked once. Follows the same
+    /// outgoing relation as [`Self::path_to_thesis`], and a path that never reaches the thesis
+    /// (a dead end or a cycle) has no route, for every unit on it.
+    fn all_routes(&self) -> Vec<Option<Route>> {
+        #[derive(Clone, Copy, PartialEq)]
+        enum State {
+            Unknown,
+            OnPath,
+            Done,
+        }
+        let n = self.map.units.len();
+        let mut routes: Vec<Option<Route>> = vec![None; n];
+        let mut state = vec![State::Unknown; n];
+        let thesis = self
+            .map
+            .thesis
+            .as_ref()
+            .and_then(|t| self.map.units.iter().position(|u| &u.id == t));
+        let Some(thesis) = thesis else {
+            return routes;
+        };
+        routes[thesis] = Some(Route {
+            depth: 0,
+            attacks: 0,
+        });
+        state[thesis] = State::Done;
+        let mut path: Vec<(usize, RelationKind)> = Vec::new();
+        for start in 0..n {
+            let mut at = start;
+            // Walk forward until a unit whose route is settled (or a dead end, or a cycle).
+            let end = loop {
+                match state[at] {
+                    State::Done => break routes[at],
+                    State::OnPath => break None,
+                    State::Unknown => {}
+                }
+                state[at] = State::OnPath;
+                let node = NodeIndex::new(at);
+                let Some(edge) = self.graph.edges_directed(node, Direction::Outgoing).next() else {
+                    path.push((at, RelationKind::Support));
+                    break None;
+                };
+                path.push((at, *edge.weight()));
+                at = self.graph[edge.target()];
+            };
+            // Settle the walked units from the far end back.
+            let mut next = end;
+            while let Some((unit, kind)) = path.pop() {
+                next = next.map(|r| Route {
+                    depth: r.depth + 1,
+                    attacks: r.attacks + usize::from(kind == RelationKind::Attack),
+                });
+                routes[unit] = next;
+                state[unit] = State::Done;
+            }
+        }
+        routes
     }
 }
 

@@ -182,3 +182,54 @@ fn unanswered_counterclaim_defeats_the_thesis_and_its_supports_stop_carrying() {
         .collect();
     assert_eq!(carrying, vec!["r2", "r6"]);
 }
+
+#[test]
+fn depth_and_stance_agree_with_the_walked_path_on_chains_cycles_and_dead_ends() {
+    use RelationKind::*;
+    // u2→u1 attack, u3→u2 support, u4→u3 attack: a chain; u5↔u6 a cycle; u7→u5 leads into it;
+    // u8 has no relation (a dead end).
+    let m = map(
+        (1..=8)
+            .map(|k| {
+                unit(
+                    &format!("u{k}"),
+                    if k == 1 { Role::Thesis } else { Role::Claim },
+                )
+            })
+            .collect(),
+        vec![
+            rel("r1", "u2", "u1", Attack),
+            rel("r2", "u3", "u2", Support),
+            rel("r3", "u4", "u3", Attack),
+            rel("r4", "u5", "u6", Support),
+            rel("r5", "u6", "u5", Support),
+            rel("r6", "u7", "u5", Attack),
+        ],
+    );
+    let g = ArgumentGraph::new(&m).expect("endpoints exist");
+    let depths: Vec<Option<usize>> = (0..8).map(|i| g.depth(i)).collect();
+    assert_eq!(
+        depths,
+        vec![Some(0), Some(1), Some(2), Some(3), None, None, None, None]
+    );
+    let stances: Vec<Option<Stance>> = (0..8).map(|i| g.stance(i)).collect();
+    assert_eq!(
+        stances,
+        vec![
+            Some(Stance::Pro),
+            Some(Stance::Opp),
+            Some(Stance::Opp),
+            Some(Stance::Pro),
+            None,
+            None,
+            None,
+            None
+        ]
+    );
+    for i in 0..8 {
+        assert_eq!(g.depth(i), g.path_to_thesis(i).map(|p| p.len()), "unit {i}");
+    }
+    let v = g.check();
+    assert!(v.contains(&Violation::Cycle));
+    assert!(v.contains(&Violation::NoPathToThesis("u7".into())));
+}

@@ -233,6 +233,26 @@ fn block_tag(kind: BlockKind) -> (&'static str, &'static str) {
     }
 }
 
+/// Unit byte ranges (with unit index) sorted by start, and the furthest any of the first k
+/// reaches: sorted too, so finding the unit that holds a piece of text is a binary search.
+struct UnitSpans {
+    sorted: Vec<(Range<usize>, usize)>,
+    reach: Vec<usize>,
+}
+
+impl UnitSpans {
+    fn new(sorted: Vec<(Range<usize>, usize)>) -> UnitSpans {
+        let reach = sorted
+            .iter()
+            .scan(0, |far, (r, _)| {
+                *far = r.end.max(*far);
+                Some(*far)
+            })
+            .collect();
+        UnitSpans { sorted, reach }
+    }
+}
+
 /// The article rebuilt from its blocks, with unit spans and cue marks.
 fn article_html(article: &Article, map: &ArgumentMap) -> String {
     // Unit byte ranges in text order; units never overlap.
@@ -244,6 +264,7 @@ fn article_html(article: &Article, map: &ArgumentMap) -> String {
         .filter(|(r, _)| !r.is_empty())
         .collect();
     units.sort_by_key(|(r, i)| (r.start, r.end, *i));
+    let spans = UnitSpans::new(units);
     // Cue ranges of all units, overlapping ones merged into one mark.
     let mut cue_ranges: Vec<Range<usize>> = map
         .units
@@ -285,7 +306,7 @@ fn article_html(article: &Article, map: &ArgumentMap) -> String {
             article,
             map,
             block.span.clone(),
-            &units,
+            &spans,
             &cues,
             &mut rendered,
         );
@@ -317,11 +338,26 @@ fn render_range(
     article: &Article,
     map: &ArgumentMap,
     range: Range<usize>,
-    units: &[(Range<usize>, usize)],
+    spans: &UnitSpans,
     cues: &[Range<usize>],
     rendered: &mut [bool],
 ) {
+    let (units, reach) = (&spans.sorted[..], &spans.reach[..]);
     let text = &article.text;
+    // Only the units and cues that reach into this range: both lists are sorted by start, and
+    // so is `reach`, so a block costs a binary search rather than a pass over every unit.
+    let (units, reach) = {
+        let from = reach.partition_point(|&end| end <= range.start);
+        let to = units
+            .partition_point(|(r, _)| r.start < range.end)
+            .max(from);
+        (&units[from..to], &reach[from..to])
+    };
+    let cues = {
+        let from = cues.partition_point(|r| r.end <= range.start);
+        let to = cues.partition_point(|r| r.start < range.end);
+        &cues[from..to.max(from)]
+    };
     let inside = |p: usize| p > range.start && p < range.end;
     let mut cuts: BTreeSet<usize> = BTreeSet::new();
     cuts.insert(range.start);
@@ -357,11 +393,17 @@ fn render_range(
         if a >= b || !text.is_char_boundary(a) || !text.is_char_boundary(b) {
             continue;
         }
-        let unit = units
-            .iter()
-            .find(|(r, _)| r.start <= a && b <= r.end)
+        // The first unit (in start order) that holds the piece: among those starting at or
+        // before `a`, the first whose reach covers `b` — it is that unit itself that ends there.
+        let starts = units.partition_point(|(r, _)| r.start <= a);
+        let unit = Some(reach[..starts].partition_point(|&end| end < b))
+            .filter(|&k| k < starts)
+            .and_then(|k| units[k..starts].iter().find(|(r, _)| b <= r.end))
             .map(|(_, i)| *i);
-        let cue = cues.iter().any(|r| r.start <= a && b <= r.end);
+        // Cues are merged, so at most the last one starting at or before `a` holds it.
+        let cue = cues[..cues.partition_point(|r| r.start <= a)]
+            .last()
+            .is_some_and(|r| b <= r.end);
         if unit != open_unit {
             if open_mark {
                 out.push_str("</mark>");

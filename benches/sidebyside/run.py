@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: toulmin `map --jsonl` against ripgrep counting the grammar's cue
+phrases and a spaCy sentencizer + PhraseMatcher pipeline, over the same multi-megabyte batch;
+then toulmin alone on adversarial shapes of input. Prints medians, ratios and peak memory.
+
+    python3 benches/sidebyside/run.py [--rounds 5] [--docs 2000] [--no-spacy] [--no-shapes]
+
+Needs: cargo, ripgrep (`apt-get install ripgrep`), GNU time (/usr/bin/time), and for spaCy a
+network to PyPI the first time (it makes a venv under target/sidebyside/venv). Everything it
+writes goes to target/sidebyside/.
+"""
+import argparse
+import hashlib
+import json
+import os
+import pathlib
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+WORK = ROOT / "target" / "sidebyside"
+BIN = ROOT / "target" / "release" / "toulmin"
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def timed(cmd, stdout=subprocess.DEVNULL):
+    """Wall seconds, peak resident KiB and CPU seconds (user + system) of one run, from GNU
+    time."""
+    with tempfile.NamedTemporaryFile("r") as t:
+        subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", t.name] + cmd,
+                       stdout=stdout, stderr=subprocess.DEVNULL, check=False)
+        wall, kib, user, system = t.read().split()[-4:]
+    return float(wall), int(kib), float(user) + float(system)
+
+
+def build():
+    sh(["cargo", "build", "--release", "--quiet", "--bin", "toulmin", "--example", "cue_list"],
+       cwd=ROOT)
+
+
+def spacy_python():
+    venv = WORK / "venv"
+    py = venv / "bin" / "python"
+    if not py.exists():
+        sh([sys.executable, "-m", "venv", str(venv)])
+    if subprocess.run([str(py), "-c", "import spacy"], stderr=subprocess.DEVNULL).returncode:
+        sh([str(py), "-m", "pip", "install", "--quiet", "spacy"])
+    return str(py)
+
+
+def shapes(out):
+    """Adversarial inputs of about a megabyte each, plus the quadratic case of issue 9."""
+    clause = ", because the costs rise"
+    made = {
+        "1M-char sentence": "The plan fails" + clause * (1_000_000 // len(clause)),
+        "1 MB paragraph": " ".join(
+            ["Costs rise fast.", "However, the plan holds.", "Because it must, we act."]
+            * 22_000)[:1_000_000],
+        "100k tiny paragraphs": "\n\n".join(["Yes."] * 100_000),
+        "10k headings": "".join(f"# Heading {i}\n\nBecause it is so, we act.\n\n"
+                                for i in range(10_000)),
+        "nested quotes/brackets": "He said " + "(\"[" * 100_000 + "because" + "]\")" * 100_000
+                                  + ".",
+        "'However, ' x 88k": "However, " * 88_000,
+    }
+    paths = {}
+    for i, (name, text) in enumerate(made.items()):
+        p = out / f"shape{i}.txt"
+        p.write_text(text, encoding="utf-8")
+        paths[name] = p
+    return paths
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--docs", type=int, default=2000)
+    ap.add_argument("--no-spacy", action="store_true")
+    ap.add_argument("--no-shapes", action="store_true")
+    args = ap.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    build()
+    sh([sys.executable, str(HERE / "make_corpus.py"), str(WORK), "--docs", str(args.docs)])
+    batch, text = WORK / "batch.jsonl", WORK / "batch.txt"
+    cues = WORK / "cues.txt"
+    with open(cues, "w") as f:
+        sh(["cargo", "run", "--release", "--quiet", "--example", "cue_list"], cwd=ROOT, stdout=f)
+    n_cues = sum(1 for _ in open(cues))
+    rg = shutil.which("rg")
+    py = None if args.no_spacy else spacy_python()
+
+    def toulmin(jobs):
+        return [str(BIN), "map", "--jsonl", str(batch), "-q", "-j", str(jobs)]
+
+    # Same output whatever the number of workers.
+    digests = {j: hashlib.sha256(subprocess.run(toulmin(j), capture_output=True).stdout)
+               .hexdigest() for j in (1, 2, 4)}
+    identical = len(set(digests.values())) == 1
+
+    runs = {"toulmin -j 1": toulmin(1), "toulmin -j 2": toulmin(2)}
+    if rg:
+        runs["rg -c -i -w -F -f CUES"] = [rg, "-c", "-i", "-w", "-F", "-f", str(cues), str(text)]
+    if py:
+        runs["spaCy sentencizer+PhraseMatcher"] = [py, str(HERE / "spacy_cues.py"), str(cues),
+                                                   str(batch)]
+    times = {k: [] for k in runs}
+    peaks = {k: [] for k in runs}
+    cpus = {k: [] for k in runs}
+    # Interleaved rounds, so that load from elsewhere on the machine falls on every tool alike.
+    for _ in range(args.rounds):
+        for name, cmd in runs.items():
+            wall, kib, cpu = timed(cmd)
+            times[name].append(wall)
+            peaks[name].append(kib)
+            cpus[name].append(cpu)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    size = batch.stat().st_size
+    print(f"batch: {args.docs} documents, {os.path.getsize(text) / 1e6:.1f} MB of text, "
+          f"{n_cues} cue phrases; {os.cpu_count()} cores; median of {args.rounds} interleaved "
+          f"rounds; load average before: {os.getloadavg()[0]:.1f}")
+    print()
+    print("| run | wall (median) | toulmin -j 2 is | CPU (median) | peak memory |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    t2 = med["toulmin -j 2"]
+    for name in runs:
+        ratio = "—" if name == "toulmin -j 2" else f"{med[name] / t2:.2f}× as fast"
+        print(f"| {name} | {med[name]:.2f} s | {ratio} | {statistics.median(cpus[name]):.2f} s "
+              f"| {max(peaks[name]) / 1024:.0f} MiB |")
+    print()
+    checks = [
+        ("-j 1 and -j N output byte-identical", identical),
+        ("-j 2 ≥ 1.7× faster than -j 1", med["toulmin -j 1"] / t2 >= 1.7),
+        ("peak memory ≤ 64 MiB", max(peaks["toulmin -j 2"]) <= 64 * 1024),
+    ]
+    if rg:
+        checks.append(("toulmin -j 2 ≤ 1.0× rg time", t2 <= med["rg -c -i -w -F -f CUES"]))
+    if py:
+        checks.append(("≥ 15× faster than spaCy",
+                       med["spaCy sentencizer+PhraseMatcher"] / t2 >= 15))
+    for what, ok in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {what}")
+    print(f"(-j 1 / -j 2 = {med['toulmin -j 1'] / t2:.2f})")
+
+    if args.no_shapes:
+        return
+    per_byte = med["toulmin -j 1"] / size
+    print()
+    print("| adversarial input (one document) | size | wall | time per byte vs the batch | "
+          "peak memory |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, path in shapes(WORK).items():
+        cmd = [str(BIN), "map", str(path), "--format", "json", "-o", str(WORK / "shapes-out")]
+        wall, kib, _ = min(timed(cmd) for _ in range(3))
+        ratio = wall / path.stat().st_size / per_byte
+        print(f"| {name} | {path.stat().st_size / 1e6:.2f} MB | {wall:.2f} s | {ratio:.1f}× | "
+              f"{kib / 1024:.0f} MiB |")
+
+
+if __name__ == "__main__":
+    main()

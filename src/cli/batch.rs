@@ -1,0 +1,354 @@
+//! Many documents on all cores: a bounded pool of worker threads whose results are handed on in
+//! input order, with never more than a window of documents read ahead of the writer — so memory
+//! follows the window, not the size of the batch, and output starts before the input ends.
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc::{self, TryRecvError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// The work on one item panicked (a bug); the panic message is already on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panicked;
+
+/// What the writer of a batch is handed.
+#[derive(Debug)]
+pub enum Step<R> {
+    /// The result for the next item in input order.
+    Done(Result<R, Panicked>),
+    /// Every result so far is handed on and the next is not ready: the moment to flush
+    /// streamed output.
+    Idle,
+}
+
+/// How many documents may be read but not yet written, per worker: enough to keep every
+/// worker busy while one slow document holds up the writer, small enough to bound memory.
+const WINDOW_PER_JOB: usize = 4;
+
+/// Runs `work` on every item on `jobs` threads and hands each result to `sink` in item order,
+/// with a [`Step::Idle`] whenever the sink has caught up and is about to wait, and once at the
+/// end. The first error from `sink` stops the run.
+pub fn ordered<T, R, E>(
+    jobs: usize,
+    items: impl Iterator<Item = T> + Send,
+    work: impl Fn(T) -> R + Sync,
+    mut sink: impl FnMut(Step<R>) -> Result<(), E>,
+) -> Result<(), E>
+where
+    T: Send,
+    R: Send,
+{
+    let guarded = |item: T| catch_unwind(AssertUnwindSafe(|| work(item))).map_err(|_| Panicked);
+    if jobs <= 1 {
+        for item in items {
+            sink(Step::Done(guarded(item)))?;
+            sink(Step::Idle)?;
+        }
+        return sink(Step::Idle);
+    }
+    let window = jobs * WINDOW_PER_JOB;
+    std::thread::scope(|scope| {
+        let (task_tx, task_rx) = mpsc::sync_channel::<(usize, T)>(jobs);
+        // Shared by the workers and dropped with the last of them, so that a reader still
+        // sending after the writer stopped is told to stop too.
+        let task_rx = Arc::new(Mutex::new(task_rx));
+        let (done_tx, done_rx) = mpsc::channel::<(usize, Result<R, Panicked>)>();
+        // One permit per document in flight: the reader takes one before reading a document,
+        // the writer gives it back once the document is written.
+        let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(window);
+        for _ in 0..window {
+            let _ = permit_tx.send(());
+        }
+        scope.spawn(move || {
+            let mut items = items.enumerate();
+            // The permit comes first: a document is not even read until there is room for it.
+            while permit_rx.recv().is_ok() {
+                let Some(task) = items.next() else { break };
+                if task_tx.send(task).is_err() {
+                    break;
+                }
+            }
+        });
+        for _ in 0..jobs {
+            let task_rx = Arc::clone(&task_rx);
+            let done_tx = done_tx.clone();
+            let guarded = &guarded;
+            scope.spawn(move || loop {
+                let task = match task_rx.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => break,
+                };
+                let Ok((seq, item)) = task else { break };
+                if done_tx.send((seq, guarded(item))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(done_tx);
+        drop(task_rx);
+        let mut waiting: BTreeMap<usize, Result<R, Panicked>> = BTreeMap::new();
+        let mut next = 0;
+        let result = loop {
+            let (seq, r) = match done_rx.try_recv() {
+                Ok(done) => done,
+                Err(TryRecvError::Empty) => {
+                    if let Err(e) = sink(Step::Idle) {
+                        break Err(e);
+                    }
+                    match done_rx.recv() {
+                        Ok(done) => done,
+                        Err(_) => break Ok(()),
+                    }
+                }
+                Err(TryRecvError::Disconnected) => break Ok(()),
+            };
+            waiting.insert(seq, r);
+            let mut failed = None;
+            while let Some(r) = waiting.remove(&next) {
+                next += 1;
+                let _ = permit_tx.send(());
+                if let Err(e) = sink(Step::Done(r)) {
+                    failed = Some(e);
+                    break;
+                }
+            }
+            if let Some(e) = failed {
+                break Err(e);
+            }
+        };
+        // Closing the channels stops the reader and the workers.
+        drop(permit_tx);
+        drop(done_rx);
+        result.and_then(|()| sink(Step::Idle))
+    })
+}
+
+/// The default number of workers: every core the process may use.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// A progress bar on stderr for batch runs, shown only on a terminal and never with `--quiet`:
+/// documents done (of how many, or how much of the input, when known), documents per second,
+/// time left and errors so far.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    total: Total,
+    started: Instant,
+    done: u64,
+    errors: u64,
+}
+
+/// What a run's length is measured in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Total {
+    // For `map DIR|FILES…`, which runs one input at a time again since the merge with the
+    // interchange formats; kept for when it is parallel once more.
+    #[allow(dead_code)]
+    Documents(u64),
+    Bytes(u64),
+    Unknown,
+}
+
+impl Progress {
+    pub fn new(show: bool, total: Total) -> Progress {
+        let bar = show.then(|| {
+            let (bar, template) = match &total {
+                Total::Documents(n) => (
+                    ProgressBar::new(*n),
+                    "{elapsed_precise} [{wide_bar}] {pos}/{len} docs · {msg} · ETA {eta}",
+                ),
+                Total::Bytes(n) => (
+                    ProgressBar::new(*n),
+                    "{elapsed_precise} [{wide_bar}] {percent}% · {msg} · ETA {eta}",
+                ),
+                Total::Unknown => (
+                    ProgressBar::no_length(),
+                    "{spinner} {elapsed_precise} {msg}",
+                ),
+            };
+            if let Ok(style) = ProgressStyle::with_template(template) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_draw_target(ProgressDrawTarget::stderr_with_hz(10));
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        let progress = Progress {
+            bar,
+            total,
+            started: Instant::now(),
+            done: 0,
+            errors: 0,
+        };
+        progress.update();
+        progress
+    }
+
+    /// One document written (or failed), `bytes` of the input behind it.
+    pub fn advance(&mut self, bytes: u64, failed: bool) {
+        self.done += 1;
+        self.errors += u64::from(failed);
+        if let Some(bar) = &self.bar {
+            bar.inc(match self.total {
+                Total::Bytes(_) => bytes,
+                Total::Documents(_) | Total::Unknown => 1,
+            });
+        }
+        self.update();
+    }
+
+    fn update(&self) {
+        let Some(bar) = &self.bar else { return };
+        let secs = self.started.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 {
+            self.done as f64 / secs
+        } else {
+            0.0
+        };
+        let errors = match self.errors {
+            1 => "1 error".to_string(),
+            n => format!("{n} errors"),
+        };
+        let docs = match self.total {
+            Total::Documents(_) => String::new(),
+            Total::Bytes(_) | Total::Unknown => format!("{} docs · ", self.done),
+        };
+        bar.set_message(format!("{docs}{rate:.0} docs/s · {errors}"));
+    }
+
+    /// Prints a diagnostic line without tearing the bar.
+    pub fn eprintln(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    /// Output on stdout, which may share the terminal with the bar.
+    pub fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
+        match &self.bar {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
+    /// Leaves the final state on screen: the run's summary line.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            self.update();
+            bar.finish();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_back_in_input_order_whatever_the_finishing_order() {
+        for jobs in [1, 2, 3, 8] {
+            let mut seen = Vec::new();
+            let r: Result<(), ()> = ordered(
+                jobs,
+                0..200u64,
+                |i| {
+                    // Early items finish last.
+                    std::thread::sleep(Duration::from_micros((200 - i) * 20));
+                    i * 2
+                },
+                |step| {
+                    if let Step::Done(r) = step {
+                        seen.push(r.map_err(|_| ())?);
+                    }
+                    Ok(())
+                },
+            );
+            assert_eq!(r, Ok(()));
+            assert_eq!(
+                seen,
+                (0..200).map(|i| i * 2).collect::<Vec<_>>(),
+                "jobs {jobs}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_panicking_item_is_reported_in_its_place_and_the_rest_still_run() {
+        let mut seen = Vec::new();
+        let r: Result<(), ()> = ordered(
+            3,
+            0..10,
+            |i| {
+                if i == 4 {
+                    panic!("item four");
+                }
+                i
+            },
+            |step| {
+                if let Step::Done(r) = step {
+                    seen.push(r.ok());
+                }
+                Ok(())
+            },
+        );
+        assert_eq!(r, Ok(()));
+        let expected: Vec<Option<i32>> = (0..10).map(|i| (i != 4).then_some(i)).collect();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn a_failing_sink_stops_the_run() {
+        let mut written = 0;
+        let r = ordered(
+            2,
+            0..10_000,
+            |i| i,
+            |step| match step {
+                Step::Done(r) => {
+                    written += 1;
+                    match r {
+                        Ok(5) => Err("disk full"),
+                        _ => Ok(()),
+                    }
+                }
+                Step::Idle => Ok(()),
+            },
+        );
+        assert_eq!(r, Err("disk full"));
+        assert_eq!(written, 6);
+    }
+
+    #[test]
+    fn no_more_than_the_window_is_read_ahead_of_the_writer() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let read = AtomicUsize::new(0);
+        let jobs = 2;
+        let mut most_ahead = 0;
+        let mut written = 0;
+        let r: Result<(), ()> = ordered(
+            jobs,
+            (0..500).inspect(|_| {
+                read.fetch_add(1, Ordering::SeqCst);
+            }),
+            |i| i,
+            |step| {
+                if let Step::Done(_) = step {
+                    written += 1;
+                    most_ahead = most_ahead.max(read.load(Ordering::SeqCst) - written);
+                }
+                Ok(())
+            },
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(written, 500);
+        assert!(
+            most_ahead <= jobs * WINDOW_PER_JOB,
+            "{most_ahead} documents were read ahead"
+        );
+    }
+}

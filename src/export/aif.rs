@@ -36,10 +36,35 @@ struct Edge {
 
 /// The map as AIF JSON. Node ids are numbers as AIFdb gives them: units 1..n in map order, then
 /// one S-node per relation; an S-node's text is AIFdb's default scheme name. `timestamp` is the
-/// article's date when the map has one (AIF requires the field), else empty.
+/// article's date when it is an ISO date (AIF requires the field in `YYYY-MM-DD HH:mm:ss`, and
+/// readers such as arguebuf reject anything else), else empty.
+fn aif_timestamp(date: Option<&str>) -> String {
+    let Some(date) = date.map(str::trim) else {
+        return String::new();
+    };
+    let iso_day = |d: &str| {
+        d.len() == 10
+            && d.char_indices().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+    };
+    match date.get(..10) {
+        Some(day) if iso_day(day) && date.len() == 10 => format!("{day} 00:00:00"),
+        Some(day) if iso_day(day) && date.len() == 19 && date.as_bytes()[10] == b' ' => {
+            date.to_string()
+        }
+        _ => String::new(),
+    }
+}
+
 pub fn to_aif(map: &ArgumentMap) -> String {
     let index = map.positions();
-    let timestamp = map.date.as_deref().unwrap_or("");
+    let timestamp = aif_timestamp(map.date.as_deref());
+    let timestamp = timestamp.as_str();
     let mut nodes: Vec<Node> = map
         .units
         .iter()

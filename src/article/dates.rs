@@ -13,8 +13,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
         r"(?i)\b(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?|{day} {month},? \d{{4}}|{month} {day},? \d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}}|\d{{4}}/\d{{2}}/\d{{2}})"
     );
-    // ok: the pattern is a constant, checked by the tests below
-    Regex::new(&pattern).expect("date pattern compiles")
+    Regex::new(&pattern).expect("date pattern compiles") // ok: a constant, tested below
 });
 
 /// The first date in `text`, as a byte range into it.

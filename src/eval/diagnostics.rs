@@ -81,11 +81,39 @@ pub struct Diagnostics {
 
 pub const WORST_DOCUMENTS: usize = 10;
 
+/// How often a rule fired, and how many of its decisions were judged and right.
 #[derive(Default, Clone, Copy)]
-struct Counts {
-    fired: usize,
-    judged: usize,
-    correct: usize,
+pub(crate) struct Counts {
+    pub fired: usize,
+    pub judged: usize,
+    pub correct: usize,
+}
+
+/// The rule table from per-rule counts (in `rules` order): most fired first, ties by name, and
+/// the rules that never fired. Shared by every gold format's report.
+pub(crate) fn rule_table(rules: &[RuleInfo], counts: &[Counts]) -> (Vec<RuleStats>, Vec<String>) {
+    let mut stats: Vec<RuleStats> = rules
+        .iter()
+        .zip(counts)
+        .map(|(r, c)| RuleStats {
+            name: r.name.clone(),
+            decides: r.decides.to_string(),
+            location: r.location.clone(),
+            fired: c.fired,
+            judged: c.judged,
+            correct: c.correct,
+            precision: (c.judged > 0).then(|| c.correct as f64 / c.judged as f64),
+        })
+        .collect();
+    stats.sort_by(|a, b| b.fired.cmp(&a.fired).then_with(|| a.name.cmp(&b.name)));
+    let mut never_fired: Vec<String> = stats
+        .iter()
+        .filter(|s| s.fired == 0)
+        .map(|s| s.name.clone())
+        .collect();
+    never_fired.sort();
+    never_fired.dedup();
+    (stats, never_fired)
 }
 
 fn role_correct(pair: &Paired, p: usize, role: Role) -> bool {
@@ -188,27 +216,7 @@ pub(crate) fn diagnose(
         }
     }
 
-    let mut stats: Vec<RuleStats> = rules
-        .iter()
-        .zip(&counts)
-        .map(|(r, c)| RuleStats {
-            name: r.name.clone(),
-            decides: r.decides.to_string(),
-            location: r.location.clone(),
-            fired: c.fired,
-            judged: c.judged,
-            correct: c.correct,
-            precision: (c.judged > 0).then(|| c.correct as f64 / c.judged as f64),
-        })
-        .collect();
-    stats.sort_by(|a, b| b.fired.cmp(&a.fired).then_with(|| a.name.cmp(&b.name)));
-    let mut never_fired: Vec<String> = stats
-        .iter()
-        .filter(|s| s.fired == 0)
-        .map(|s| s.name.clone())
-        .collect();
-    never_fired.sort();
-    never_fired.dedup();
+    let (stats, never_fired) = rule_table(rules, &counts);
 
     let mut worst: Vec<DocScore> = doc_scores.iter().filter(|d| d.units > 0).cloned().collect();
     worst.sort_by(|a, b| a.score.total_cmp(&b.score).then_with(|| a.id.cmp(&b.id)));

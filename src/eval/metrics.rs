@@ -127,7 +127,7 @@ const FU_LABELS: &[&str] = &["cc", "support", "attack"];
 const AT_LABELS: &[&str] = &["yes", "no"];
 const CONFUSION_ROWS: &[&str] = &["central", "pro", "opp"];
 
-fn safe_div(n: usize, d: usize) -> f64 {
+pub(crate) fn safe_div(n: usize, d: usize) -> f64 {
     if d == 0 {
         0.0
     } else {
@@ -135,7 +135,7 @@ fn safe_div(n: usize, d: usize) -> f64 {
     }
 }
 
-fn f1_of(p: f64, r: f64) -> f64 {
+pub(crate) fn f1_of(p: f64, r: f64) -> f64 {
     if p + r == 0.0 {
         0.0
     } else {

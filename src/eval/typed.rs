@@ -29,9 +29,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::diagnostics::{RuleDecision, RuleInfo, RuleStats, WORST_DOCUMENTS};
+use super::diagnostics::{Counts, RuleDecision, RuleInfo, RuleStats, WORST_DOCUMENTS};
 use super::gold::GoldError;
-use super::metrics::{overlap, trimmed_span, ClassScore, Span};
+use super::metrics::{f1_of, overlap, safe_div, trimmed_span, ClassScore, Span};
 use crate::graph::model::{ArgumentMap, Kind, RelationKind, Role};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -412,22 +412,6 @@ pub fn found_units(doc: &TypedDoc, map: &ArgumentMap) -> Vec<Option<usize>> {
     Aligned::new(doc, map).found
 }
 
-fn safe_div(n: usize, d: usize) -> f64 {
-    if d == 0 {
-        0.0
-    } else {
-        n as f64 / d as f64
-    }
-}
-
-fn f1_of(p: f64, r: f64) -> f64 {
-    if p + r == 0.0 {
-        0.0
-    } else {
-        2.0 * p * r / (p + r)
-    }
-}
-
 /// Label predictions for every scored gold unit: `(gold class, predicted label or "none")`.
 fn unit_pairs<'a>(a: &Aligned<'a>) -> Vec<(&'a str, &'static str)> {
     a.doc
@@ -515,12 +499,6 @@ fn decision_label(scheme: Scheme, decision: RuleDecision) -> Option<Option<&'sta
 }
 
 fn rule_table(aligned: &[Aligned], rules: &[RuleInfo]) -> (Vec<RuleStats>, Vec<String>) {
-    #[derive(Default, Clone, Copy)]
-    struct Counts {
-        fired: usize,
-        judged: usize,
-        correct: usize,
-    }
     let by_name: HashMap<&str, usize> = rules
         .iter()
         .enumerate()
@@ -567,28 +545,7 @@ fn rule_table(aligned: &[Aligned], rules: &[RuleInfo]) -> (Vec<RuleStats>, Vec<S
             }
         }
     }
-    let mut stats: Vec<RuleStats> = rules
-        .iter()
-        .zip(&counts)
-        .map(|(r, c)| RuleStats {
-            name: r.name.clone(),
-            decides: r.decides.to_string(),
-            location: r.location.clone(),
-            fired: c.fired,
-            judged: c.judged,
-            correct: c.correct,
-            precision: (c.judged > 0).then(|| c.correct as f64 / c.judged as f64),
-        })
-        .collect();
-    stats.sort_by(|a, b| b.fired.cmp(&a.fired).then_with(|| a.name.cmp(&b.name)));
-    let mut never: Vec<String> = stats
-        .iter()
-        .filter(|s| s.fired == 0)
-        .map(|s| s.name.clone())
-        .collect();
-    never.sort();
-    never.dedup();
-    (stats, never)
+    super::diagnostics::rule_table(rules, &counts)
 }
 
 /// For every pair of predicted units both aligned to scored gold units, the polarities of the

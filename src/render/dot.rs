@@ -141,7 +141,7 @@ fn node(u: &Unit, units: usize) -> Stmt {
 /// fifteen direct supporters otherwise becomes one row fifteen boxes wide, a 5 : 1 strip no
 /// screen shows legibly. The layers are computed with Graphviz's own sizes (points) and spacing,
 /// for the target width that gives a landscape page, and handed to `dot` as `minlen`.
-fn fold_lengths(map: &ArgumentMap) -> Vec<usize> {
+fn fold_lengths(map: &ArgumentMap, width_scale: f64) -> Vec<usize> {
     let sizes: Vec<(f64, f64)> = map
         .units
         .iter()
@@ -178,7 +178,7 @@ fn fold_lengths(map: &ArgumentMap) -> Vec<usize> {
         layered::Aim {
             aspect: 1.5,
             extra_height: 0.0,
-            max_width: 150.0 * min_font - 40.0,
+            max_width: (150.0 * min_font - 40.0) * width_scale,
             stretch: 1.3,
         },
     );
@@ -197,21 +197,60 @@ fn fold_lengths(map: &ArgumentMap) -> Vec<usize> {
 /// The whole map: bottom-to-top so premises sit below what they support and the thesis is on
 /// top; one cluster per section; support solid, attack dashed with a tee head.
 pub fn to_dot(map: &ArgumentMap) -> String {
+    to_dot_fitted(map, Fit::default())
+}
+
+/// How [`to_dot`]'s layout is steered when the first drawing does not fit a screen (see
+/// [`super::svg`]): Graphviz's placement can only be measured after `dot` has run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fit {
+    /// Multiplies the width the rows are folded to.
+    pub width_scale: f64,
+    /// Graphviz `ratio` (height : width), which stretches a drawing up to that shape.
+    pub ratio: Option<f64>,
+    /// Widest drawing in points: Graphviz packs the nodes tighter to stay within it
+    /// (`ratio="compress"`, which leaves the text its size).
+    pub compress_to: Option<f64>,
+}
+
+impl Default for Fit {
+    fn default() -> Self {
+        Fit {
+            width_scale: 1.0,
+            ratio: None,
+            compress_to: None,
+        }
+    }
+}
+
+/// [`to_dot`] with its fold width and shape steered by `fit`.
+pub fn to_dot_fitted(map: &ArgumentMap, fit: Fit) -> String {
+    let mut graph_attributes = vec![
+        plain("rankdir", "BT"),
+        plain("nodesep", "0.25"),
+        plain("ranksep", "0.55"),
+        plain("fontname", "Helvetica"),
+        plain("labelloc", "t"),
+        plain("label", map.title.as_deref().unwrap_or(&map.source.name)),
+        plain("fontsize", "18"),
+        plain("newrank", "true"),
+        // Long edges of a folded fan share one trunk instead of a lane each, which would
+        // widen the drawing by a column of curves.
+        plain("concentrate", "true"),
+        plain("tooltip", map.title.as_deref().unwrap_or(&map.source.name)),
+    ];
+    if let Some(ratio) = fit.ratio {
+        graph_attributes.push(plain("ratio", &format!("{ratio:.3}")));
+    } else if let Some(width) = fit.compress_to {
+        // `size` is in inches; the height is left ten times the width, so only the width binds.
+        graph_attributes.push(plain("ratio", "compress"));
+        graph_attributes.push(plain(
+            "size",
+            &format!("{:.2},{:.2}", width / 72.0, width / 7.2),
+        ));
+    }
     let mut stmts = vec![
-        Stmt::GAttribute(GraphAttributes::Graph(vec![
-            plain("rankdir", "BT"),
-            plain("nodesep", "0.25"),
-            plain("ranksep", "0.55"),
-            plain("fontname", "Helvetica"),
-            plain("labelloc", "t"),
-            plain("label", map.title.as_deref().unwrap_or(&map.source.name)),
-            plain("fontsize", "18"),
-            plain("newrank", "true"),
-            // Long edges of a folded fan share one trunk instead of a lane each, which would
-            // widen the drawing by a column of curves.
-            plain("concentrate", "true"),
-            plain("tooltip", map.title.as_deref().unwrap_or(&map.source.name)),
-        ])),
+        Stmt::GAttribute(GraphAttributes::Graph(graph_attributes)),
         Stmt::GAttribute(GraphAttributes::Node(vec![
             plain("fontname", "Helvetica"),
             plain("margin", "0.12,0.06"),
@@ -269,7 +308,7 @@ pub fn to_dot(map: &ArgumentMap) -> String {
             ],
         }));
     }
-    let lengths = fold_lengths(map);
+    let lengths = fold_lengths(map, fit.width_scale);
     for (k, r) in map.relations.iter().enumerate() {
         // A restatement of the thesis is the same position said again: a double line with an
         // open head, so that it does not read as one more reason.

@@ -130,7 +130,7 @@ pub fn svg(
         Renderer::Dot if units > MAX_DOT_UNITS => omitted(MAX_DOT_UNITS),
         Renderer::Builtin => Ok((builtin::to_svg(map), None)),
         Renderer::Dot => {
-            let bytes = run_dot(dot_source, "svg")?;
+            let (_, bytes) = fitted_dot(map, dot_source)?;
             Ok((String::from_utf8_lossy(&bytes).into_owned(), None))
         }
         Renderer::Auto if dot_available() => svg(map, dot_source, Renderer::Dot),
@@ -155,8 +155,103 @@ pub fn png(
     match renderer {
         Renderer::Builtin => Err(RenderError::PngNeedsDot),
         Renderer::Auto if !dot_available() => Err(RenderError::PngNeedsDot),
-        _ => run_dot(dot_source, "png"),
+        _ => run_dot(&fitted_dot(map, dot_source)?.0, "png"),
     }
+}
+
+/// Width : height a screen shows a diagram at.
+const ASPECT_RANGE: (f64, f64) = (1.0, 2.2);
+/// Widest drawing, in units of the smallest node font, whose text is still 10 px when the
+/// drawing is fitted to a 1600 px wide screen.
+const WIDTH_PER_FONT: f64 = 160.0;
+
+/// The `viewBox` width and height of an SVG that Graphviz wrote.
+fn view_box(svg: &[u8]) -> Option<(f64, f64)> {
+    let text = std::str::from_utf8(svg).ok()?;
+    let start = text.find("viewBox=\"")? + "viewBox=\"".len();
+    let end = start + text[start..].find('"')?;
+    let numbers: Vec<f64> = text[start..end]
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    match numbers[..] {
+        [_, _, w, h] if w > 0.0 && h > 0.0 => Some((w, h)),
+        _ => None,
+    }
+}
+
+/// The DOT source and SVG of Graphviz's drawing of `map`, steered until it fits a screen.
+///
+/// `dot` places nodes by its own rules, so the rows [`dot::to_dot`] folds a wide fan into can
+/// still come out too wide to read when fitted to a screen, or taller than wide. The drawing is
+/// measured and, only when it misses, laid out again with narrower rows; a drawing still taller
+/// than wide is then stretched to shape with Graphviz's `ratio`. The DOT file written for the
+/// user stays [`dot::to_dot`]'s, which does not depend on the Graphviz installed.
+fn fitted_dot(map: &ArgumentMap, first: &str) -> Result<(String, Vec<u8>), RenderError> {
+    let min_font = map
+        .units
+        .iter()
+        .map(|u| style::role_style(u.role).font_size)
+        .fold(20.0, f64::min);
+    let max_width = WIDTH_PER_FONT * min_font;
+    let misses = |(w, h): (f64, f64)| {
+        let aspect = w / h;
+        let too_wide = (w / max_width - 1.0).max(0.0);
+        let off_shape = (ASPECT_RANGE.0 - aspect).max(0.0) + (aspect - ASPECT_RANGE.1).max(0.0);
+        too_wide + off_shape
+    };
+    let mut best: Option<(f64, dot::Fit, String, Vec<u8>, (f64, f64))> = None;
+    let compressed = |width_scale| dot::Fit {
+        width_scale,
+        ratio: None,
+        compress_to: Some(max_width - 8.0),
+    };
+    let tries = [
+        dot::Fit::default(),
+        compressed(1.0),
+        compressed(0.8),
+        compressed(0.65),
+    ];
+    for (k, fit) in tries.into_iter().enumerate() {
+        let source = if k == 0 {
+            first.to_string()
+        } else {
+            dot::to_dot_fitted(map, fit)
+        };
+        let svg = run_dot(&source, "svg")?;
+        let Some(size) = view_box(&svg) else {
+            return Ok((source, svg));
+        };
+        let miss = misses(size);
+        if miss == 0.0 {
+            return Ok((source, svg));
+        }
+        if best.as_ref().is_none_or(|(m, ..)| miss < *m) {
+            best = Some((miss, fit, source, svg, size));
+        }
+        if map.units.len() < 3 {
+            break;
+        }
+    }
+    let Some((_, fit, source, svg, (w, h))) = best else {
+        return Err(RenderError::DotFailed("no drawing".into()));
+    };
+    let aspect = w / h;
+    if (ASPECT_RANGE.0..=ASPECT_RANGE.1).contains(&aspect) {
+        return Ok((source, svg));
+    }
+    // Graphviz `ratio` is height : width, and only ever stretches the drawing; it replaces
+    // the compression, which uses the same attribute.
+    let target = if aspect < ASPECT_RANGE.0 { 1.02 } else { 2.1 };
+    let stretched = dot::to_dot_fitted(
+        map,
+        dot::Fit {
+            ratio: Some(1.0 / target),
+            ..fit
+        },
+    );
+    let svg = run_dot(&stretched, "svg")?;
+    Ok((stretched, svg))
 }
 
 /// Escapes text for XML/HTML element content and attribute values.

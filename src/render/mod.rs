@@ -200,7 +200,9 @@ fn fitted_dot(map: &ArgumentMap, first: &str) -> Result<(String, Vec<u8>), Rende
         let off_shape = (ASPECT_RANGE.0 - aspect).max(0.0) + (aspect - ASPECT_RANGE.1).max(0.0);
         too_wide + off_shape
     };
-    let mut best: Option<(f64, dot::Fit, String, Vec<u8>, (f64, f64))> = None;
+    // (how far it misses, how it was steered, DOT, SVG, SVG size)
+    type Drawing = (f64, dot::Fit, String, Vec<u8>, (f64, f64));
+    let mut best: Option<Drawing> = None;
     let compressed = |width_scale| dot::Fit {
         width_scale,
         ratio: None,

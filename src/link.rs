@@ -165,7 +165,14 @@ fn find_restatements(
             continue;
         }
         let (shared, share) = overlap(&stems(ctx.article.slice(&u.place.span)), &thesis_stems);
-        if shared >= RESTATEMENT_MIN_SHARED && share >= RESTATEMENT_OVERLAP {
+        // Two demands at the two ends of an article that name the same things are one
+        // position, said again in other words ("The government should double the grant ..."
+        // / "The grant should therefore be doubled ...").
+        let same_demand = at_edge
+            && ctx.kinds[i] == Some(Kind::Policy)
+            && ctx.kinds[thesis] == Some(Kind::Policy)
+            && thesis_score(grammar, u) > 0.0;
+        if shared >= RESTATEMENT_MIN_SHARED && (share >= RESTATEMENT_OVERLAP || same_demand) {
             restates[i] = Some(thesis);
         }
     }
@@ -322,6 +329,9 @@ struct RoleIndex {
     opinions: Vec<usize>,
     /// The first two points of every section (of the preamble and of the body separately).
     section_points: std::collections::HashMap<(Option<usize>, bool), Vec<usize>>,
+    /// In an article, per body paragraph that has no claim: its first opinion, the point the
+    /// rest of the paragraph makes its case for (block → unit).
+    heads: std::collections::HashMap<usize, usize>,
 }
 
 impl RoleIndex {
@@ -343,11 +353,13 @@ impl RoleIndex {
                 }
             }
         }
+        let heads = paragraph_heads(units);
         RoleIndex {
             by_role,
             points,
             opinions,
             section_points,
+            heads,
         }
     }
 
@@ -380,6 +392,49 @@ impl RoleIndex {
             .take_while(|&j| within(j))
             .find(|&j| ok(j))
     }
+}
+
+/// The head of every body paragraph of an article that has no claim of its own: its first
+/// judgement or demand that argues rather than concedes or answers. Commentary makes one point
+/// per paragraph, often without a marker that makes it a claim; without a head, every
+/// sentence of such a paragraph would back the thesis directly, a fan no reader can follow.
+fn paragraph_heads(units: &[AnnotatedUnit]) -> std::collections::HashMap<usize, usize> {
+    let mut heads = std::collections::HashMap::new();
+    let body: Vec<usize> = (0..units.len())
+        .filter(|&i| units[i].place.region == Region::Body)
+        .collect();
+    let paragraphs: BTreeSet<usize> = body.iter().map(|&i| units[i].place.block).collect();
+    if paragraphs.len() < RESTATEMENT_MIN_PARAGRAPHS {
+        return heads;
+    }
+    let has_point: BTreeSet<usize> = body
+        .iter()
+        .filter(|&&i| matches!(units[i].role, Role::Claim | Role::Thesis))
+        .map(|&i| units[i].place.block)
+        .collect();
+    for &i in &body {
+        let u = &units[i];
+        if has_point.contains(&u.place.block) || heads.contains_key(&u.place.block) {
+            continue;
+        }
+        if matches!(u.kind.kind, Some(Kind::Policy | Kind::Value))
+            && matches!(u.role, Role::Premise | Role::Evidence)
+        {
+            heads.insert(u.place.block, i);
+        }
+    }
+    // A paragraph of facts and figures alone: its first sentence introduces what the rest
+    // reports (the topic sentence).
+    for &i in &body {
+        let block = units[i].place.block;
+        if !has_point.contains(&block)
+            && !heads.contains_key(&block)
+            && matches!(units[i].role, Role::Premise | Role::Evidence)
+        {
+            heads.insert(block, i);
+        }
+    }
+    heads
 }
 
 /// For a paragraph that makes no point of its own (a paragraph of evidence that continues the
@@ -447,8 +502,23 @@ fn resolve(
             if units[i].role == Role::Claim {
                 return before;
             }
+            let head = index.heads.get(&place.block).copied();
+            if head == Some(i) {
+                // The paragraph's own point backs the first point of its headed section, or
+                // (by the rules after this one) the thesis.
+                place.section?;
+                let key = section_key(&units[i]);
+                return index
+                    .points
+                    .iter()
+                    .chain(index.heads.values())
+                    .copied()
+                    .filter(|&j| j < i && section_key(&units[j]) == key && ok(j))
+                    .min();
+            }
             before
                 .or_else(|| RoleIndex::after(&index.points, i, same, ok))
+                .or_else(|| head.filter(|&h| ok(h)))
                 .or_else(|| previous_paragraph_point(ctx, units, index, i))
         }
         Target::ParagraphOpinion => {
@@ -473,7 +543,19 @@ fn resolve(
                 .or_else(|| RoleIndex::after(list, i, anywhere, ok))
         }
         Target::Preceding(role) => {
-            RoleIndex::before(&index.by_role[*role as usize], i, anywhere, ok)
+            let found = RoleIndex::before(&index.by_role[*role as usize], i, anywhere, ok)?;
+            // Answering a unit that only backs an earlier one of the same role ("Some will
+            // object X. Admittedly, Y. Yet Z.") answers the point it backs: Z replies to X.
+            let mut target = found;
+            while let Some(up) = links
+                .iter()
+                .find(|l| l.from == target && l.kind == RelationKind::Support && l.to < target)
+                .map(|l| l.to)
+                .filter(|&t| units[t].role == *role && ok(t))
+            {
+                target = up;
+            }
+            Some(target)
         }
         Target::Sibling => {
             let prev = ctx.prev(i)?;

@@ -50,6 +50,9 @@ pub struct Context<'a> {
     next: Vec<Option<usize>>,
     /// Per unit, the first unit of its sentence.
     heads: Vec<usize>,
+    /// The first and last paragraph of the body, when it has at least three: a text of one
+    /// or two paragraphs has no introduction or conclusion apart from its argument.
+    edge_blocks: Option<(usize, usize)>,
     /// What `sentence.` conditions ask about a whole sentence, worked out once per sentence
     /// rather than once per unit in it.
     sentences: Vec<SentenceFacts>,
@@ -148,6 +151,7 @@ impl<'a> Context<'a> {
             prev: neighbours(units, false),
             next: neighbours(units, true),
             heads: sentence_heads(units),
+            edge_blocks: edge_blocks(units),
             sentences: std::iter::repeat_with(SentenceFacts::default)
                 .take(article.sentences.len())
                 .collect(),
@@ -386,12 +390,21 @@ impl<'a> Context<'a> {
             }
             CheckTest::FirstIn(scope) => self.first_in(s.unit, *scope),
             CheckTest::LastIn(scope) => self.last_in(s.unit, *scope),
+            CheckTest::In(Region::Introduction) => {
+                self.is_body(s.unit)
+                    && self
+                        .edge_blocks
+                        .is_some_and(|(first, _)| unit.block == first)
+            }
+            CheckTest::In(Region::Conclusion) => {
+                self.is_body(s.unit) && self.edge_blocks.is_some_and(|(_, last)| unit.block == last)
+            }
             CheckTest::In(region) => unit.region == *region,
             CheckTest::Echoes(region) => {
                 let which = match region {
                     Region::Title => 0,
                     Region::Standfirst => 1,
-                    Region::Body => return false,
+                    Region::Body | Region::Introduction | Region::Conclusion => return false,
                 };
                 let reference = &self.echo_sets[which];
                 if reference.is_empty() {
@@ -452,6 +465,24 @@ fn neighbours(units: &[Placement], forward: bool) -> Vec<Option<usize>> {
         last[part] = Some(i);
     }
     out
+}
+
+/// The first and last body paragraph (block indices) of a body of three paragraphs or more.
+fn edge_blocks(units: &[Placement]) -> Option<(usize, usize)> {
+    let mut blocks = units
+        .iter()
+        .filter(|u| u.region == Region::Body)
+        .map(|u| u.block);
+    let first = blocks.next()?;
+    let mut last = first;
+    let mut count = 1;
+    for b in blocks {
+        if b != last {
+            count += 1;
+            last = b;
+        }
+    }
+    (count >= 3).then_some((first, last))
 }
 
 fn sentence_heads(units: &[Placement]) -> Vec<usize> {

@@ -92,6 +92,22 @@ impl<'t> Words<'t> {
     }
 }
 
+/// Whether text after a comma goes on with the clause before it: a coordinated subject
+/// ("X, and Y, have ...") or the predicate after a parenthetical ("X, in short, is ...")
+/// starts with a conjunction or a verb, a new clause with its subject.
+fn continues_clause(rest: &str) -> bool {
+    const CONTINUING: &[&str] = &[
+        "and", "or", "nor", "is", "are", "was", "were", "has", "have", "had", "will", "would",
+        "can", "could", "should", "must", "may", "might", "do", "does", "did",
+    ];
+    let first = rest
+        .trim_start()
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .next()
+        .unwrap_or("");
+    CONTINUING.iter().any(|w| first.eq_ignore_ascii_case(w))
+}
+
 fn trimmed(text: &str, span: Range<usize>) -> Range<usize> {
     let s = &text[span.clone()];
     let lead = s.len() - s.trim_start().len();
@@ -131,11 +147,14 @@ pub fn cuts_for(
                 if hit.start != content_start {
                     continue;
                 }
-                // The opening clause ends at the first clause boundary after the cue.
-                if let Some(clause) = clauses
-                    .iter()
-                    .find(|c| c.end > hit.end && c.end < sentence.end)
-                {
+                // The opening clause ends at the first comma after the cue that a new clause
+                // follows: not one inside it ("Although the Treasury, and the advisers around
+                // No. 10, have been cool on the idea, they ...").
+                if let Some(clause) = clauses.iter().find(|c| {
+                    c.end > hit.end
+                        && c.end < sentence.end
+                        && !continues_clause(&text[c.end..sentence.end])
+                }) {
                     if text[..clause.end].ends_with(',') {
                         cuts.push((clause.end, hit.start..hit.end));
                     }

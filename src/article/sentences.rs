@@ -158,14 +158,15 @@ fn period_ends_sentence(text: &str, dot: usize, rest: &str) -> bool {
     if NEVER_FINAL.contains(&lower.as_str()) {
         return false;
     }
-    if FINAL_UNLESS_NUMBER.contains(&lower.as_str()) {
-        return !next_is_number;
-    }
-    // An initial: "J. R. Smith". A lone capital before a period is an initial far more often
-    // than a sentence ending in a one-letter word.
+    // An initial: "J. R. Smith", "E. P. Thompson". A lone capital before a period is an
+    // initial far more often than a sentence ending in a one-letter word; checked before the
+    // lower-case abbreviations, so that "P." is an initial and "p. 12" a page.
     let letters: Vec<char> = word.chars().collect();
     if letters.len() == 1 && letters[0].is_uppercase() {
         return false;
+    }
+    if FINAL_UNLESS_NUMBER.contains(&lower.as_str()) {
+        return !next_is_number;
     }
     // A dotted acronym ("U.S", "e.u"): final only when a typical sentence opener follows.
     if word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2) {

@@ -72,6 +72,11 @@ pub enum Region {
     Title,
     Standfirst,
     Body,
+    /// The first paragraph of a body of three or more: where essays and op-eds state what
+    /// they will argue.
+    Introduction,
+    /// The last paragraph of a body of three or more: where they state it again.
+    Conclusion,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -979,16 +984,21 @@ impl<'a> Parser<'a> {
     }
 
     fn region(&mut self) -> PResult<Region> {
-        let name = self.name("title, standfirst or body")?;
+        let name = self.name("title, standfirst, body, introduction or conclusion")?;
         match name.text.as_str() {
             "title" => Ok(Region::Title),
             "standfirst" => Ok(Region::Standfirst),
             "body" => Ok(Region::Body),
+            "introduction" => Ok(Region::Introduction),
+            "conclusion" => Ok(Region::Conclusion),
             other => Err(GrammarError::new(
                 ErrorKind::Unknown {
                     what: "region",
                     name: other.to_string(),
-                    suggestion: super::error::suggest(other, ["title", "standfirst", "body"]),
+                    suggestion: super::error::suggest(
+                        other,
+                        ["title", "standfirst", "body", "introduction", "conclusion"],
+                    ),
                 },
                 name.span,
             )),

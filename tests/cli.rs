@@ -368,7 +368,7 @@ fn renderer_dot_without_graphviz_is_an_error_and_auto_falls_back() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
-        "note: Graphviz `dot` not found: drew the SVG with the built-in renderer (install graphviz for the full layout with sections)\n"
+        "note: Graphviz `dot` not found: drew the SVG with the built-in renderer, which lays out the same picture (install graphviz for PNG output and Graphviz's own layout)\n"
     );
     let svg = std::fs::read_to_string(dir.path().join("ipcs-us-north-korea-2018.svg"))
         .expect("svg written");

@@ -211,6 +211,9 @@ pub struct Fit {
     /// Widest drawing in points: Graphviz packs the nodes tighter to stay within it
     /// (`ratio="compress"`, which leaves the text its size).
     pub compress_to: Option<f64>,
+    /// Space between ranks in inches (default 0.55): tighter for a drawing too tall as well
+    /// as too wide, which neither compression nor stretching can mend.
+    pub rank_gap: Option<f64>,
 }
 
 impl Default for Fit {
@@ -219,6 +222,7 @@ impl Default for Fit {
             width_scale: 1.0,
             ratio: None,
             compress_to: None,
+            rank_gap: None,
         }
     }
 }
@@ -228,7 +232,7 @@ pub fn to_dot_fitted(map: &ArgumentMap, fit: Fit) -> String {
     let mut graph_attributes = vec![
         plain("rankdir", "BT"),
         plain("nodesep", "0.25"),
-        plain("ranksep", "0.55"),
+        plain("ranksep", &format!("{:.2}", fit.rank_gap.unwrap_or(0.55))),
         plain("fontname", "Helvetica"),
         plain("labelloc", "t"),
         plain("label", map.title.as_deref().unwrap_or(&map.source.name)),

@@ -101,7 +101,7 @@ impl std::fmt::Display for Notice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Notice::BuiltinFallback => f.write_str(
-                "Graphviz `dot` not found: drew the SVG with the built-in renderer (install graphviz for the full layout with sections)",
+                "Graphviz `dot` not found: drew the SVG with the built-in renderer, which lays out the same picture (install graphviz for PNG output and Graphviz's own layout)",
             ),
             Notice::DiagramOmitted { units, limit } => write!(
                 f,
@@ -203,16 +203,19 @@ fn fitted_dot(map: &ArgumentMap, first: &str) -> Result<(String, Vec<u8>), Rende
     // (how far it misses, how it was steered, DOT, SVG, SVG size)
     type Drawing = (f64, dot::Fit, String, Vec<u8>, (f64, f64));
     let mut best: Option<Drawing> = None;
-    let compressed = |width_scale| dot::Fit {
+    let compressed = |width_scale, rank_gap| dot::Fit {
         width_scale,
         ratio: None,
         compress_to: Some(max_width - 8.0),
+        rank_gap,
     };
     let tries = [
         dot::Fit::default(),
-        compressed(1.0),
-        compressed(0.8),
-        compressed(0.65),
+        compressed(1.0, None),
+        compressed(1.0, Some(0.3)),
+        compressed(0.8, None),
+        compressed(0.8, Some(0.3)),
+        compressed(0.65, Some(0.3)),
     ];
     for (k, fit) in tries.into_iter().enumerate() {
         let source = if k == 0 {

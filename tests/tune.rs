@@ -191,7 +191,7 @@ fn a_weight_for_an_unknown_rule_suggests_the_nearest_name() {
   |
 2 | weight stated_positon = 0.8
   |        ^^^^^^^^^^^^^^ did you mean `stated_position`?
-  = note: `weight` applies to role and link rules defined in the grammar
+  = note: `weight` applies to role, kind and link rules defined in the grammar
 "
     );
 }
@@ -207,7 +207,7 @@ fn a_split_rule_has_no_weight() {
   |
 1 | weight because_clause = 0.8
   |        ^^^^^^^^^^^^^^
-  = note: `weight` applies to role and link rules
+  = note: `weight` applies to role, kind and link rules
 "
     );
 }

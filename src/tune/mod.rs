@@ -302,30 +302,35 @@ fn knobs(grammar: &Grammar, objective: Objective) -> Result<Vec<Knob>, TuneError
             .map(Knob::LinkWeight)
             .collect::<Vec<_>>()
     };
+    // The threshold is shared with roles, so the kind objective, which cannot see roles,
+    // leaves it alone.
+    let kind_knobs = || {
+        (0..grammar.kinds.len())
+            .map(Knob::KindWeight)
+            .collect::<Vec<_>>()
+    };
     let knobs = match objective {
         Objective::Role => role_knobs(),
+        Objective::Kind => kind_knobs(),
         Objective::Link => link_knobs(),
         Objective::All => {
             let mut k = role_knobs();
+            k.extend(kind_knobs());
             k.extend(link_knobs());
             k
         }
-        Objective::Kind => {
-            return Err(TuneError::NothingToTune {
-                what: "kind",
-                objective: "kind",
-            })
-        }
     };
-    if knobs
-        .iter()
-        .all(|k| !matches!(k, Knob::RoleWeight(_) | Knob::LinkWeight(_)))
-    {
+    if knobs.iter().all(|k| {
+        !matches!(
+            k,
+            Knob::RoleWeight(_) | Knob::KindWeight(_) | Knob::LinkWeight(_)
+        )
+    }) {
         return Err(TuneError::NothingToTune {
-            what: if objective == Objective::Link {
-                "link"
-            } else {
-                "role"
+            what: match objective {
+                Objective::Link => "link",
+                Objective::Kind => "kind",
+                _ => "role",
             },
             objective: objective.as_str(),
         });
@@ -546,6 +551,13 @@ fn changes(grammar: &Grammar, written: &Params, tuned: &Params) -> Vec<Change> {
         .iter()
         .map(|r| &r.name)
         .zip(written.role_weights.iter().zip(&tuned.role_weights))
+        .chain(
+            grammar
+                .kinds
+                .iter()
+                .map(|r| &r.name)
+                .zip(written.kind_weights.iter().zip(&tuned.kind_weights)),
+        )
         .chain(
             grammar
                 .links

@@ -3,6 +3,7 @@ use std::io::Write as _;
 use super::replay::{decide, link_order, Params};
 use super::*;
 use crate::annotate::Segmentation;
+use crate::eval::typed::{Scheme, TypedDoc, TypedUnit};
 use crate::eval::{GoldRelKind, GoldRelation, GoldUnit};
 use crate::grammar::{load, GrammarSpec};
 use crate::graph::model::{RelationKind, Stance};
@@ -373,6 +374,118 @@ fn replay_matches_the_pipeline_on_the_dev_sets() {
             assert_replays(&grammar, id, text, &given, &params[params.len() - 1..]);
         });
     }
+}
+
+/// CDCP-shaped gold where what officials said counts as fact (a genre convention), while the
+/// writer's own experience stays testimony, judgements value and demands policy: with the real kind rules
+/// of `grammars/kinds.rules`, `attributed_report` (testimony) outvotes `plain_statement`
+/// (fact) on the officials' reports until the kind objective refits them.
+fn reports_as_facts() -> Vec<TypedDoc> {
+    let subjects = [
+        "plant", "museum", "school", "bridge", "clinic", "depot", "harbour", "market", "station",
+        "library", "factory", "airport",
+    ];
+    subjects
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let pieces = [
+                (format!("Officials said the {s} was closed."), "fact"),
+                (format!("The fee for the {s} is far too high."), "value"),
+                (
+                    format!("I received three calls a day about the {s}."),
+                    "testimony",
+                ),
+                (format!("The city should reopen the {s}."), "policy"),
+            ];
+            let mut text = String::new();
+            let mut units = Vec::new();
+            for (k, (piece, label)) in pieces.iter().enumerate() {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                let start = text.chars().count();
+                text.push_str(piece);
+                units.push(TypedUnit {
+                    id: format!("p{k}"),
+                    start,
+                    end: start + piece.chars().count(),
+                    label: label.to_string(),
+                    scored: true,
+                });
+            }
+            TypedDoc {
+                id: format!("c{i}"),
+                scheme: Scheme::Cdcp,
+                text,
+                units,
+                relations: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_kind_objective_refits_the_real_kind_rules() {
+    let grammar = Grammar::default_grammar().unwrap_or_else(|d| panic!("{d}"));
+    let gold = GoldSet::Typed(reports_as_facts());
+    let report = tune(&gold, &grammar, &options(Objective::Kind)).expect("tunes");
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let kind = &report.rows[0];
+    assert_eq!(kind.metric, "kind");
+    assert!(kind.untuned < 0.8, "{kind:?}");
+    assert!((kind.train - 1.0).abs() < 1e-9, "{kind:?}");
+    assert!(kind.cv > kind.untuned, "{kind:?}");
+    let weight = |name: &str| {
+        let r = grammar
+            .kinds
+            .iter()
+            .position(|r| r.name == name)
+            .expect("kind rule exists");
+        report.params.kind_weights[r]
+    };
+    // Fact now outvotes the report (a tie goes to fact, which `Kind` lists before testimony);
+    // the writer's experience stays testimony.
+    assert!(
+        weight("attributed_report") <= weight("plain_statement"),
+        "{:?}",
+        report.changes
+    );
+    assert!(weight("lived_experience") + weight("first_person_account") >= 0.5);
+    // Only kind weights move: roles and links are not what this objective judges.
+    assert!(!report.changes.is_empty());
+    for c in &report.changes {
+        assert_eq!(c.what, "weight", "{c:?}");
+        assert!(grammar.kinds.iter().any(|r| r.name == c.name), "{c:?}");
+    }
+    assert_eq!(
+        report.params.role_weights,
+        Params::of(&grammar).role_weights
+    );
+
+    // The weights file, loaded over the default grammar, gives the training score.
+    let text = weights_file(
+        &report,
+        &Provenance {
+            gold: "synthetic",
+            rules: &[],
+            date: "2026-12-01",
+            command: "toulmin tune --objective kind",
+        },
+    );
+    let mut file = tempfile::NamedTempFile::new().expect("a temporary file");
+    file.write_all(text.as_bytes()).expect("write weights");
+    let tuned = load(&GrammarSpec {
+        without_default: false,
+        files: vec![file.path().to_path_buf()],
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(Params::of(&tuned), report.params);
+    let GoldSet::Typed(docs) = &gold else {
+        unreachable!()
+    };
+    let maps = crate::eval::run::predict_typed(docs, &tuned, true).expect("maps");
+    assert_eq!(gold.scores(&maps)[0], kind.train);
 }
 
 #[test]

@@ -353,7 +353,7 @@ fn replay_matches_the_pipeline_on_the_dev_sets() {
         "cdcp_train.jsonl",
     ] {
         let path = dir.join(file);
-        let gold = GoldSet::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        let (gold, _) = GoldSet::read(&path).unwrap_or_else(|e| panic!("{e}"));
         let docs: Vec<(String, String, Vec<std::ops::Range<usize>>)> = match &gold {
             GoldSet::Structure(d) => d
                 .iter()

@@ -28,6 +28,8 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../grammars/lexicons/connectives.tsv"),
     ),
     ("kinds.rules", include_str!("../../grammars/kinds.rules")),
+    // Fitted weights, ready for `import "tuned.rules"` in the default grammar.
+    ("tuned.rules", include_str!("../../grammars/tuned.rules")),
 ];
 
 /// Nested imports deeper than this are almost certainly a cycle.

@@ -488,6 +488,22 @@ fn the_kind_objective_refits_the_real_kind_rules() {
     assert_eq!(gold.scores(&maps)[0], kind.train);
 }
 
+/// The committed weights file still fits the grammar: every rule it names exists (a renamed
+/// rule is a load error, the cue to refit) and each of its items takes effect.
+#[test]
+fn the_committed_tuned_weights_load_over_the_default_grammar() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("grammars/tuned.rules");
+    let tuned = load(&GrammarSpec {
+        without_default: false,
+        files: vec![path],
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert!(!tuned.tuned.is_empty());
+    for (name, w) in &tuned.tuned {
+        assert_ne!(w.weight, w.written, "{name} is tuned to its written weight");
+    }
+}
+
 #[test]
 fn folds_are_balanced() {
     let f = fit::folds(11, 5, 3);

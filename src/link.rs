@@ -1,9 +1,8 @@
 //! Linking: picks the one thesis and gives every other argumentative unit exactly one outgoing
 //! relation, chosen by the link rules, never closing a cycle.
 
-use std::collections::BTreeSet;
-
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 use crate::annotate::context::stems;
 use crate::annotate::{AnnotatedUnit, Context, Placement};

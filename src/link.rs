@@ -1,10 +1,11 @@
 //! Linking: picks the one thesis and gives every other argumentative unit exactly one outgoing
 //! relation, chosen by the link rules, never closing a cycle.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::annotate::context::stems;
-use crate::annotate::{AnnotatedUnit, Context};
+use crate::annotate::{AnnotatedUnit, Context, Placement};
 use crate::grammar::{Grammar, LinkRule, Region, Target};
 use crate::graph::model::{Kind, RelationKind, Role};
 
@@ -51,6 +52,50 @@ pub const FALLBACK_RULE: &str = "fallback:thesis";
 /// The rule name of the support link from a restatement to the thesis it restates.
 pub const RESTATES_RULE: &str = "restates:thesis";
 
+/// What linking reads about one unit. The pipeline fills it from annotation; `tune` fills it
+/// from its records for other weights, so that both decide thesis, restatements and links by
+/// this one code.
+#[derive(Debug, Clone)]
+pub struct LinkUnit<'a> {
+    pub place: &'a Placement,
+    pub role: Role,
+    pub kind: Option<Kind>,
+    /// Sum of the weights of the thesis rules that fired on the unit.
+    pub thesis_score: f64,
+    /// Whether the unit or its sentence asks a question (see [`is_question`]).
+    pub question: bool,
+}
+
+/// The units' neighbours and the thesis: what [`Context`] tells linking besides conditions.
+pub struct LinkContext<'a> {
+    pub prev: &'a [Option<usize>],
+    pub next: &'a [Option<usize>],
+    /// Per unit, the first unit of its sentence.
+    pub heads: &'a [usize],
+    pub thesis: Option<usize>,
+}
+
+impl LinkContext<'_> {
+    fn prev(&self, i: usize) -> Option<usize> {
+        self.prev.get(i).copied().flatten()
+    }
+
+    fn next(&self, i: usize) -> Option<usize> {
+        self.next.get(i).copied().flatten()
+    }
+
+    fn sentence_start(&self, i: usize) -> usize {
+        self.heads.get(i).copied().unwrap_or(i)
+    }
+}
+
+/// The link rules in the order linking tries them: heaviest first, ties by position.
+pub fn link_order(weights: &[f64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]).then(a.cmp(&b)));
+    order
+}
+
 fn thesis_score(grammar: &Grammar, unit: &AnnotatedUnit) -> f64 {
     unit.fired
         .iter()
@@ -68,7 +113,7 @@ fn can_be_thesis(role: Role) -> bool {
 
 /// Whether the sentence that holds unit `i` is a question: a question asks what the writer
 /// thinks, it does not say it, so it is never the thesis.
-fn is_question(ctx: &Context, i: usize) -> bool {
+pub fn is_question(ctx: &Context, i: usize) -> bool {
     let article = ctx.article;
     let sentence = &article.sentences[ctx.units[i].sentence];
     let ends_asking = |s: &str| {
@@ -82,14 +127,10 @@ fn is_question(ctx: &Context, i: usize) -> bool {
 /// Chooses the thesis: the unit with the highest thesis score among those that can state the
 /// author's position (counterclaims and rebuttals cannot, nor can questions); ties go to the
 /// earlier unit.
-fn choose_thesis(
-    ctx: &Context,
-    grammar: &Grammar,
-    units: &[AnnotatedUnit],
-) -> (Option<usize>, Vec<f64>) {
-    let scores: Vec<f64> = units.iter().map(|u| thesis_score(grammar, u)).collect();
-    let questions: Vec<bool> = (0..units.len()).map(|i| is_question(ctx, i)).collect();
-    let eligible = |pred: &dyn Fn(&AnnotatedUnit) -> bool, asking: bool| {
+fn choose_thesis(units: &[LinkUnit]) -> (Option<usize>, Vec<f64>) {
+    let scores: Vec<f64> = units.iter().map(|u| u.thesis_score).collect();
+    let questions: Vec<bool> = units.iter().map(|u| u.question).collect();
+    let eligible = |pred: &dyn Fn(&LinkUnit) -> bool, asking: bool| {
         units
             .iter()
             .enumerate()
@@ -97,7 +138,7 @@ fn choose_thesis(
             .max_by(|(a, _), (b, _)| scores[*a].total_cmp(&scores[*b]).then(b.cmp(a)))
             .map(|(i, _)| i)
     };
-    let in_body = |u: &AnnotatedUnit| u.place.region == Region::Body;
+    let in_body = |u: &LinkUnit| u.place.region == Region::Body;
     let thesis = eligible(&|u| can_be_thesis(u.role), false)
         .or_else(|| eligible(&|u| u.role == Role::Rebuttal, false))
         .or_else(|| eligible(&|u| u.role != Role::Background, false))
@@ -124,11 +165,10 @@ const RESTATEMENT_MIN_PARAGRAPHS: usize = 3;
 
 /// The units that state the thesis again: the title or standfirst when it states a position,
 /// and statements in the opening or closing paragraph that repeat most of the thesis's words.
-fn find_restatements(
-    ctx: &Context,
-    grammar: &Grammar,
-    units: &[AnnotatedUnit],
+fn find_restatements<'s>(
+    units: &[LinkUnit],
     thesis: usize,
+    stems_of: impl Fn(usize) -> Cow<'s, BTreeSet<String>>,
 ) -> Vec<Option<usize>> {
     let mut restates = vec![None; units.len()];
     let body_blocks: Vec<usize> = units
@@ -143,9 +183,9 @@ fn find_restatements(
     if paragraphs.len() < RESTATEMENT_MIN_PARAGRAPHS {
         return restates;
     }
-    let thesis_stems = stems(ctx.article.slice(&units[thesis].place.span));
+    let thesis_stems = stems_of(thesis);
     for (i, u) in units.iter().enumerate() {
-        if i == thesis || is_question(ctx, i) {
+        if i == thesis || u.question {
             continue;
         }
         let framing = matches!(u.place.region, Region::Title | Region::Standfirst);
@@ -157,21 +197,21 @@ fn find_restatements(
             matches!(
                 u.role,
                 Role::Background | Role::Claim | Role::Thesis | Role::Premise
-            ) && thesis_score(grammar, u) > 0.0
+            ) && u.thesis_score > 0.0
         } else {
             at_edge && can_be_thesis(u.role)
         };
         if !eligible {
             continue;
         }
-        let (shared, share) = overlap(&stems(ctx.article.slice(&u.place.span)), &thesis_stems);
+        let (shared, share) = overlap(&stems_of(i), &thesis_stems);
         // Two demands at the two ends of an article that name the same things are one
         // position, said again in other words ("The government should double the grant ..."
         // / "The grant should therefore be doubled ...").
         let same_demand = at_edge
-            && ctx.kinds[i] == Some(Kind::Policy)
-            && ctx.kinds[thesis] == Some(Kind::Policy)
-            && thesis_score(grammar, u) > 0.0;
+            && u.kind == Some(Kind::Policy)
+            && units[thesis].kind == Some(Kind::Policy)
+            && u.thesis_score > 0.0;
         if shared >= RESTATEMENT_MIN_SHARED && (share >= RESTATEMENT_OVERLAP || same_demand) {
             restates[i] = Some(thesis);
         }
@@ -181,38 +221,117 @@ fn find_restatements(
 
 pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit]) -> Linking {
     let grammar = ctx.grammar;
-    let (thesis, thesis_scores) = choose_thesis(ctx, grammar, units);
+    let article = ctx.article;
+    // The same placements as the units', borrowed from the context so the units stay free
+    // to take their settled roles.
+    let places = ctx.units;
+    let mut view: Vec<LinkUnit> = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| LinkUnit {
+            place: &places[i],
+            role: u.role,
+            kind: u.kind.kind,
+            thesis_score: thesis_score(grammar, u),
+            question: is_question(ctx, i),
+        })
+        .collect();
+    let (thesis, thesis_scores, restates) = settle_thesis(&mut view, |i| {
+        Cow::Owned(stems(article.slice(&places[i].span)))
+    });
+    for (i, (u, v)) in units.iter_mut().zip(&view).enumerate() {
+        u.role = v.role;
+        if Some(i) == thesis {
+            u.score = u.score.max(thesis_scores[i]);
+        }
+        ctx.roles[i] = Some(v.role);
+    }
+    ctx.thesis = thesis;
+
+    let weights: Vec<f64> = grammar.links.iter().map(|r| r.weight).collect();
+    let order = link_order(&weights);
+    let n = units.len();
+    let (prev, next, heads): (Vec<_>, Vec<_>, Vec<_>) = (
+        (0..n).map(|i| ctx.prev(i)).collect(),
+        (0..n).map(|i| ctx.next(i)).collect(),
+        (0..n).map(|i| ctx.sentence_start(i)).collect(),
+    );
+    let layout = LinkContext {
+        prev: &prev,
+        next: &next,
+        heads: &heads,
+        thesis,
+    };
+    let ctx = &*ctx;
+    let (links, candidates) = link_units(
+        &layout,
+        &view,
+        &grammar.links,
+        &weights,
+        &order,
+        &restates,
+        true,
+        |r, i| {
+            grammar.links[r]
+                .when
+                .as_ref()
+                .is_none_or(|c| ctx.holds(c, i, &mut Vec::new()))
+        },
+    );
+    Linking {
+        thesis,
+        links,
+        candidates,
+        thesis_scores,
+        restates,
+    }
+}
+
+/// Chooses the thesis and the units that restate it, and settles roles accordingly: the
+/// thesis becomes `thesis`, any other would-be thesis and every restatement a `claim`.
+/// Returns the thesis, every unit's thesis score and what each unit restates.
+pub fn settle_thesis<'s>(
+    units: &mut [LinkUnit],
+    stems_of: impl Fn(usize) -> Cow<'s, BTreeSet<String>>,
+) -> (Option<usize>, Vec<f64>, Vec<Option<usize>>) {
+    let (thesis, thesis_scores) = choose_thesis(units);
     let restates = match thesis {
-        Some(t) => find_restatements(ctx, grammar, units, t),
+        Some(t) => find_restatements(units, t, stems_of),
         None => vec![None; units.len()],
     };
     if let Some(t) = thesis {
         for (i, u) in units.iter_mut().enumerate() {
             if i == t {
                 u.role = Role::Thesis;
-                u.score = u.score.max(thesis_scores[t]);
             } else if u.role == Role::Thesis || restates[i].is_some() {
                 u.role = Role::Claim;
             }
         }
     }
-    for (i, u) in units.iter().enumerate() {
-        ctx.roles[i] = Some(u.role);
-    }
-    ctx.thesis = thesis;
+    (thesis, thesis_scores, restates)
+}
 
-    let mut order: Vec<usize> = (0..grammar.links.len()).collect();
-    order.sort_by(|&a, &b| {
-        grammar.links[b]
-            .weight
-            .total_cmp(&grammar.links[a].weight)
-            .then(a.cmp(&b))
-    });
-
+/// Gives every argumentative unit but the thesis one outgoing link: a restatement supports
+/// the thesis, any other unit takes the first rule in `order` whose condition holds
+/// (`holds(rule, unit)`) and whose target closes no cycle, else supports the thesis.
+/// `weights` stand in for the rules' own; with `explain` every rule is tried and its
+/// [`Candidate`] kept, without it the first that links ends the search.
+#[allow(clippy::too_many_arguments)] // ok: the pipeline and `tune` supply these differently
+pub fn link_units(
+    ctx: &LinkContext,
+    units: &[LinkUnit],
+    rules: &[LinkRule],
+    weights: &[f64],
+    order: &[usize],
+    restates: &[Option<usize>],
+    explain: bool,
+    mut holds: impl FnMut(usize, usize) -> bool,
+) -> (Vec<Link>, Vec<Vec<Candidate>>) {
+    let thesis = ctx.thesis;
     let index = RoleIndex::new(units);
     let mut chains = ChainEnds::new(units.len());
     let mut links = Vec::new();
-    let mut candidates = vec![Vec::new(); units.len()];
+    let mut candidates = vec![Vec::new(); if explain { units.len() } else { 0 }];
     for i in 0..units.len() {
         if Some(i) == thesis || units[i].role == Role::Background {
             continue;
@@ -230,13 +349,12 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit]) -> Linking {
             continue;
         }
         let mut chosen: Option<(usize, usize)> = None;
-        for &r in &order {
-            let rule = &grammar.links[r];
-            let holds = rule
-                .when
-                .as_ref()
-                .is_none_or(|c| ctx.holds(c, i, &mut Vec::new()));
-            let outcome = if !holds {
+        for &r in order {
+            if chosen.is_some() && !explain {
+                break;
+            }
+            let rule = &rules[r];
+            let outcome = if !holds(r, i) {
                 Outcome::ConditionFailed
             } else {
                 match resolve(ctx, units, &index, rule, i, &links) {
@@ -251,15 +369,17 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit]) -> Linking {
                     }
                 }
             };
-            candidates[i].push(Candidate { rule: r, outcome });
+            if explain {
+                candidates[i].push(Candidate { rule: r, outcome });
+            }
         }
         let link = match chosen {
             Some((r, t)) => Link {
                 from: i,
                 to: t,
-                kind: grammar.links[r].kind,
+                kind: rules[r].kind,
                 rule: Some(r),
-                score: grammar.links[r].weight,
+                score: weights[r],
             },
             None => match thesis {
                 // Every argumentative unit must reach the thesis; when no rule links it,
@@ -277,13 +397,7 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit]) -> Linking {
         chains.link(i, link.to);
         links.push(link);
     }
-    Linking {
-        thesis,
-        links,
-        candidates,
-        thesis_scores,
-        restates,
-    }
+    (links, candidates)
 }
 
 /// Where each unit's chain of outgoing links ends, kept as a union-find forest: every unit has at
@@ -315,7 +429,7 @@ impl ChainEnds {
     }
 }
 
-fn usable(units: &[AnnotatedUnit], j: usize, i: usize) -> bool {
+fn usable(units: &[LinkUnit], j: usize, i: usize) -> bool {
     j != i && units[j].role != Role::Background
 }
 
@@ -335,14 +449,14 @@ struct RoleIndex {
 }
 
 impl RoleIndex {
-    fn new(units: &[AnnotatedUnit]) -> RoleIndex {
+    fn new(units: &[LinkUnit]) -> RoleIndex {
         let mut by_role = vec![Vec::new(); Role::ALL.len()];
         let mut points = Vec::new();
         let mut opinions = Vec::new();
         let mut section_points: std::collections::HashMap<_, Vec<usize>> = Default::default();
         for (i, u) in units.iter().enumerate() {
             by_role[u.role as usize].push(i);
-            if matches!(u.kind.kind, Some(Kind::Policy | Kind::Value)) {
+            if matches!(u.kind, Some(Kind::Policy | Kind::Value)) {
                 opinions.push(i);
             }
             if matches!(u.role, Role::Claim | Role::Thesis) {
@@ -398,7 +512,7 @@ impl RoleIndex {
 /// judgement or demand that argues rather than concedes or answers. Commentary makes one point
 /// per paragraph, often without a marker that makes it a claim; without a head, every
 /// sentence of such a paragraph would back the thesis directly, a fan no reader can follow.
-fn paragraph_heads(units: &[AnnotatedUnit]) -> std::collections::HashMap<usize, usize> {
+fn paragraph_heads(units: &[LinkUnit]) -> std::collections::HashMap<usize, usize> {
     let mut heads = std::collections::HashMap::new();
     let body: Vec<usize> = (0..units.len())
         .filter(|&i| units[i].place.region == Region::Body)
@@ -417,7 +531,7 @@ fn paragraph_heads(units: &[AnnotatedUnit]) -> std::collections::HashMap<usize, 
         if has_point.contains(&u.place.block) || heads.contains_key(&u.place.block) {
             continue;
         }
-        if matches!(u.kind.kind, Some(Kind::Policy | Kind::Value))
+        if matches!(u.kind, Some(Kind::Policy | Kind::Value))
             && matches!(u.role, Role::Premise | Role::Evidence)
         {
             heads.insert(u.place.block, i);
@@ -440,8 +554,8 @@ fn paragraph_heads(units: &[AnnotatedUnit]) -> std::collections::HashMap<usize, 
 /// For a paragraph that makes no point of its own (a paragraph of evidence that continues the
 /// one before), the last point of the paragraph just before it in the same section.
 fn previous_paragraph_point(
-    ctx: &Context,
-    units: &[AnnotatedUnit],
+    ctx: &LinkContext,
+    units: &[LinkUnit],
     index: &RoleIndex,
     i: usize,
 ) -> Option<usize> {
@@ -472,7 +586,7 @@ fn walk(
     std::iter::successors(step(i), |&j| step(j)).find(|&j| ok(j))
 }
 
-fn section_key(u: &AnnotatedUnit) -> (Option<usize>, bool) {
+fn section_key(u: &LinkUnit) -> (Option<usize>, bool) {
     (
         u.place.section,
         u.place.region == crate::grammar::Region::Body,
@@ -480,8 +594,8 @@ fn section_key(u: &AnnotatedUnit) -> (Option<usize>, bool) {
 }
 
 fn resolve(
-    ctx: &Context,
-    units: &[AnnotatedUnit],
+    ctx: &LinkContext,
+    units: &[LinkUnit],
     index: &RoleIndex,
     rule: &LinkRule,
     i: usize,

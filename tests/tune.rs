@@ -112,6 +112,81 @@ fn eval_with_the_weights_file_reproduces_the_training_score() {
     }
 }
 
+/// AIF gold (`eval`'s reader, the same for `tune`): the maps of three corpus articles exported
+/// as AIF, each beside its text, tuned on and then scored by `eval` with the weights.
+#[test]
+fn tune_reads_aif_gold_as_eval_does() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let maps = dir.path().join("maps");
+    let gold = dir.path().join("aif");
+    std::fs::create_dir(&gold).expect("mkdir");
+    let stems = [
+        "heat-pump-grants",
+        "four-day-week",
+        "urban-congestion-pricing",
+    ];
+    for stem in stems {
+        let article = format!("corpus/{stem}.txt");
+        let out = run(&[
+            "map",
+            &article,
+            "-o",
+            maps.to_str().expect("utf-8 path"),
+            "--format",
+            "aif",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let aif = format!("{stem}.aif.json");
+        std::fs::copy(maps.join(&aif), gold.join(&aif)).expect("copy aif");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(&article),
+            gold.join(format!("{stem}.txt")),
+        )
+        .expect("copy text");
+    }
+    let weights = dir.path().join("w.rules");
+    let gold_s = gold.to_str().expect("utf-8 path");
+    let weights_s = weights.to_str().expect("utf-8 path");
+    let out = run(&[
+        "tune",
+        "--gold",
+        gold_s,
+        "--folds",
+        "3",
+        "--gold-units",
+        "-o",
+        weights_s,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("3 documents, "), "{stdout}");
+    // The gold is the grammar's own answer, so the untuned grammar already scores 1.
+    let train = train_column(&stdout);
+    assert_eq!(train.len(), 4, "{stdout}");
+    for (metric, score) in &train {
+        assert_eq!(score, "1.000", "{metric} in\n{stdout}");
+    }
+    assert!(
+        !text(&out.stderr).contains("internal"),
+        "{}",
+        text(&out.stderr)
+    );
+    let eval = run(&[
+        "eval",
+        "--gold",
+        gold_s,
+        "--gold-units",
+        "--rules",
+        weights_s,
+    ]);
+    assert_eq!(eval.status.code(), Some(0), "{}", text(&eval.stderr));
+    let report = text(&eval.stdout);
+    for (metric, score) in &train {
+        let line = format!("{metric} macro F1     {score}");
+        assert!(report.contains(&line), "missing `{line}` in\n{report}");
+    }
+}
+
 #[test]
 fn tune_refuses_to_write_over_its_gold() {
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -191,7 +266,7 @@ fn a_weight_for_an_unknown_rule_suggests_the_nearest_name() {
   |
 2 | weight stated_positon = 0.8
   |        ^^^^^^^^^^^^^^ did you mean `stated_position`?
-  = note: `weight` applies to role and link rules defined in the grammar
+  = note: `weight` applies to role, kind and link rules defined in the grammar
 "
     );
 }
@@ -207,7 +282,7 @@ fn a_split_rule_has_no_weight() {
   |
 1 | weight because_clause = 0.8
   |        ^^^^^^^^^^^^^^
-  = note: `weight` applies to role and link rules
+  = note: `weight` applies to role, kind and link rules
 "
     );
 }

@@ -30,24 +30,11 @@ pub struct EvalArgs {
     output: Option<PathBuf>,
 }
 
-/// Whether the gold file is in the Web Discourse / CDCP layout (decided by its first record).
-fn is_typed(path: &std::path::Path) -> bool {
-    if path.is_dir() {
-        return false;
-    }
-    std::fs::read_to_string(path)
-        .ok()
-        .and_then(|content| {
-            content
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .map(eval::typed::is_typed_jsonl)
-        })
-        .unwrap_or(false)
-}
-
-fn run_typed(args: &EvalArgs, grammar: &toulmin::grammar::Grammar) -> Result<i32, Failure> {
-    let gold = eval::read_typed_jsonl(&args.gold)?;
+fn run_typed(
+    args: &EvalArgs,
+    grammar: &toulmin::grammar::Grammar,
+    gold: Vec<eval::TypedDoc>,
+) -> Result<i32, Failure> {
     if gold.is_empty() {
         return Err(super::fail(format!(
             "{}: no gold documents found",
@@ -87,17 +74,11 @@ fn emit(args: &EvalArgs, text: &str) -> Result<i32, Failure> {
 
 pub fn run(args: EvalArgs) -> Result<i32, Failure> {
     let grammar = args.rules.load()?;
-    if is_typed(&args.gold) {
-        return run_typed(&args, &grammar);
-    }
-    let gold = if args.gold.is_dir() && eval::aif::is_aif_dir(&args.gold) {
-        let (docs, warnings) = eval::aif::read_aif_dir(&args.gold)?;
-        warnings.iter().for_each(|w| eprintln!("warning: {w}"));
-        docs
-    } else if args.gold.is_dir() {
-        eval::read_brat_dir(&args.gold)?
-    } else {
-        eval::read_jsonl(&args.gold)?
+    let (gold, warnings) = eval::read_gold(&args.gold)?;
+    warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+    let gold = match gold {
+        eval::Gold::Typed(docs) => return run_typed(&args, &grammar, docs),
+        eval::Gold::Structure(docs) => docs,
     };
     if gold.is_empty() {
         return Err(super::fail(format!(

@@ -10,7 +10,8 @@ use super::{fail, Failure, RuleArgs};
 #[derive(Args)]
 pub struct TuneArgs {
     /// Gold annotations in any format `eval` reads: microtext or Web Discourse / CDCP JSON
-    /// lines, or a directory of brat .txt/.ann pairs. Repeatable: one set of weights is fitted
+    /// lines, a directory of brat .txt/.ann pairs, or a directory of AIF .json files each
+    /// beside its .txt. Repeatable: one set of weights is fitted
     /// to the mean of every gold set's objective.
     #[arg(long, value_name = "PATH", required = true)]
     gold: Vec<PathBuf>,
@@ -69,7 +70,8 @@ pub fn run(args: TuneArgs) -> Result<i32, Failure> {
     let mut golds = Vec::new();
     for path in &args.gold {
         // The reader's errors already name the file.
-        let set = GoldSet::read(path)?;
+        let (set, warnings) = GoldSet::read(path)?;
+        warnings.iter().for_each(|w| eprintln!("warning: {w}"));
         let label = if args.gold.len() == 1 {
             String::new()
         } else {

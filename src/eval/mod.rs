@@ -30,6 +30,51 @@ use std::path::Path;
 
 use crate::graph::model::{ArgumentMap, Source, SCHEMA};
 
+/// Gold in any format `eval` reads, as [`read_gold`] found it.
+#[derive(Debug, Clone)]
+pub enum Gold {
+    /// Microtext JSON lines, a brat directory or an AIF directory.
+    Structure(Vec<GoldDoc>),
+    /// Web Discourse / CDCP JSON lines.
+    Typed(Vec<TypedDoc>),
+}
+
+/// Whether `path` is a JSON-lines file in the Web Discourse / CDCP layout (decided by its first
+/// record).
+pub fn is_typed_gold(path: &Path) -> bool {
+    if path.is_dir() {
+        return false;
+    }
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|content| {
+            content
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .map(typed::is_typed_jsonl)
+        })
+        .unwrap_or(false)
+}
+
+/// Reads gold in any format, the one reader `eval` and `tune` share: a directory of AIF
+/// documents with their texts, a brat directory, a JSON-lines file whose first record names a
+/// `corpus` (Web Discourse / CDCP), or else a microtext-shaped JSON-lines file. Also returns
+/// the reader's warnings (AIF nodes not found in their text).
+pub fn read_gold(path: &Path) -> Result<(Gold, Vec<String>), GoldError> {
+    if path.is_dir() && aif::is_aif_dir(path) {
+        let (docs, warnings) = aif::read_aif_dir(path)?;
+        return Ok((Gold::Structure(docs), warnings));
+    }
+    let gold = if path.is_dir() {
+        Gold::Structure(read_brat_dir(path)?)
+    } else if is_typed_gold(path) {
+        Gold::Typed(read_typed_jsonl(path)?)
+    } else {
+        Gold::Structure(read_jsonl(path)?)
+    };
+    Ok((gold, Vec::new()))
+}
+
 /// Scores `predicted[i]` against `gold[i]`.
 ///
 /// This does not fail: a mismatch is reported in [`EvalReport::warnings`] instead, so that a

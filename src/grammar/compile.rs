@@ -28,6 +28,8 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../grammars/lexicons/connectives.tsv"),
     ),
     ("kinds.rules", include_str!("../../grammars/kinds.rules")),
+    // Fitted weights, ready for `import "tuned.rules"` in the default grammar.
+    ("tuned.rules", include_str!("../../grammars/tuned.rules")),
 ];
 
 /// Nested imports deeper than this are almost certainly a cycle.
@@ -901,7 +903,14 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             _ => {}
         }
     }
-    let tuned = apply_weights(&defs.weights, &mut roles, &mut links, &splits, &mut errors);
+    let tuned = apply_weights(
+        &defs.weights,
+        &mut roles,
+        &mut kinds,
+        &mut links,
+        &splits,
+        &mut errors,
+    );
     let mut settings = settings;
     for (role, bias) in &defs.biases {
         settings.bias[*role as usize] = *bias;
@@ -985,6 +994,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
 fn apply_weights(
     weights: &[(syntax::Name, f64)],
     roles: &mut [RoleRule],
+    kinds: &mut [KindRule],
     links: &mut [LinkRule],
     splits: &[SplitRule],
     errors: &mut Vec<GrammarError>,
@@ -995,6 +1005,12 @@ fn apply_weights(
             .iter_mut()
             .find(|r| r.name == name.text)
             .map(|r| &mut r.weight)
+            .or_else(|| {
+                kinds
+                    .iter_mut()
+                    .find(|r| r.name == name.text)
+                    .map(|r| &mut r.weight)
+            })
             .or_else(|| {
                 links
                     .iter_mut()
@@ -1022,12 +1038,13 @@ fn apply_weights(
                     )),
                     name.span,
                 )
-                .with_note("`weight` applies to role and link rules"),
+                .with_note("`weight` applies to role, kind and link rules"),
             ),
             None => {
                 let names = roles
                     .iter()
                     .map(|r| r.name.as_str())
+                    .chain(kinds.iter().map(|r| r.name.as_str()))
                     .chain(links.iter().map(|r| r.name.as_str()));
                 errors.push(
                     GrammarError::new(
@@ -1038,7 +1055,9 @@ fn apply_weights(
                         },
                         name.span,
                     )
-                    .with_note("`weight` applies to role and link rules defined in the grammar"),
+                    .with_note(
+                        "`weight` applies to role, kind and link rules defined in the grammar",
+                    ),
                 )
             }
         }

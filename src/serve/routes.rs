@@ -348,14 +348,16 @@ async fn tune_on_gold(State(shared): State<Arc<Shared>>, body: Bytes) -> Respons
     }
     let job = tokio::task::spawn_blocking(move || {
         let _slot = TuningSlot;
-        let set = crate::tune::GoldSet::read(&gold).map_err(|e| e.to_string())?;
+        let (set, read_warnings) = crate::tune::GoldSet::read(&gold).map_err(|e| e.to_string())?;
         let opts = crate::tune::TuneOptions {
             objective,
             folds,
             ..Default::default()
         };
-        let report = crate::tune::tune(&set, &grammar, &opts)
+        let mut report = crate::tune::tune(&set, &grammar, &opts)
             .map_err(|e| format!("{}: {e}", gold.display()))?;
+        // What the gold reader skipped explains scores, so it goes out with the report.
+        report.warnings.splice(0..0, read_warnings);
         let weights = crate::tune::weights_file(
             &report,
             &crate::tune::Provenance {

@@ -16,6 +16,7 @@ use crate::graph::model::Role;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Knob {
     RoleWeight(usize),
+    KindWeight(usize),
     LinkWeight(usize),
     Threshold,
     Bias(Role),
@@ -25,6 +26,7 @@ impl Knob {
     pub fn get(self, p: &Params) -> f64 {
         match self {
             Knob::RoleWeight(r) => p.role_weights[r],
+            Knob::KindWeight(r) => p.kind_weights[r],
             Knob::LinkWeight(r) => p.link_weights[r],
             Knob::Threshold => p.threshold,
             Knob::Bias(role) => p.bias[role as usize],
@@ -34,6 +36,7 @@ impl Knob {
     pub fn set(self, p: &mut Params, v: f64) {
         match self {
             Knob::RoleWeight(r) => p.role_weights[r] = v,
+            Knob::KindWeight(r) => p.kind_weights[r] = v,
             Knob::LinkWeight(r) => p.link_weights[r] = v,
             Knob::Threshold => p.threshold = v,
             Knob::Bias(role) => p.bias[role as usize] = v,
@@ -46,7 +49,9 @@ impl Knob {
         // At most about 40 steps per knob: a heavy weight (a priority rule's 5) moves in
         // coarser steps than a typical 0.8.
         let (lo, hi) = match self {
-            Knob::RoleWeight(_) | Knob::LinkWeight(_) => (0, (written.max(1.0) * 40.0) as i64),
+            Knob::RoleWeight(_) | Knob::KindWeight(_) | Knob::LinkWeight(_) => {
+                (0, (written.max(1.0) * 40.0) as i64)
+            }
             Knob::Threshold => (1, 30),
             Knob::Bias(_) => (-20, 20),
         };
@@ -63,6 +68,7 @@ impl Knob {
     fn touches(self, grammar: &Grammar, doc: &DocRecord) -> bool {
         match self {
             Knob::RoleWeight(r) => doc.role_rule_fires(r),
+            Knob::KindWeight(r) => doc.kind_rule_fires(r),
             Knob::LinkWeight(r) => doc.link_rule_fires(r),
             Knob::Threshold => true,
             Knob::Bias(role) => grammar

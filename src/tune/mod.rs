@@ -28,33 +28,22 @@ use replay::{Counts, Params};
 /// Gold in any format `eval` reads.
 #[derive(Debug, Clone)]
 pub enum GoldSet {
-    /// Microtext JSON lines or a brat directory.
+    /// Microtext JSON lines, a brat directory or an AIF directory.
     Structure(Vec<GoldDoc>),
     /// Web Discourse / CDCP JSON lines.
     Typed(Vec<TypedDoc>),
 }
 
 impl GoldSet {
-    /// Reads gold as `eval` does: a directory is brat, a JSON-lines file whose first record
-    /// names a `corpus` is Web Discourse / CDCP, any other file is microtext-shaped.
-    pub fn read(path: &Path) -> Result<GoldSet, GoldError> {
-        if path.is_dir() {
-            return Ok(GoldSet::Structure(eval::read_brat_dir(path)?));
-        }
-        let typed = std::fs::read_to_string(path)
-            .ok()
-            .and_then(|content| {
-                content
-                    .lines()
-                    .find(|l| !l.trim().is_empty())
-                    .map(eval::typed::is_typed_jsonl)
-            })
-            .unwrap_or(false);
-        Ok(if typed {
-            GoldSet::Typed(eval::read_typed_jsonl(path)?)
-        } else {
-            GoldSet::Structure(eval::read_jsonl(path)?)
-        })
+    /// Reads gold with `eval`'s reader ([`eval::read_gold`]): microtext, Web Discourse /
+    /// CDCP, brat or AIF. Also returns the reader's warnings.
+    pub fn read(path: &Path) -> Result<(GoldSet, Vec<String>), GoldError> {
+        let (gold, warnings) = eval::read_gold(path)?;
+        let set = match gold {
+            eval::Gold::Structure(docs) => GoldSet::Structure(docs),
+            eval::Gold::Typed(docs) => GoldSet::Typed(docs),
+        };
+        Ok((set, warnings))
     }
 
     pub fn len(&self) -> usize {
@@ -302,30 +291,35 @@ fn knobs(grammar: &Grammar, objective: Objective) -> Result<Vec<Knob>, TuneError
             .map(Knob::LinkWeight)
             .collect::<Vec<_>>()
     };
+    // The threshold is shared with roles, so the kind objective, which cannot see roles,
+    // leaves it alone.
+    let kind_knobs = || {
+        (0..grammar.kinds.len())
+            .map(Knob::KindWeight)
+            .collect::<Vec<_>>()
+    };
     let knobs = match objective {
         Objective::Role => role_knobs(),
+        Objective::Kind => kind_knobs(),
         Objective::Link => link_knobs(),
         Objective::All => {
             let mut k = role_knobs();
+            k.extend(kind_knobs());
             k.extend(link_knobs());
             k
         }
-        Objective::Kind => {
-            return Err(TuneError::NothingToTune {
-                what: "kind",
-                objective: "kind",
-            })
-        }
     };
-    if knobs
-        .iter()
-        .all(|k| !matches!(k, Knob::RoleWeight(_) | Knob::LinkWeight(_)))
-    {
+    if knobs.iter().all(|k| {
+        !matches!(
+            k,
+            Knob::RoleWeight(_) | Knob::KindWeight(_) | Knob::LinkWeight(_)
+        )
+    }) {
         return Err(TuneError::NothingToTune {
-            what: if objective == Objective::Link {
-                "link"
-            } else {
-                "role"
+            what: match objective {
+                Objective::Link => "link",
+                Objective::Kind => "kind",
+                _ => "role",
             },
             objective: objective.as_str(),
         });
@@ -546,6 +540,13 @@ fn changes(grammar: &Grammar, written: &Params, tuned: &Params) -> Vec<Change> {
         .iter()
         .map(|r| &r.name)
         .zip(written.role_weights.iter().zip(&tuned.role_weights))
+        .chain(
+            grammar
+                .kinds
+                .iter()
+                .map(|r| &r.name)
+                .zip(written.kind_weights.iter().zip(&tuned.kind_weights)),
+        )
         .chain(
             grammar
                 .links

@@ -3,20 +3,26 @@
 //! nothing at all, for most rules). Replaying annotation and linking on these records gives the
 //! pipeline's answer for any weights without reading, scanning or matching text again.
 
-use crate::annotate::{Context, Segmentation};
+use std::collections::BTreeSet;
+
+use crate::annotate::context::stems;
+use crate::annotate::{Context, Placement, Segmentation};
 use crate::eval::metrics::{self, Function};
 use crate::eval::typed::{self, Scheme, TypedDoc};
 use crate::eval::GoldDoc;
-use crate::grammar::{Check, CheckTest, Grammar, Neighbour, Region};
-use crate::graph::model::{ArgumentMap, RelationKind, Role, Stance};
+use crate::grammar::{Check, CheckTest, Grammar, Neighbour};
+use crate::graph::model::{ArgumentMap, Kind, RelationKind, Role, Stance};
+use crate::link::is_question;
 use crate::pipeline::{map_text, InvariantError};
 
-/// A condition with every role-independent test already decided.
+/// A condition with every test that no weight can change already decided.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Residual {
     Const(bool),
     /// Unit `unit` currently has role `role`.
     RoleIs(usize, Role),
+    /// Unit `unit` has proposition kind `kind`.
+    KindIs(usize, Kind),
     IsThesis(usize),
     Not(Box<Residual>),
     And(Vec<Residual>),
@@ -63,15 +69,16 @@ impl Residual {
         }
     }
 
-    /// `roles[u]` is `None` for a unit not decided yet (annotation runs in document order).
-    pub fn holds(&self, roles: &[Option<Role>], thesis: Option<usize>) -> bool {
+    /// Whether the condition holds in `state`, as [`Context::holds`] would decide it then.
+    pub fn holds(&self, state: &State) -> bool {
         match self {
             Residual::Const(b) => *b,
-            Residual::RoleIs(u, role) => roles[*u] == Some(*role),
-            Residual::IsThesis(u) => thesis == Some(*u),
-            Residual::Not(r) => !r.holds(roles, thesis),
-            Residual::And(rs) => rs.iter().all(|r| r.holds(roles, thesis)),
-            Residual::Or(rs) => rs.iter().any(|r| r.holds(roles, thesis)),
+            Residual::RoleIs(u, role) => state.roles[*u] == Some(*role),
+            Residual::KindIs(u, kind) => state.kinds[*u] == Some(*kind),
+            Residual::IsThesis(u) => state.thesis == Some(*u),
+            Residual::Not(r) => !r.holds(state),
+            Residual::And(rs) => rs.iter().all(|r| r.holds(state)),
+            Residual::Or(rs) => rs.iter().any(|r| r.holds(state)),
         }
     }
 
@@ -79,6 +86,14 @@ impl Residual {
     pub fn never(&self) -> bool {
         *self == Residual::Const(false)
     }
+}
+
+/// What the pipeline has decided when a condition is evaluated: `None` for a unit whose role
+/// or kind is not decided yet (kinds and then roles are decided in document order).
+pub struct State<'a> {
+    pub roles: &'a [Option<Role>],
+    pub kinds: &'a [Option<Kind>],
+    pub thesis: Option<usize>,
 }
 
 /// The gold side of one document, aligned to the predicted units once (the segmentation does
@@ -104,8 +119,6 @@ pub enum GoldSide {
         class: Vec<Option<usize>>,
         /// Scored gold relations as (source, target, kind), indices into the gold units.
         relations: Vec<(usize, usize, RelationKind)>,
-        /// Per predicted unit: its kind label, which no tuned weight changes.
-        kind_labels: Vec<Option<&'static str>>,
     },
 }
 
@@ -116,12 +129,18 @@ pub struct DocRecord {
     /// Which of the gold sets tuned together the document belongs to.
     pub set: usize,
     pub units: usize,
-    pub body: Vec<bool>,
+    pub places: Vec<Placement>,
     pub prev: Vec<Option<usize>>,
     pub next: Vec<Option<usize>>,
     pub sentence_start: Vec<usize>,
-    pub block: Vec<usize>,
-    pub section_key: Vec<(Option<usize>, bool)>,
+    /// Per unit: whether it or its sentence asks a question (never the thesis).
+    pub question: Vec<bool>,
+    /// Per unit: its content-word stems, which decide whether it restates the thesis.
+    pub stems: Vec<BTreeSet<String>>,
+    /// Per unit: whether it sits in a block quote (testimony when no kind rule decides).
+    pub quoted: Vec<bool>,
+    /// `kind_conds[unit][rule]`, rules as in [`Grammar::kinds`].
+    pub kind_conds: Vec<Vec<Residual>>,
     /// `role_conds[unit][rule]`, rules as in [`Grammar::roles`].
     pub role_conds: Vec<Vec<Residual>>,
     /// `link_conds[unit][rule]`, rules as in [`Grammar::links`].
@@ -137,6 +156,10 @@ impl DocRecord {
 
     pub fn link_rule_fires(&self, rule: usize) -> bool {
         self.link_conds.iter().any(|c| !c[rule].never())
+    }
+
+    pub fn kind_rule_fires(&self, rule: usize) -> bool {
+        self.kind_conds.iter().any(|c| !c[rule].never())
     }
 }
 
@@ -158,13 +181,15 @@ pub fn record(
         Some(c) => partial(&ctx, c, i, false),
         None => Residual::Const(true),
     };
+    let kind_conds = (0..n)
+        .map(|i| grammar.kinds.iter().map(|r| residual(&r.when, i)).collect())
+        .collect();
     let role_conds = (0..n)
         .map(|i| grammar.roles.iter().map(|r| residual(&r.when, i)).collect())
         .collect();
     let link_conds = (0..n)
         .map(|i| grammar.links.iter().map(|r| residual(&r.when, i)).collect())
         .collect();
-    let body: Vec<bool> = places.iter().map(|p| p.region == Region::Body).collect();
     Ok((
         DocRecord {
             id: id.to_string(),
@@ -173,13 +198,17 @@ pub fn record(
             prev: (0..n).map(|i| ctx.prev(i)).collect(),
             next: (0..n).map(|i| ctx.next(i)).collect(),
             sentence_start: (0..n).map(|i| ctx.sentence_start(i)).collect(),
-            block: places.iter().map(|p| p.block).collect(),
-            section_key: places
+            question: (0..n).map(|i| is_question(&ctx, i)).collect(),
+            stems: places
                 .iter()
-                .zip(&body)
-                .map(|(p, b)| (p.section, *b))
+                .map(|p| stems(article.slice(&p.span)))
                 .collect(),
-            body,
+            quoted: places
+                .iter()
+                .map(|p| article.markup.quotes.contains(&p.block))
+                .collect(),
+            places,
+            kind_conds,
             role_conds,
             link_conds,
             gold: GoldSide::Structure {
@@ -241,11 +270,6 @@ pub fn record_typed(
             .iter()
             .filter_map(|r| Some((index(&r.src)?, index(&r.trg)?, r.kind?)))
             .collect(),
-        kind_labels: map
-            .units
-            .iter()
-            .map(|u| u.kind.and_then(|k| doc.scheme.kind_label(k)))
-            .collect(),
     };
     Ok((rec, map))
 }
@@ -269,7 +293,7 @@ fn gold_side(doc: &GoldDoc, map: &ArgumentMap) -> GoldSide {
     }
 }
 
-/// Decides what `check` on unit `i` can decide without roles. Mirrors `Context::holds`:
+/// Decides what `check` on unit `i` can decide without roles, kinds or the thesis. Mirrors `Context::holds`:
 /// `prev.`/`next.` move to the neighbouring unit (false when there is none), `sentence.` to the
 /// sentence around the unit, seen from its first unit.
 fn partial(ctx: &Context, check: &Check, i: usize, whole_sentence: bool) -> Residual {
@@ -295,6 +319,7 @@ fn partial(ctx: &Context, check: &Check, i: usize, whole_sentence: bool) -> Resi
             Neighbour::Sentence => partial(ctx, c, ctx.sentence_start(i), true),
         },
         Check::Test(CheckTest::RoleIs(role), _) => Residual::RoleIs(i, *role),
+        Check::Test(CheckTest::KindIs(kind), _) => Residual::KindIs(i, *kind),
         Check::Test(CheckTest::IsThesis, _) => Residual::IsThesis(i),
         Check::Test(t, _) => Residual::Const(ctx.test_on(t, i, whole_sentence)),
     }

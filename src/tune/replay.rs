@@ -1,23 +1,29 @@
 //! Annotation, thesis choice, linking, stance and scoring replayed on [`DocRecord`]s for a set of
-//! weights. Each step follows its counterpart in `annotate`, `link`, `graph` and
-//! `eval::metrics` decision for decision (the same sums in the same order, the same rounding,
-//! the same tie-breaks), so a replayed score is the score `eval` reports for those weights; the
-//! test `replay_matches_the_pipeline` holds the two together.
+//! weights. Kinds and roles follow `annotate` decision for decision (the same sums in the same
+//! order, the same rounding, the same tie-breaks); thesis, restatements and links are decided
+//! by `link`'s own code ([`link::settle_thesis`], [`link::link_units`]) on the recorded
+//! layout; stance and scoring follow `graph` and `eval`. So a replayed score is the score
+//! `eval` reports for those weights; the test `replay_matches_the_pipeline` holds the two
+//! together.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
-use super::record::{DocRecord, GoldSide};
+use super::record::{DocRecord, GoldSide, State};
 use crate::annotate::round3;
 use crate::eval::metrics::Function;
 use crate::eval::typed::Scheme;
-use crate::grammar::{Grammar, Target};
-use crate::graph::model::{RelationKind, Role};
+use crate::grammar::Grammar;
+use crate::graph::model::{Kind, RelationKind, Role};
+use crate::link::{self, LinkContext, LinkUnit};
 
-/// Everything `tune` may change: one weight per role rule and per link rule, the role
-/// threshold and one bias per role.
+pub use crate::link::link_order;
+
+/// Everything `tune` may change: one weight per role, kind and link rule, the threshold
+/// (shared by roles and kinds) and one bias per role.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
     pub role_weights: Vec<f64>,
+    pub kind_weights: Vec<f64>,
     pub link_weights: Vec<f64>,
     pub threshold: f64,
     pub bias: [f64; Role::ALL.len()],
@@ -28,6 +34,7 @@ impl Params {
     pub fn of(grammar: &Grammar) -> Params {
         Params {
             role_weights: grammar.roles.iter().map(|r| r.weight).collect(),
+            kind_weights: grammar.kinds.iter().map(|r| r.weight).collect(),
             link_weights: grammar.links.iter().map(|r| r.weight).collect(),
             threshold: grammar.settings.threshold,
             bias: grammar.settings.bias,
@@ -38,6 +45,9 @@ impl Params {
     pub fn apply(&self, grammar: &Grammar) -> Grammar {
         let mut g = grammar.clone();
         for (r, w) in g.roles.iter_mut().zip(&self.role_weights) {
+            r.weight = *w;
+        }
+        for (r, w) in g.kinds.iter_mut().zip(&self.kind_weights) {
             r.weight = *w;
         }
         for (r, w) in g.links.iter_mut().zip(&self.link_weights) {
@@ -202,248 +212,129 @@ fn macro_f1<const N: usize>(t: &[[u32; N]; N]) -> f64 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decisions {
     pub roles: Vec<Role>,
+    /// Per unit: its proposition kind as the map shows it.
+    pub kinds: Vec<Option<Kind>>,
     pub thesis: Option<usize>,
     /// Per unit: its outgoing link (target, kind).
     pub out: Vec<Option<(usize, RelationKind)>>,
 }
 
-/// The link rules in the order linking tries them: heaviest first, ties by position.
-pub fn link_order(weights: &[f64]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]).then(a.cmp(&b)));
-    order
+/// The label that wins a vote (see `annotate::annotate`): per label, the summed weight plus
+/// its bias, rounded; the highest priority first, then the highest score, then the label;
+/// the first to reach `threshold`.
+fn winner<L: Copy + Ord>(votes: &mut [(L, f64, i32)], threshold: f64) -> Option<L> {
+    votes.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.total_cmp(&a.1)).then(a.0.cmp(&b.0)));
+    votes.iter().find(|s| s.1 >= threshold).map(|s| s.0)
+}
+
+fn vote<L: Copy + PartialEq>(votes: &mut Vec<(L, f64, i32)>, label: L, w: f64, priority: i32) {
+    match votes.iter_mut().find(|s| s.0 == label) {
+        Some(s) => {
+            s.1 += w;
+            s.2 = s.2.max(priority);
+        }
+        None => votes.push((label, w, priority)),
+    }
 }
 
 pub fn decide(grammar: &Grammar, doc: &DocRecord, params: &Params, order: &[usize]) -> Decisions {
     let n = doc.units;
     let mut roles: Vec<Option<Role>> = vec![None; n];
-    let mut thesis_scores = vec![0.0; n];
-    // Role of every unit, in document order (see `annotate::annotate`).
+    let mut kinds: Vec<Option<Kind>> = vec![None; n];
+    // Kinds first, in document order (see `annotate::decide_kinds`): no role is known yet.
     for i in 0..n {
-        let mut ranking: Vec<(Role, f64, i32)> = Vec::with_capacity(4);
+        let mut votes: Vec<(Kind, f64, i32)> = Vec::new();
+        for (r, rule) in grammar.kinds.iter().enumerate() {
+            let state = State {
+                roles: &roles,
+                kinds: &kinds,
+                thesis: None,
+            };
+            if doc.kind_conds[i][r].holds(&state) {
+                vote(&mut votes, rule.kind, params.kind_weights[r], rule.priority);
+            }
+        }
+        for s in &mut votes {
+            s.1 = round3(s.1);
+        }
+        kinds[i] = winner(&mut votes, params.threshold).or(grammar.settings.default_kind);
+    }
+    let mut thesis_scores = vec![0.0; n];
+    // Then roles, in document order (see `annotate::annotate`).
+    for i in 0..n {
+        let mut votes: Vec<(Role, f64, i32)> = Vec::with_capacity(4);
         let mut thesis_score = 0.0;
         for (r, rule) in grammar.roles.iter().enumerate() {
-            if !doc.role_conds[i][r].holds(&roles, None) {
+            let state = State {
+                roles: &roles,
+                kinds: &kinds,
+                thesis: None,
+            };
+            if !doc.role_conds[i][r].holds(&state) {
                 continue;
             }
             let w = params.role_weights[r];
             if rule.role == Role::Thesis {
                 thesis_score += w;
             }
-            match ranking.iter_mut().find(|s| s.0 == rule.role) {
-                Some(s) => {
-                    s.1 += w;
-                    s.2 = s.2.max(rule.priority);
-                }
-                None => ranking.push((rule.role, w, rule.priority)),
-            }
+            vote(&mut votes, rule.role, w, rule.priority);
         }
         thesis_scores[i] = thesis_score;
-        for s in &mut ranking {
+        for s in &mut votes {
             s.1 = round3(s.1 + params.bias[s.0 as usize]);
         }
-        ranking.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.total_cmp(&a.1)).then(a.0.cmp(&b.0)));
-        let role = ranking
-            .iter()
-            .find(|s| s.1 >= params.threshold)
-            .map_or(grammar.settings.default_role, |s| s.0);
-        roles[i] = Some(role);
+        roles[i] =
+            Some(winner(&mut votes, params.threshold).unwrap_or(grammar.settings.default_role));
     }
-    let mut roles: Vec<Role> = roles
-        .into_iter()
-        .map(|r| r.unwrap_or(grammar.settings.default_role))
-        .collect();
 
-    // The thesis (see `link::choose_thesis`).
-    let eligible = |pred: &dyn Fn(usize) -> bool| {
-        (0..n).filter(|&i| pred(i)).max_by(|&a, &b| {
-            thesis_scores[a]
-                .total_cmp(&thesis_scores[b])
-                .then(b.cmp(&a))
+    // Thesis, restatements and links by linking's own code.
+    let mut view: Vec<LinkUnit> = (0..n)
+        .map(|i| LinkUnit {
+            place: &doc.places[i],
+            role: roles[i].unwrap_or(grammar.settings.default_role),
+            kind: kinds[i],
+            thesis_score: thesis_scores[i],
+            question: doc.question[i],
         })
+        .collect();
+    let (thesis, _, restates) = link::settle_thesis(&mut view, |i| Cow::Borrowed(&doc.stems[i]));
+    let known: Vec<Option<Role>> = view.iter().map(|u| Some(u.role)).collect();
+    let layout = LinkContext {
+        prev: &doc.prev,
+        next: &doc.next,
+        heads: &doc.sentence_start,
+        thesis,
     };
-    let thesis = eligible(&|i| {
-        matches!(
-            roles[i],
-            Role::Thesis | Role::Claim | Role::Premise | Role::Evidence
-        )
-    })
-    .or_else(|| eligible(&|i| roles[i] == Role::Rebuttal))
-    .or_else(|| eligible(&|i| roles[i] != Role::Background))
-    .or_else(|| eligible(&|i| doc.body[i]))
-    .or_else(|| eligible(&|_| true));
-    if let Some(t) = thesis {
-        for (i, r) in roles.iter_mut().enumerate() {
-            if i == t {
-                *r = Role::Thesis;
-            } else if *r == Role::Thesis {
-                *r = Role::Claim;
-            }
-        }
-    }
-    let known: Vec<Option<Role>> = roles.iter().map(|r| Some(*r)).collect();
-
-    // One link per unit (see `link::link`).
-    let index = RoleIndex::new(doc, &roles);
-    let mut chain: Vec<usize> = (0..n).collect();
+    let state = State {
+        roles: &known,
+        kinds: &kinds,
+        thesis,
+    };
+    let (links, _) = link::link_units(
+        &layout,
+        &view,
+        &grammar.links,
+        &params.link_weights,
+        order,
+        &restates,
+        false,
+        |r, i| doc.link_conds[i][r].holds(&state),
+    );
     let mut out: Vec<Option<(usize, RelationKind)>> = vec![None; n];
-    let mut linked: Vec<(usize, usize, RelationKind)> = Vec::new();
-    for i in 0..n {
-        if Some(i) == thesis || roles[i] == Role::Background {
-            continue;
-        }
-        let mut chosen = None;
-        for &r in order {
-            if !doc.link_conds[i][r].holds(&known, thesis) {
-                continue;
-            }
-            let rule = &grammar.links[r];
-            let Some(t) = resolve(
-                doc,
-                &roles,
-                &index,
-                &rule.target,
-                rule.kind,
-                i,
-                thesis,
-                &linked,
-            ) else {
-                continue;
-            };
-            if chain_end(&mut chain, t) == i {
-                continue;
-            }
-            chosen = Some((t, rule.kind));
-            break;
-        }
-        let link = match chosen {
-            Some(c) => c,
-            None => match thesis {
-                Some(t) => (t, RelationKind::Support),
-                None => continue,
-            },
-        };
-        let end = chain_end(&mut chain, link.0);
-        chain[i] = end;
-        out[i] = Some(link);
-        linked.push((i, link.0, link.1));
+    for l in &links {
+        out[l.from] = Some((l.to, l.kind));
     }
-    Decisions { roles, thesis, out }
-}
-
-fn chain_end(parent: &mut [usize], mut u: usize) -> usize {
-    while parent[u] != u {
-        parent[u] = parent[parent[u]];
-        u = parent[u];
-    }
-    u
-}
-
-struct RoleIndex {
-    by_role: Vec<Vec<usize>>,
-    points: Vec<usize>,
-    section_points: HashMap<(Option<usize>, bool), Vec<usize>>,
-}
-
-impl RoleIndex {
-    fn new(doc: &DocRecord, roles: &[Role]) -> RoleIndex {
-        let mut by_role = vec![Vec::new(); Role::ALL.len()];
-        let mut points = Vec::new();
-        let mut section_points: HashMap<_, Vec<usize>> = HashMap::new();
-        for (i, role) in roles.iter().enumerate() {
-            by_role[*role as usize].push(i);
-            if matches!(role, Role::Claim | Role::Thesis) {
-                points.push(i);
-                let first = section_points.entry(doc.section_key[i]).or_default();
-                if first.len() < 2 {
-                    first.push(i);
-                }
-            }
-        }
-        RoleIndex {
-            by_role,
-            points,
-            section_points,
+    // A quoted unit no kind rule decided reads as testimony (see `pipeline::build_map`).
+    for (k, quoted) in kinds.iter_mut().zip(&doc.quoted) {
+        if k.is_none() && *quoted {
+            *k = Some(Kind::Testimony);
         }
     }
-}
-
-fn before(
-    list: &[usize],
-    i: usize,
-    within: impl Fn(usize) -> bool,
-    ok: impl Fn(usize) -> bool,
-) -> Option<usize> {
-    let at = list.partition_point(|&j| j < i);
-    list[..at]
-        .iter()
-        .rev()
-        .copied()
-        .take_while(|&j| within(j))
-        .find(|&j| ok(j))
-}
-
-fn after(
-    list: &[usize],
-    i: usize,
-    within: impl Fn(usize) -> bool,
-    ok: impl Fn(usize) -> bool,
-) -> Option<usize> {
-    let at = list.partition_point(|&j| j <= i);
-    list[at..]
-        .iter()
-        .copied()
-        .take_while(|&j| within(j))
-        .find(|&j| ok(j))
-}
-
-#[allow(clippy::too_many_arguments)] // ok: mirrors `link::resolve`, whose inputs these are
-fn resolve(
-    doc: &DocRecord,
-    roles: &[Role],
-    index: &RoleIndex,
-    target: &Target,
-    kind: RelationKind,
-    i: usize,
-    thesis: Option<usize>,
-    linked: &[(usize, usize, RelationKind)],
-) -> Option<usize> {
-    let ok = |j: usize| j != i && roles[j] != Role::Background;
-    let anywhere = |_: usize| true;
-    let walk = |step: &dyn Fn(usize) -> Option<usize>| {
-        std::iter::successors(step(i), |&j| step(j)).find(|&j| ok(j))
-    };
-    match target {
-        Target::Previous => walk(&|j| doc.prev[j]),
-        Target::Next => walk(&|j| doc.next[j]),
-        Target::Thesis => thesis.filter(|&t| t != i),
-        // Kinds are not replayed: the paragraph's opinion is approximated by its point.
-        Target::ParagraphClaim | Target::ParagraphOpinion => {
-            let same = |j: usize| doc.block[j] == doc.block[i];
-            before(&index.points, i, same, ok).or_else(|| after(&index.points, i, same, ok))
-        }
-        Target::SectionClaim => index
-            .section_points
-            .get(&doc.section_key[i])
-            .and_then(|first| first.iter().copied().find(|&j| ok(j))),
-        Target::SentenceHead => {
-            let head = doc.sentence_start[i];
-            (head != i && ok(head)).then_some(head)
-        }
-        Target::Nearest(role) => {
-            let list = &index.by_role[*role as usize];
-            before(list, i, anywhere, ok).or_else(|| after(list, i, anywhere, ok))
-        }
-        Target::Preceding(role) => before(&index.by_role[*role as usize], i, anywhere, ok),
-        Target::Sibling => {
-            let prev = doc.prev[i]?;
-            linked
-                .iter()
-                .rev()
-                .find(|l| l.0 == prev && l.2 == kind)
-                .map(|l| l.1)
-                .filter(|&t| ok(t))
-        }
+    Decisions {
+        roles: view.iter().map(|u| u.role).collect(),
+        kinds,
+        thesis,
+        out,
     }
 }
 
@@ -463,8 +354,7 @@ pub fn count(doc: &DocRecord, d: &Decisions) -> Counts {
             found,
             class,
             relations,
-            kind_labels,
-        } => count_typed(d, *scheme, found, class, relations, kind_labels),
+        } => count_typed(d, *scheme, found, class, relations),
     }
 }
 
@@ -474,7 +364,6 @@ fn count_typed(
     found: &[Option<usize>],
     class: &[Option<usize>],
     relations: &[(usize, usize, RelationKind)],
-    kind_labels: &[Option<&'static str>],
 ) -> Counts {
     let mut c = Counts::default();
     let classes = scheme.classes();
@@ -483,7 +372,7 @@ fn count_typed(
         let Some(k) = *k else { continue };
         let label = found[g].and_then(|p| match scheme {
             Scheme::WebDiscourse => scheme.role_label(d.roles[p]),
-            Scheme::Cdcp => kind_labels[p],
+            Scheme::Cdcp => d.kinds[p].and_then(|k| scheme.kind_label(k)),
         });
         let column = label
             .and_then(|l| classes.iter().position(|c| *c == l))

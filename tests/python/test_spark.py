@@ -1,5 +1,7 @@
 import json
+import os
 import shutil
+import sys
 
 import pytest
 
@@ -17,6 +19,10 @@ import toulmin.spark  # noqa: E402
 
 @pytest.fixture(scope="module")
 def spark():
+    # Workers run the interpreter that has toulmin installed (this one), not whichever
+    # `python3` comes first on PATH.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     s = (
         SparkSession.builder.master("local[2]")
         .appName("toulmin-tests")

@@ -128,10 +128,25 @@ pub fn cuts_for(
         + text[sentence.clone()]
             .find(|c: char| c.is_alphanumeric())
             .unwrap_or(0);
+    let kept_whole = |hit: &Hit| {
+        rule.unless_next.as_ref().is_some_and(|re| {
+            // Only the words right after the cue matter; a bounded window keeps a long
+            // sentence with many cues linear.
+            let rest = text[hit.end..sentence.end].trim_start();
+            let mut end = rest.len().min(80);
+            while !rest.is_char_boundary(end) {
+                end -= 1;
+            }
+            re.find(&rest[..end]).is_some_and(|m| m.start() == 0)
+        })
+    };
     for hit in hits
         .iter()
         .filter(|h| h.lexicon == rule.lexicon && h.start >= sentence.start && h.end <= sentence.end)
     {
+        if kept_whole(hit) {
+            continue;
+        }
         match rule.kind {
             SplitKind::Before => {
                 if hit.start == content_start {

@@ -679,6 +679,20 @@ impl CheckBuilder<'_> {
         })
     }
 
+    /// The index of the pattern `name` defines.
+    fn named_pattern(&self, name: &syntax::Name) -> Result<usize, GrammarError> {
+        self.pattern_index.get(&name.text).copied().ok_or_else(|| {
+            GrammarError::new(
+                ErrorKind::Unknown {
+                    what: "pattern",
+                    name: name.text.clone(),
+                    suggestion: suggest(&name.text, self.pattern_index.keys().map(String::as_str)),
+                },
+                name.span,
+            )
+        })
+    }
+
     fn check(&mut self, cond: &Cond) -> Result<Check, GrammarError> {
         Ok(match cond {
             Cond::Not(c) => Check::Not(Box::new(self.check(c)?)),
@@ -693,20 +707,7 @@ impl CheckBuilder<'_> {
                     Test::Contains(n) => CheckTest::Contains(self.lexicon(n)?),
                     Test::EndsWith(n) => CheckTest::EndsWith(self.lexicon(n)?),
                     Test::Matches(PatternRef::Named(n)) => {
-                        let Some(&i) = self.pattern_index.get(&n.text) else {
-                            return Err(GrammarError::new(
-                                ErrorKind::Unknown {
-                                    what: "pattern",
-                                    name: n.text.clone(),
-                                    suggestion: suggest(
-                                        &n.text,
-                                        self.pattern_index.keys().map(String::as_str),
-                                    ),
-                                },
-                                n.span,
-                            ));
-                        };
-                        CheckTest::Matches(i)
+                        CheckTest::Matches(self.named_pattern(n)?)
                     }
                     Test::Matches(PatternRef::Inline(lit)) => {
                         let regex = compile_regex(lit)?;
@@ -835,18 +836,30 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
                 kind,
                 lexicon,
                 body,
-            } => match checks.lexicon(lexicon) {
-                Ok(lex) => splits.push(SplitRule {
-                    name: name.text.clone(),
-                    kind: *kind,
-                    lexicon: lex,
-                    min_words: body.min_words.unwrap_or(settings.min_unit_words),
-                    after_comma: body.after_comma,
-                    examples: examples(body),
-                    span: name.span,
-                }),
-                Err(e) => errors.push(e),
-            },
+            } => {
+                let unless_next = body
+                    .unless_next
+                    .as_ref()
+                    .map(|n| {
+                        checks
+                            .named_pattern(n)
+                            .map(|i| checks.patterns[i].regex.clone())
+                    })
+                    .transpose();
+                match (checks.lexicon(lexicon), unless_next) {
+                    (Ok(lex), Ok(unless_next)) => splits.push(SplitRule {
+                        name: name.text.clone(),
+                        kind: *kind,
+                        lexicon: lex,
+                        min_words: body.min_words.unwrap_or(settings.min_unit_words),
+                        after_comma: body.after_comma,
+                        unless_next,
+                        examples: examples(body),
+                        span: name.span,
+                    }),
+                    (Err(e), _) | (_, Err(e)) => errors.push(e),
+                }
+            }
             Item::Rule {
                 name,
                 role,

@@ -108,6 +108,8 @@ pub struct SplitRule {
     pub lexicon: usize,
     pub min_words: usize,
     pub after_comma: bool,
+    /// No cut where this matches the text right after the cue (anchored there).
+    pub unless_next: Option<Regex>,
     pub examples: Vec<Example>,
     pub span: Span,
 }

@@ -16,7 +16,7 @@
 //!            | "bias" ROLE "=" NUMBER             (added to a role's summed weight)
 //! lexexpr   := term (("+" | "-") term)*
 //! term      := "[" (STRING ("," STRING)* ","?)? "]" | "tsv" "(" STRING ("," IDENT ("="|"~") STRING)* ")" | IDENT
-//! body      := "{" ("when" cond | "priority" NUMBER | "min_words" NUMBER | "after_comma"
+//! body      := "{" ("when" cond | "priority" NUMBER | "min_words" NUMBER | "after_comma" | "unless_next" NAME
 //!                   | "yes" STRING | "no" STRING)* "}"
 //! cond      := conj ("or" conj)* ;  conj := unary ("and" unary)* ;  unary := "not" unary | atom
 //! atom      := "(" cond ")" | ("prev" | "next" | "sentence") "." atom | test
@@ -160,6 +160,9 @@ pub struct Body {
     pub priority: i32,
     pub min_words: Option<usize>,
     pub after_comma: bool,
+    /// Split rules: a pattern that, matching right after the cue, keeps the sentence whole
+    /// ("since 2021" is a date, not a reason).
+    pub unless_next: Option<Name>,
     pub examples: Vec<Example>,
 }
 
@@ -727,6 +730,7 @@ impl<'a> Parser<'a> {
                 priority: 0,
                 min_words: None,
                 after_comma: false,
+                unless_next: None,
                 examples: Vec::new(),
             })
         }
@@ -739,6 +743,7 @@ impl<'a> Parser<'a> {
             priority: 0,
             min_words: None,
             after_comma: false,
+            unless_next: None,
             examples: Vec::new(),
         };
         loop {
@@ -772,6 +777,10 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     body.after_comma = true;
                 }
+                "unless_next" => {
+                    self.pos += 1;
+                    body.unless_next = Some(self.name("a pattern name")?);
+                }
                 "yes" | "no" => {
                     self.pos += 1;
                     let text = self.string("an example sentence in quotes")?;
@@ -795,7 +804,15 @@ impl<'a> Parser<'a> {
                             name: other.to_string(),
                             suggestion: super::error::suggest(
                                 other,
-                                ["when", "priority", "min_words", "after_comma", "yes", "no"],
+                                [
+                                    "when",
+                                    "priority",
+                                    "min_words",
+                                    "after_comma",
+                                    "unless_next",
+                                    "yes",
+                                    "no",
+                                ],
                             ),
                         },
                         span,

@@ -97,6 +97,11 @@ pub fn map_titled_text_as(
     let mut ctx = Context::new(&article, grammar, &places, &hits);
     let mut units = annotate::annotate(&mut ctx, splits);
     let linking = link::link(&mut ctx, &mut units);
+    // The scan and the annotation context take as much memory as the map again on an input of
+    // many small units; they are done with, and the map and its checks should not sit on top.
+    drop(ctx);
+    drop(places);
+    drop(hits);
     let mut map = build_map(&article, grammar, &units, &linking);
     let violation = graph::assign_stances(&mut map).err().or_else(|| {
         graph::ArgumentGraph::new(&map)

@@ -249,3 +249,75 @@ fn progress_shows_on_a_terminal_and_never_on_a_pipe_or_with_quiet() {
         piped.stderr
     );
 }
+
+#[test]
+fn a_directory_shows_progress_by_documents_on_a_terminal_only() {
+    let dir = tempdir();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).expect("mkdir");
+    for i in 0..7 {
+        std::fs::write(inputs.join(format!("d{i}.txt")), SENTENCES.join(" ")).expect("write");
+    }
+    let out = dir.path().join("out");
+    let args = format!(
+        "map {} -o {} --format json -j 2",
+        inputs.display(),
+        out.display()
+    );
+    let Some(shown) = on_a_terminal(&args) else {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return;
+    };
+    assert!(
+        shown.contains("7/7 docs") && shown.contains("0 errors"),
+        "no progress bar on the terminal: {shown:?}"
+    );
+    let piped = run(&[
+        "map",
+        inputs.to_str().unwrap_or(""),
+        "-o",
+        out.to_str().unwrap_or(""),
+        "--format",
+        "json",
+        "-j",
+        "2",
+    ]);
+    assert!(piped.status.success());
+    assert!(
+        piped.stderr.is_empty(),
+        "progress on a pipe: {:?}",
+        piped.stderr
+    );
+    assert!(!String::from_utf8_lossy(&piped.stdout).contains("docs"));
+}
+
+#[test]
+fn a_parallel_run_into_the_input_directory_never_overwrites_an_input() {
+    let dir = tempdir();
+    let page = "<html><body><p>We should act now. Because delay costs lives, the council must fund the plan.</p></body></html>";
+    std::fs::write(dir.path().join("a.html"), page).expect("write");
+    std::fs::write(dir.path().join("b.txt"), SENTENCES.join(" ")).expect("write");
+    let folder = dir.path().to_str().unwrap_or("");
+    let out = run(&["map", folder, "-o", folder, "--format", "html", "-j", "2"]);
+    assert_eq!(out.status.code(), Some(1), "refusing an input is an error");
+    let errors = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        errors.contains("refusing to write") && errors.contains("a.html"),
+        "{errors}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.html")).expect("still there"),
+        page,
+        "the input was overwritten"
+    );
+    assert!(
+        dir.path().join("b.html").is_file(),
+        "the other input is mapped"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}

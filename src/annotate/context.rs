@@ -56,6 +56,9 @@ pub struct Context<'a> {
     /// What `sentence.` conditions ask about a whole sentence, worked out once per sentence
     /// rather than once per unit in it.
     sentences: Vec<SentenceFacts>,
+    /// Per unit, its word count: length conditions are asked of every unit by many rules, and
+    /// counting was a tenth of the time of a batch.
+    unit_words: Vec<OnceCell<usize>>,
 }
 
 #[derive(Default)]
@@ -154,6 +157,9 @@ impl<'a> Context<'a> {
             edge_blocks: edge_blocks(units),
             sentences: std::iter::repeat_with(SentenceFacts::default)
                 .take(article.sentences.len())
+                .collect(),
+            unit_words: std::iter::repeat_with(OnceCell::new)
+                .take(units.len())
                 .collect(),
         }
     }
@@ -432,7 +438,10 @@ impl<'a> Context<'a> {
         let count = || word_count(&self.article.text[s.span.clone()]);
         match facts {
             Some(f) => *f.words.get_or_init(count),
-            None => count(),
+            None => match self.unit_words.get(s.unit) {
+                Some(cell) if s.span == self.units[s.unit].span => *cell.get_or_init(count),
+                _ => count(),
+            },
         }
     }
 }

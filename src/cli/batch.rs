@@ -145,9 +145,6 @@ pub struct Progress {
 /// What a run's length is measured in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Total {
-    // For `map DIR|FILES…`, which runs one input at a time again since the merge with the
-    // interchange formats; kept for when it is parallel once more.
-    #[allow(dead_code)]
     Documents(u64),
     Bytes(u64),
     Unknown,

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use toulmin::annotate::Segmentation;
 use toulmin::article::{decode_input, InputFormat, MAX_INPUT_BYTES};
-use toulmin::export::{interchange_files, to_json, to_json_line, write_atomic, Interchange};
+use toulmin::export::{
+    interchange_files, to_json_line, write_atomic, write_atomic_with, write_json, Interchange,
+};
 use toulmin::grammar::Grammar;
 use toulmin::graph::model::{Role, Status};
 use toulmin::graph::semantics;
@@ -138,7 +140,7 @@ pub struct MapArgs {
     /// the article text extracted from it.
     #[arg(long)]
     embed_text: bool,
-    /// Records mapped at once with --jsonl (default: every core). Output is the same for any N.
+    /// Documents mapped at once (default: every core). Output is the same for any N.
     #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
     /// No progress bar (it only ever shows on a terminal).
@@ -307,30 +309,82 @@ pub fn run(args: MapArgs) -> Result<i32, Failure> {
         .filter_map(|i| i.path.as_ref().and_then(|p| p.canonicalize().ok()))
         .collect();
 
+    let renderer: Renderer = args.renderer.into();
+    let jobs = args.jobs.map_or_else(batch::default_jobs, usize::from);
+    // A single input gets no bar: its summary is the progress.
+    let mut progress = Progress::new(
+        inputs.len() > 1 && show_progress(args.quiet),
+        Total::Documents(inputs.len() as u64),
+    );
     let mut failures = 0;
     let mut notices_shown = false;
-    for input in &inputs {
-        match map_one(
-            &grammar,
-            input,
-            &args,
-            &out_dir,
-            &formats,
-            args.renderer.into(),
-            &input_paths,
-            &mut notices_shown,
-        ) {
-            Ok(()) => {}
-            Err(msg) => {
-                eprintln!("error: {msg}");
+    let mut stdout = std::io::stdout().lock();
+    let written = batch::ordered(
+        jobs,
+        inputs.iter(),
+        |input| {
+            map_one(
+                &grammar,
+                input,
+                &args,
+                &out_dir,
+                &formats,
+                renderer,
+                &input_paths,
+            )
+        },
+        |step| {
+            let done = match step {
+                Step::Idle => return progress.suspend(|| stdout.flush()),
+                Step::Done(done) => done,
+            };
+            let done = done.unwrap_or_else(|batch::Panicked| Done {
+                failure: Some("internal error: mapping this input panicked".into()),
+                ..Done::default()
+            });
+            // Said in input order, whichever worker finished first, so that stderr is the
+            // same for any -j.
+            for notice in &done.notices {
+                match notice {
+                    // Said once per run: it is about the machine, not the input.
+                    Notice::Fallback if notices_shown => {}
+                    Notice::Fallback => {
+                        progress.eprintln(&format!("note: {}", render::Notice::BuiltinFallback));
+                        notices_shown = true;
+                    }
+                    Notice::Warning(w) => progress.eprintln(w),
+                }
+            }
+            if let Some(msg) = &done.failure {
+                progress.eprintln(&format!("error: {msg}"));
                 failures += 1;
             }
-        }
-    }
+            progress.suspend(|| stdout.write_all(done.summary.as_bytes()))?;
+            progress.advance(1, done.failure.is_some());
+            Ok::<(), std::io::Error>(())
+        },
+    );
+    progress.finish();
+    written.map_err(|e| fail(format!("cannot write to standard output: {e}")))?;
     Ok(if failures > 0 { 1 } else { 0 })
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What mapping one input in a worker produced, held until the writer reaches it in input
+/// order: the summary for stdout, and what to say on stderr.
+#[derive(Default)]
+struct Done {
+    summary: String,
+    notices: Vec<Notice>,
+    failure: Option<String>,
+}
+
+/// Something to say on stderr about one input's drawing.
+enum Notice {
+    /// The built-in renderer stood in for a missing Graphviz.
+    Fallback,
+    Warning(String),
+}
+
 fn map_one(
     grammar: &Grammar,
     input: &Input,
@@ -339,34 +393,41 @@ fn map_one(
     formats: &[Format],
     renderer: Renderer,
     input_paths: &[PathBuf],
-    notices_shown: &mut bool,
-) -> Result<(), String> {
-    let text = read_input(input.path.as_deref())?;
-    let format = args.input_format.for_name(&input.name);
-    let mut mapped = map_titled_text_as(
-        &input.name,
-        &text,
-        format,
-        None,
-        grammar,
-        &Segmentation::Rules,
-    )
-    .map_err(|e| e.to_string())?;
-    if args.embed_text {
-        mapped.map.source.reading.text = Some(mapped.article.text.clone());
+) -> Done {
+    let mut done = Done::default();
+    let mapped = read_input(input.path.as_deref()).and_then(|text| {
+        let format = args.input_format.for_name(&input.name);
+        map_titled_text_as(
+            &input.name,
+            &text,
+            format,
+            None,
+            grammar,
+            &Segmentation::Rules,
+        )
+        .map_err(|e| e.to_string())
+    });
+    let written = mapped.and_then(|mut mapped| {
+        if args.embed_text {
+            mapped.map.source.reading.text = Some(mapped.article.text.clone());
+        }
+        let written = write_outputs(
+            &mapped,
+            &input.name,
+            &input.stem,
+            out_dir,
+            formats,
+            renderer,
+            input_paths,
+            &mut done.notices,
+        )?;
+        Ok(summary(&mapped, &written))
+    });
+    match written {
+        Ok(summary) => done.summary = summary,
+        Err(msg) => done.failure = Some(msg),
     }
-    let written = write_outputs(
-        &mapped,
-        &input.name,
-        &input.stem,
-        out_dir,
-        formats,
-        renderer,
-        input_paths,
-        notices_shown,
-    )?;
-    print_summary(&mapped, &written);
-    Ok(())
+    done
 }
 
 /// Writes every requested format of one map into `out_dir`, files named after `stem`.
@@ -379,10 +440,19 @@ fn write_outputs(
     formats: &[Format],
     renderer: Renderer,
     input_paths: &[PathBuf],
-    notices_shown: &mut bool,
+    notices: &mut Vec<Notice>,
 ) -> Result<Vec<PathBuf>, String> {
     let mut written = Vec::new();
-    let dot = render::dot::to_dot(&mapped.map);
+    // DOT feeds every drawing, and laying it out is most of the cost of a large map: a run
+    // that draws nothing (JSON, the interchange formats) must not pay for it.
+    let needs_dot = formats
+        .iter()
+        .any(|f| matches!(f, Format::Dot | Format::Svg | Format::Png | Format::Html));
+    let dot = if needs_dot {
+        render::dot::to_dot(&mapped.map)
+    } else {
+        String::new()
+    };
     let mut svg_cache: Option<String> = None;
     let refuse_inputs = |path: &Path| match path.canonicalize() {
         Ok(canon) if input_paths.contains(&canon) => Err(format!(
@@ -412,7 +482,12 @@ fn write_outputs(
         let path = out_dir.join(format!("{stem}.{}", format.ext()));
         refuse_inputs(&path)?;
         let bytes: Vec<u8> = match format {
-            Format::Json => to_json(&mapped.map).into_bytes(),
+            Format::Json => {
+                write_atomic_with(&path, |out| write_json(&mapped.map, out))
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                written.push(path);
+                continue;
+            }
             Format::Dot => dot.clone().into_bytes(),
             Format::Svg | Format::Html => {
                 let svg = match &svg_cache {
@@ -421,13 +496,11 @@ fn write_outputs(
                         let (svg, notice) =
                             render::svg(&mapped.map, &dot, renderer).map_err(|e| e.to_string())?;
                         match notice {
-                            // Said once per run: it is about the machine, not the input.
-                            Some(n @ render::Notice::BuiltinFallback) if !*notices_shown => {
-                                eprintln!("note: {n}");
-                                *notices_shown = true;
+                            Some(render::Notice::BuiltinFallback) => notices.push(Notice::Fallback),
+                            Some(n) => {
+                                notices.push(Notice::Warning(format!("warning: {name}: {n}")))
                             }
-                            Some(render::Notice::BuiltinFallback) | None => {}
-                            Some(n) => eprintln!("warning: {name}: {n}"),
+                            None => {}
                         }
                         svg_cache = Some(svg.clone());
                         svg
@@ -450,12 +523,15 @@ fn write_outputs(
     Ok(written)
 }
 
-fn print_summary(mapped: &Mapped, written: &[PathBuf]) {
+fn summary(mapped: &Mapped, written: &[PathBuf]) -> String {
+    use std::fmt::Write as _;
     let map = &mapped.map;
-    println!("{}", map.source.name);
+    let mut out = String::new();
+    // ok: writing to a String cannot fail
+    let _ = writeln!(out, "{}", map.source.name);
     if let Some(t) = map.thesis.as_deref().and_then(|t| map.unit(t)) {
-        println!("  thesis ({}): {}", t.id, t.shown());
-        println!("  acceptability: {}", acceptability(mapped, t));
+        let _ = writeln!(out, "  thesis ({}): {}", t.id, t.shown());
+        let _ = writeln!(out, "  acceptability: {}", acceptability(mapped, t));
     }
     let counts: Vec<String> = Role::ALL
         .iter()
@@ -463,11 +539,12 @@ fn print_summary(mapped: &Mapped, written: &[PathBuf]) {
         .filter(|(_, n)| *n > 0)
         .map(|(r, n)| format!("{n} {r}"))
         .collect();
-    println!("  units: {} ({})", map.units.len(), counts.join(", "));
+    let _ = writeln!(out, "  units: {} ({})", map.units.len(), counts.join(", "));
     let (supports, attacks) = map.relation_counts();
-    println!("  relations: {supports} support, {attacks} attack");
+    let _ = writeln!(out, "  relations: {supports} support, {attacks} attack");
     let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    println!("  wrote: {}", files.join(", "));
+    let _ = writeln!(out, "  wrote: {}", files.join(", "));
+    out
 }
 
 /// Whether the thesis survives its attacks, and by whose hand it falls if it does not.
@@ -824,6 +901,7 @@ fn run_jsonl_files(
     let mut failures = 0;
     let mut records = 0;
     let mut notices_shown = false;
+    let mut notices = Vec::new();
     for (n, line) in reader.split(b'\n').enumerate() {
         let line_no = n + 1;
         let bytes = line.map_err(|e| fail(format!("cannot read {shown}: {e}")))?;
@@ -846,9 +924,20 @@ fn run_jsonl_files(
                 formats,
                 renderer,
                 &inputs,
-                &mut notices_shown,
+                &mut notices,
             )
         });
+        for notice in notices.drain(..) {
+            match notice {
+                // Said once per run: it is about the machine, not the input.
+                Notice::Fallback if notices_shown => {}
+                Notice::Fallback => {
+                    eprintln!("note: {}", render::Notice::BuiltinFallback);
+                    notices_shown = true;
+                }
+                Notice::Warning(w) => eprintln!("{w}"),
+            }
+        }
         match result {
             Ok(_) => records += 1,
             Err(msg) => {

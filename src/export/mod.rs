@@ -90,6 +90,13 @@ pub fn to_json(map: &ArgumentMap) -> String {
     s
 }
 
+/// The same bytes as [`to_json`], written as they are made: a large map's JSON is several
+/// times the size of the map, and need not be held in memory beside it.
+pub fn write_json(map: &ArgumentMap, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, map).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
+}
+
 /// One JSON object on one line, for `--jsonl` output.
 pub fn to_json_line(map: &ArgumentMap) -> String {
     serde_json::to_string(map).unwrap_or_default()
@@ -98,6 +105,14 @@ pub fn to_json_line(map: &ArgumentMap) -> String {
 /// Writes `contents` to `path` through a temporary file in the same directory and a rename, so a
 /// reader never sees a half-written file and a failure leaves any old file intact.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, |out| out.write_all(contents))
+}
+
+/// [`write_atomic`] for contents that `write` streams out rather than hands over whole.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -106,7 +121,11 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         .prefix(".toulmin-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    tmp.write_all(contents)?;
+    {
+        let mut out = std::io::BufWriter::new(&mut tmp);
+        write(&mut out)?;
+        out.flush()?;
+    }
     // Temporary files are created private; the result should look like any file the user
     // writes: keep an existing file's permissions, else the usual rw-r--r--.
     #[cfg(unix)]

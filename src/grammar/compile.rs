@@ -984,6 +984,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         };
         vec![GrammarError::new(ErrorKind::Invalid(reason), last)]
     })?;
+    let pattern_set_ascii_words = super::ascii_words::AsciiWordSet::new(&patterns);
     Ok(Grammar {
         name: defs.header.unwrap_or_else(|| "unnamed".into()),
         settings,
@@ -998,6 +999,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         automaton,
         phrases,
         phrase_lexicons,
+        pattern_set_ascii_words,
         pattern_set,
     })
 }

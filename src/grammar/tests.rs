@@ -197,3 +197,35 @@ fn an_unclosed_body_is_reported_as_a_missing_brace() {
     assert!(text.contains("expected `}`, found `rule`"), "{text}");
     assert!(text.contains("missing its closing `}`"), "{text}");
 }
+
+#[test]
+fn the_ascii_boundary_set_answers_as_the_unicode_set_wherever_it_is_used() {
+    let g = match Grammar::default_grammar() {
+        Ok(g) => g,
+        Err(d) => panic!("default grammar: {d}"),
+    };
+    let set = g
+        .pattern_set_ascii_words
+        .as_ref()
+        .expect("the default grammar's patterns all carry over");
+    let texts = [
+        "Yes. It is time we acted.",
+        "Critics say the plan “should not” go ahead — it’s £40 million, 12 % more.",
+        "Some economists argue that rents should fall · “In 2019 the city counted 40,000 cars.”",
+        "They must act; it is not true that nothing works?” ",
+        "http://example.com/a_b, www.example.org — no",
+        "The Council has voted, and the Mayor’s office wanted it.",
+        "Café owners say it is a bad idea",
+        "Über-critics must not win; naïve plans fail",
+    ];
+    for text in texts {
+        let unicode: Vec<usize> = g.pattern_set.matches(text).into_iter().collect();
+        if ascii_words::same_boundaries(text) {
+            assert_eq!(set.matches(text), unicode, "{text}");
+        } else {
+            // A letter outside ASCII: only the Unicode set may answer.
+            assert!(text.chars().any(|c| !c.is_ascii() && c.is_alphanumeric()));
+        }
+        assert_eq!(g.matching_patterns(text), unicode, "{text}");
+    }
+}

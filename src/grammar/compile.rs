@@ -660,6 +660,8 @@ struct CheckBuilder<'a> {
     patterns: &'a mut Vec<Pattern>,
     pattern_index: HashMap<String, usize>,
     all_lexicon_names: Vec<String>,
+    /// Patterns some condition asks about: only these need the per-unit pattern set.
+    in_conditions: BTreeSet<usize>,
 }
 
 impl CheckBuilder<'_> {
@@ -707,7 +709,9 @@ impl CheckBuilder<'_> {
                     Test::Contains(n) => CheckTest::Contains(self.lexicon(n)?),
                     Test::EndsWith(n) => CheckTest::EndsWith(self.lexicon(n)?),
                     Test::Matches(PatternRef::Named(n)) => {
-                        CheckTest::Matches(self.named_pattern(n)?)
+                        let i = self.named_pattern(n)?;
+                        self.in_conditions.insert(i);
+                        CheckTest::Matches(i)
                     }
                     Test::Matches(PatternRef::Inline(lit)) => {
                         let regex = compile_regex(lit)?;
@@ -718,6 +722,7 @@ impl CheckBuilder<'_> {
                             regex,
                             span: lit.span,
                         });
+                        self.in_conditions.insert(self.patterns.len() - 1);
                         CheckTest::Matches(self.patterns.len() - 1)
                     }
                     Test::FirstIn(s) => CheckTest::FirstIn(*s),
@@ -811,6 +816,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         patterns: &mut patterns,
         pattern_index,
         all_lexicon_names: defs.lexicons.keys().cloned().collect(),
+        in_conditions: BTreeSet::new(),
     };
     let mut splits = Vec::new();
     let mut roles = Vec::new();
@@ -968,7 +974,23 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
                 Span::point(0, 0),
             )]
         })?;
-    let pattern_set = build_set(&patterns).map_err(|e| {
+    // A pattern no condition asks about (one only a split rule's `unless_next` uses, or none)
+    // stands in the per-unit set as a regex that never matches, so that it costs nothing there
+    // and the set's indices stay the patterns' own.
+    let in_conditions = std::mem::take(&mut checks.in_conditions);
+    let set_patterns: Vec<Pattern> = patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut p = p.clone();
+            if !in_conditions.contains(&i) {
+                p.source = r"[^\s\S]".to_string();
+                p.flags.clear();
+            }
+            p
+        })
+        .collect();
+    let pattern_set = build_set(&set_patterns).map_err(|e| {
         // The set as a whole is too large: no one pattern is at fault, so point at the last
         // one defined (the file being edited comes last).
         let last = patterns
@@ -984,7 +1006,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         };
         vec![GrammarError::new(ErrorKind::Invalid(reason), last)]
     })?;
-    let pattern_set_ascii_words = super::ascii_words::AsciiWordSet::new(&patterns);
+    let pattern_set_ascii_words = super::ascii_words::AsciiWordSet::new(&set_patterns);
     Ok(Grammar {
         name: defs.header.unwrap_or_else(|| "unnamed".into()),
         settings,

@@ -198,7 +198,9 @@ fn on_a_terminal(args: &str) -> Option<String> {
     let log = dir.path().join("typescript");
     let command = format!("{} {args}", env!("CARGO_BIN_EXE_toulmin"));
     let status = Command::new("script")
-        .args(["-q", "-e", "-c", &command])
+        // `-E never`: without it `script` echoed what reached its input into the typescript
+        // (an earlier session's progress bar showed up in the `--quiet` log).
+        .args(["-q", "-e", "-E", "never", "-c", &command])
         .arg(&log)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::null())

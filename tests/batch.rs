@@ -198,9 +198,7 @@ fn on_a_terminal(args: &str) -> Option<String> {
     let log = dir.path().join("typescript");
     let command = format!("{} {args}", env!("CARGO_BIN_EXE_toulmin"));
     let status = Command::new("script")
-        // `-E never`: without it `script` echoed what reached its input into the typescript
-        // (an earlier session's progress bar showed up in the `--quiet` log).
-        .args(["-q", "-e", "-E", "never", "-c", &command])
+        .args(["-q", "-e", "-c", &command])
         .arg(&log)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::null())
@@ -322,4 +320,54 @@ fn a_parallel_run_into_the_input_directory_never_overwrites_an_input() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+/// Regression: `map --jsonl … -o /dev/null` renamed its temporary file over the device, leaving
+/// a plain file at /dev/null. A device or pipe given as the output is written in place; checked
+/// with a named pipe, which a regression cannot break beyond the test's own directory.
+#[cfg(unix)]
+#[test]
+fn output_to_a_device_or_pipe_is_written_in_place_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempdir();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        format!(
+            "{}\n",
+            serde_json::json!({"id": "a", "text": SENTENCES.join(" ")})
+        ),
+    )
+    .expect("write");
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).expect("read the pipe"))
+    };
+    let out = run(&[
+        "map",
+        "--jsonl",
+        input.to_str().expect("utf-8 path"),
+        "-o",
+        fifo.to_str().expect("utf-8 path"),
+        "-q",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Checked before waiting for the reader, which would wait forever on a replaced pipe.
+    let kind = std::fs::symlink_metadata(&fifo)
+        .expect("still there")
+        .file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced by {kind:?}");
+    let read = reader.join().expect("reader thread");
+    let map: serde_json::Value = serde_json::from_str(read.trim()).expect("one JSON map");
+    assert_eq!(map["source"]["name"], "a");
 }

@@ -671,6 +671,8 @@ fn jsonl_lines(mut reader: impl BufRead) -> impl Iterator<Item = Line> {
 enum Destination {
     Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
     File(std::io::BufWriter<tempfile::NamedTempFile>, PathBuf),
+    /// A device or pipe (`-o /dev/null`), written in place.
+    Special(std::io::BufWriter<std::fs::File>),
 }
 
 impl Destination {
@@ -680,6 +682,10 @@ impl Destination {
                 std::io::stdout().lock(),
             )));
         };
+        if toulmin::export::is_special_file(path) {
+            let file = std::fs::OpenOptions::new().write(true).open(path)?;
+            return Ok(Destination::Special(std::io::BufWriter::new(file)));
+        }
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -697,6 +703,7 @@ impl Destination {
     fn commit(self) -> std::io::Result<()> {
         match self {
             Destination::Stdout(mut out) => out.flush(),
+            Destination::Special(mut out) => out.flush(),
             Destination::File(out, path) => {
                 let tmp = out.into_inner().map_err(|e| e.into_error())?;
                 // Temporary files are created private; the result should look like any file
@@ -721,6 +728,7 @@ impl Write for Destination {
         match self {
             Destination::Stdout(w) => w.write(buf),
             Destination::File(w, _) => w.write(buf),
+            Destination::Special(w) => w.write(buf),
         }
     }
 
@@ -728,6 +736,7 @@ impl Write for Destination {
         match self {
             Destination::Stdout(w) => w.write_all(buf),
             Destination::File(w, _) => w.write_all(buf),
+            Destination::Special(w) => w.write_all(buf),
         }
     }
 
@@ -735,6 +744,7 @@ impl Write for Destination {
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
             Destination::Stdout(w) => w.flush(),
+            Destination::Special(w) => w.flush(),
             Destination::File(..) => Ok(()),
         }
     }

@@ -102,6 +102,13 @@ pub fn to_json_line(map: &ArgumentMap) -> String {
     serde_json::to_string(map).unwrap_or_default()
 }
 
+/// Whether `path` exists and is neither a regular file nor a directory: a device such as
+/// `/dev/null` or `/dev/stdout`, a named pipe, a socket. Those are written in place: renaming a
+/// temporary file over them would replace the device with a plain file.
+pub fn is_special_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 /// Writes `contents` to `path` through a temporary file in the same directory and a rename, so a
 /// reader never sees a half-written file and a failure leaves any old file intact.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
@@ -113,6 +120,11 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    if is_special_file(path) {
+        let mut out = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+        write(&mut out)?;
+        return out.flush();
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

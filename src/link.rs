@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use crate::annotate::context::stems;
+use crate::annotate::context::{edge_blocks, stems};
 use crate::annotate::{AnnotatedUnit, Context, Placement};
 use crate::grammar::{Grammar, LinkRule, Region, Target};
 use crate::graph::model::{Kind, RelationKind, Role};
@@ -159,9 +159,6 @@ fn overlap(a: &BTreeSet<String>, b: &BTreeSet<String>) -> (usize, f64) {
 /// How much of the thesis a unit must repeat to be read as stating it again.
 const RESTATEMENT_OVERLAP: f64 = 0.5;
 const RESTATEMENT_MIN_SHARED: usize = 3;
-/// Restatements are looked for only in articles, where an author frames the argument in the
-/// title, standfirst, introduction and conclusion; a one-paragraph text states its claim once.
-const RESTATEMENT_MIN_PARAGRAPHS: usize = 3;
 
 /// The units that state the thesis again: the title or standfirst when it states a position,
 /// and statements in the opening or closing paragraph that repeat most of the thesis's words.
@@ -171,18 +168,10 @@ fn find_restatements<'s>(
     stems_of: impl Fn(usize) -> Cow<'s, BTreeSet<String>>,
 ) -> Vec<Option<usize>> {
     let mut restates = vec![None; units.len()];
-    let body_blocks: Vec<usize> = units
-        .iter()
-        .filter(|u| u.place.region == Region::Body)
-        .map(|u| u.place.block)
-        .collect();
-    let (Some(&first_block), Some(&last_block)) = (body_blocks.first(), body_blocks.last()) else {
+    // Only articles frame the argument in title, standfirst, introduction and conclusion.
+    let Some((first_block, last_block)) = edge_blocks(units.iter().map(|u| u.place)) else {
         return restates;
     };
-    let paragraphs: BTreeSet<usize> = body_blocks.iter().copied().collect();
-    if paragraphs.len() < RESTATEMENT_MIN_PARAGRAPHS {
-        return restates;
-    }
     let thesis_stems = stems_of(thesis);
     for (i, u) in units.iter().enumerate() {
         if i == thesis || u.question {
@@ -446,6 +435,8 @@ struct RoleIndex {
     /// In an article, per body paragraph that has no claim: its first opinion, the point the
     /// rest of the paragraph makes its case for (block → unit).
     heads: std::collections::HashMap<usize, usize>,
+    /// Per section, its first point or paragraph head: what a later paragraph head backs.
+    section_first: std::collections::HashMap<(Option<usize>, bool), usize>,
 }
 
 impl RoleIndex {
@@ -468,12 +459,18 @@ impl RoleIndex {
             }
         }
         let heads = paragraph_heads(units);
+        let mut section_first: std::collections::HashMap<_, usize> = Default::default();
+        for &j in points.iter().chain(heads.values()) {
+            let first = section_first.entry(section_key(&units[j])).or_insert(j);
+            *first = (*first).min(j);
+        }
         RoleIndex {
             by_role,
             points,
             opinions,
             section_points,
             heads,
+            section_first,
         }
     }
 
@@ -514,13 +511,12 @@ impl RoleIndex {
 /// sentence of such a paragraph would back the thesis directly, a fan no reader can follow.
 fn paragraph_heads(units: &[LinkUnit]) -> std::collections::HashMap<usize, usize> {
     let mut heads = std::collections::HashMap::new();
+    if edge_blocks(units.iter().map(|u| u.place)).is_none() {
+        return heads;
+    }
     let body: Vec<usize> = (0..units.len())
         .filter(|&i| units[i].place.region == Region::Body)
         .collect();
-    let paragraphs: BTreeSet<usize> = body.iter().map(|&i| units[i].place.block).collect();
-    if paragraphs.len() < RESTATEMENT_MIN_PARAGRAPHS {
-        return heads;
-    }
     let has_point: BTreeSet<usize> = body
         .iter()
         .filter(|&&i| matches!(units[i].role, Role::Claim | Role::Thesis))
@@ -577,6 +573,15 @@ fn previous_paragraph_point(
         .flatten()
 }
 
+/// The link that leaves unit `from`, if it has one yet. Linking visits units in document order
+/// and gives each at most one link, so `links` is sorted by `from`.
+fn outgoing(links: &[Link], from: usize) -> Option<&Link> {
+    links
+        .binary_search_by_key(&from, |l| l.from)
+        .ok()
+        .map(|k| &links[k])
+}
+
 /// The first unit reached by stepping from `i` that satisfies `ok`.
 fn walk(
     i: usize,
@@ -621,14 +626,11 @@ fn resolve(
                 // The paragraph's own point backs the first point of its headed section, or
                 // (by the rules after this one) the thesis.
                 place.section?;
-                let key = section_key(&units[i]);
                 return index
-                    .points
-                    .iter()
-                    .chain(index.heads.values())
+                    .section_first
+                    .get(&section_key(&units[i]))
                     .copied()
-                    .filter(|&j| j < i && section_key(&units[j]) == key && ok(j))
-                    .min();
+                    .filter(|&j| j < i && ok(j));
             }
             before
                 .or_else(|| RoleIndex::after(&index.points, i, same, ok))
@@ -661,9 +663,8 @@ fn resolve(
             // Answering a unit that only backs an earlier one of the same role ("Some will
             // object X. Admittedly, Y. Yet Z.") answers the point it backs: Z replies to X.
             let mut target = found;
-            while let Some(up) = links
-                .iter()
-                .find(|l| l.from == target && l.kind == RelationKind::Support && l.to < target)
+            while let Some(up) = outgoing(links, target)
+                .filter(|l| l.kind == RelationKind::Support && l.to < target)
                 .map(|l| l.to)
                 .filter(|&t| units[t].role == *role && ok(t))
             {

@@ -476,10 +476,15 @@ fn neighbours(units: &[Placement], forward: bool) -> Vec<Option<usize>> {
     out
 }
 
-/// The first and last body paragraph (block indices) of a body of three paragraphs or more.
-fn edge_blocks(units: &[Placement]) -> Option<(usize, usize)> {
-    let mut blocks = units
-        .iter()
+/// Fewest body paragraphs that make an article: an introduction, a body and a conclusion. A
+/// text of one or two paragraphs states its claim once and has no paragraph structure to read.
+pub const ARTICLE_MIN_PARAGRAPHS: usize = 3;
+
+/// The first and last body paragraph (block indices) of an article (a body of at least
+/// [`ARTICLE_MIN_PARAGRAPHS`] paragraphs); `places` in document order.
+pub fn edge_blocks<'a>(places: impl IntoIterator<Item = &'a Placement>) -> Option<(usize, usize)> {
+    let mut blocks = places
+        .into_iter()
         .filter(|u| u.region == Region::Body)
         .map(|u| u.block);
     let first = blocks.next()?;
@@ -491,7 +496,7 @@ fn edge_blocks(units: &[Placement]) -> Option<(usize, usize)> {
             last = b;
         }
     }
-    (count >= 3).then_some((first, last))
+    (count >= ARTICLE_MIN_PARAGRAPHS).then_some((first, last))
 }
 
 fn sentence_heads(units: &[Placement]) -> Vec<usize> {

@@ -24,10 +24,11 @@ const LEGEND_ROW: f64 = 22.0;
 /// Width : height the layout aims for: a landscape screen or page.
 const TARGET_ASPECT: f64 = 1.55;
 /// Node text must stay at least `MIN_FITTED_FONT` px when the drawing is shown `FIT_WIDTH` px wide.
-const FIT_WIDTH: f64 = 1600.0;
-const MIN_FITTED_FONT: f64 = 10.0;
+pub(super) const FIT_WIDTH: f64 = 1600.0;
+pub(super) const MIN_FITTED_FONT: f64 = 10.0;
 
-fn min_font(map: &ArgumentMap) -> f64 {
+/// The smallest node font of the map (points), which decides how wide its drawing may be.
+pub(super) fn min_font(map: &ArgumentMap) -> f64 {
     map.units
         .iter()
         .map(|u| role_style(u.role).font_size)

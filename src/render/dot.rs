@@ -165,11 +165,7 @@ fn fold_lengths(map: &ArgumentMap, width_scale: f64) -> Vec<usize> {
         top: 40.0,
         ..Spacing::default()
     };
-    let min_font = map
-        .units
-        .iter()
-        .map(|u| role_style(u.role).font_size)
-        .fold(20.0, f64::min);
+    let min_font = super::builtin::min_font(map);
     // `dot` spreads the same layers wider than the layered layout (measured 1.2–1.3 times on
     // the corpus), so the aim accounts for it.
     let lay = layered::layout_best(

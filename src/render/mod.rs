@@ -161,9 +161,6 @@ pub fn png(
 
 /// Width : height a screen shows a diagram at.
 const ASPECT_RANGE: (f64, f64) = (1.0, 2.2);
-/// Widest drawing, in units of the smallest node font, whose text is still 10 px when the
-/// drawing is fitted to a 1600 px wide screen.
-const WIDTH_PER_FONT: f64 = 160.0;
 
 /// The `viewBox` width and height of an SVG that Graphviz wrote.
 fn view_box(svg: &[u8]) -> Option<(f64, f64)> {
@@ -188,12 +185,9 @@ fn view_box(svg: &[u8]) -> Option<(f64, f64)> {
 /// than wide is then stretched to shape with Graphviz's `ratio`. The DOT file written for the
 /// user stays [`dot::to_dot`]'s, which does not depend on the Graphviz installed.
 fn fitted_dot(map: &ArgumentMap, first: &str) -> Result<(String, Vec<u8>), RenderError> {
-    let min_font = map
-        .units
-        .iter()
-        .map(|u| style::role_style(u.role).font_size)
-        .fold(20.0, f64::min);
-    let max_width = WIDTH_PER_FONT * min_font;
+    // Widest drawing whose text is still legible fitted to the screen the built-in renderer
+    // aims at.
+    let max_width = builtin::FIT_WIDTH * builtin::min_font(map) / builtin::MIN_FITTED_FONT;
     let misses = |(w, h): (f64, f64)| {
         let aspect = w / h;
         let too_wide = (w / max_width - 1.0).max(0.0);

@@ -63,24 +63,39 @@ fn train_column(stdout: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `toulmin tune --gold GOLD --folds 3 --gold-units -o WEIGHTS`.
+fn tune_on_gold_units(gold: &Path, weights: &Path) -> Output {
+    run(&[
+        "tune",
+        "--gold",
+        gold.to_str().expect("utf-8 path"),
+        "--folds",
+        "3",
+        "--gold-units",
+        "-o",
+        weights.to_str().expect("utf-8 path"),
+    ])
+}
+
+/// `toulmin eval --gold GOLD --gold-units --rules WEIGHTS`.
+fn eval_with_weights(gold: &Path, weights: &Path) -> Output {
+    run(&[
+        "eval",
+        "--gold",
+        gold.to_str().expect("utf-8 path"),
+        "--gold-units",
+        "--rules",
+        weights.to_str().expect("utf-8 path"),
+    ])
+}
+
 #[test]
 fn eval_with_the_weights_file_reproduces_the_training_score() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let gold = dir.path().join("gold.jsonl");
     write_gold(&gold);
     let weights = dir.path().join("w.rules");
-    let gold_s = gold.to_str().expect("utf-8 path");
-    let weights_s = weights.to_str().expect("utf-8 path");
-    let out = run(&[
-        "tune",
-        "--gold",
-        gold_s,
-        "--folds",
-        "3",
-        "--gold-units",
-        "-o",
-        weights_s,
-    ]);
+    let out = tune_on_gold_units(&gold, &weights);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("tuned (3-CV)"), "{stdout}");
@@ -96,14 +111,7 @@ fn eval_with_the_weights_file_reproduces_the_training_score() {
         "{file}"
     );
 
-    let eval = run(&[
-        "eval",
-        "--gold",
-        gold_s,
-        "--gold-units",
-        "--rules",
-        weights_s,
-    ]);
+    let eval = eval_with_weights(&gold, &weights);
     assert_eq!(eval.status.code(), Some(0), "{}", text(&eval.stderr));
     let report = text(&eval.stdout);
     for (metric, score) in &train {
@@ -145,18 +153,7 @@ fn tune_reads_aif_gold_as_eval_does() {
         .expect("copy text");
     }
     let weights = dir.path().join("w.rules");
-    let gold_s = gold.to_str().expect("utf-8 path");
-    let weights_s = weights.to_str().expect("utf-8 path");
-    let out = run(&[
-        "tune",
-        "--gold",
-        gold_s,
-        "--folds",
-        "3",
-        "--gold-units",
-        "-o",
-        weights_s,
-    ]);
+    let out = tune_on_gold_units(&gold, &weights);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("3 documents, "), "{stdout}");
@@ -171,14 +168,7 @@ fn tune_reads_aif_gold_as_eval_does() {
         "{}",
         text(&out.stderr)
     );
-    let eval = run(&[
-        "eval",
-        "--gold",
-        gold_s,
-        "--gold-units",
-        "--rules",
-        weights_s,
-    ]);
+    let eval = eval_with_weights(&gold, &weights);
     assert_eq!(eval.status.code(), Some(0), "{}", text(&eval.stderr));
     let report = text(&eval.stdout);
     for (metric, score) in &train {

@@ -57,24 +57,45 @@ fn plain(key: &str, value: &str) -> Attribute {
 
 /// Maps with more units than this get one line less of text per box (the tooltip keeps all of
 /// it), so 80 units still fit a screen at a legible size.
-pub const LONG_MAP: usize = 50;
+pub const LONG_MAP: usize = 40;
+/// Maps with more units than this also get narrower lines: the area of 80 boxes must fit a
+/// 1600 px screen at 10 px text, at most as wide as it is high.
+pub const VERY_LONG_MAP: usize = 60;
+
+/// Text lines per box by map length: (characters per line, lines) for the thesis, background
+/// and every other role.
+#[derive(Clone, Copy, PartialEq)]
+enum Density {
+    Full,
+    Compact,
+    Dense,
+}
 
 pub fn node_label(u: &Unit) -> Vec<String> {
-    label_lines(u, false)
+    label_lines(u, Density::Full)
 }
 
 /// The label for a map of `units` units: shorter in long maps.
 pub fn node_label_in(u: &Unit, units: usize) -> Vec<String> {
-    label_lines(u, units > LONG_MAP)
+    let density = if units > VERY_LONG_MAP {
+        Density::Dense
+    } else if units > LONG_MAP {
+        Density::Compact
+    } else {
+        Density::Full
+    };
+    label_lines(u, density)
 }
 
-fn label_lines(u: &Unit, compact: bool) -> Vec<String> {
+fn label_lines(u: &Unit, density: Density) -> Vec<String> {
     let style = role_style(u.role);
-    let (width, max_lines) = match u.role {
-        Role::Thesis => (34, 6),
-        Role::Background => (34, 2),
-        _ if compact => (30, 3),
-        _ => (30, 4),
+    let (width, max_lines) = match (u.role, density) {
+        (Role::Thesis, _) => (34, 6),
+        (Role::Background, Density::Dense) => (24, 2),
+        (Role::Background, _) => (34, 2),
+        (_, Density::Dense) => (24, 3),
+        (_, Density::Compact) => (30, 3),
+        (_, Density::Full) => (30, 4),
     };
     // The proposition kind rides on the header line as a small badge: `[fact]`.
     let badge = u.kind.map(|k| format!(" [{k}]")).unwrap_or_default();

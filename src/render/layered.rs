@@ -466,7 +466,7 @@ pub fn layout_best(spec: &Spec, spacing: &Spacing, aim: Aim) -> Layout {
     // Fold every group at a ladder of row budgets and note each group's depth and width...
     let widest = spec.nodes.iter().map(|s| s.width).fold(1.0, f64::max);
     let total: f64 = spec.nodes.iter().map(|s| s.width + spacing.node_gap).sum();
-    let steps = if spec.nodes.len() > 600 { 6 } else { 24 };
+    let steps = if spec.nodes.len() > 600 { 6 } else { 48 };
     let ladder: Vec<f64> = (0..steps)
         .map(|i| widest * (total.max(widest) / widest).powf(i as f64 / (steps - 1) as f64))
         .collect();
@@ -475,7 +475,7 @@ pub fn layout_best(spec: &Spec, spacing: &Spacing, aim: Aim) -> Layout {
     let shares: &[f64] = if spec.nodes.len() > 600 {
         &[1.0]
     } else {
-        &[1.0, 0.55]
+        &[1.0, 0.75, 0.55, 0.35]
     };
     for (b, k) in ladder
         .iter()
@@ -505,20 +505,44 @@ pub fn layout_best(spec: &Spec, spacing: &Spacing, aim: Aim) -> Layout {
         depths = (0..4).map(|i| depths[i * (k - 1) / 3]).collect();
         depths.dedup();
     }
+    let at_depth: Vec<Vec<(f64, f64)>> = depths
+        .iter()
+        .map(|&depth| {
+            shapes
+                .iter()
+                .map(|options| {
+                    options
+                        .iter()
+                        .filter(|o| o.0 <= depth)
+                        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)))
+                        .or_else(|| options.iter().min_by_key(|o| o.0))
+                        .map_or((widest, 1.0), |o| (o.2, o.3))
+                })
+                .collect()
+        })
+        .collect();
+    // Between two depths, the groups of the shallower layout narrowed one at a time (widest
+    // first): with sections as columns, one step for all of them at once can jump from too
+    // wide to taller than wide.
+    let mut candidates: Vec<Vec<(f64, f64)>> = Vec::new();
+    for (k, budgets) in at_depth.iter().enumerate() {
+        candidates.push(budgets.clone());
+        let Some(deeper) = at_depth.get(k + 1).filter(|_| spec.nodes.len() <= 600) else {
+            continue;
+        };
+        let mut by_width: Vec<usize> = (0..budgets.len()).collect();
+        by_width.sort_by(|&a, &b| budgets[b].0.total_cmp(&budgets[a].0).then(a.cmp(&b)));
+        let mut mixed = budgets.clone();
+        for &g in by_width.iter().take(by_width.len().saturating_sub(1)) {
+            if mixed[g] != deeper[g] {
+                mixed[g] = deeper[g];
+                candidates.push(mixed.clone());
+            }
+        }
+    }
     let mut tried: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut best: Option<(f64, Layout)> = None;
-    for &depth in &depths {
-        let budgets: Vec<(f64, f64)> = shapes
-            .iter()
-            .map(|options| {
-                options
-                    .iter()
-                    .filter(|o| o.0 <= depth)
-                    .min_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)))
-                    .or_else(|| options.iter().min_by_key(|o| o.0))
-                    .map_or((widest, 1.0), |o| (o.2, o.3))
-            })
-            .collect();
+    for budgets in candidates {
         if tried.contains(&budgets) {
             continue;
         }

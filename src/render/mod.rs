@@ -268,3 +268,36 @@ pub fn escape_xml(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::builtin::tests::synthetic;
+
+    /// Graphviz's drawings of op-ed-shaped maps of 10-80 units fit a 1600 px screen: aspect
+    /// 1 : 1 to 2.2 : 1, node text (11 pt) at least 10 px. Needs `dot`; skipped without it.
+    #[test]
+    fn dot_drawings_from_10_to_80_units_fit_a_screen() {
+        if !dot_available() {
+            eprintln!("skipped: `dot` is not installed");
+            return;
+        }
+        let mut misses = Vec::new();
+        for units in [10, 20, 30, 40, 50, 60, 70, 80] {
+            for sections in [1, 3] {
+                let map = synthetic(units, sections);
+                let (_, svg) = fitted_dot(&map, &dot::to_dot(&map)).expect("dot runs");
+                let (w, h) = view_box(&svg).expect("viewBox");
+                let text = 11.0 * builtin::FIT_WIDTH / w;
+                eprintln!(
+                    "{units} units, {sections} sections: {w}x{h} = {:.2}, {text:.1} px",
+                    w / h
+                );
+                if !(ASPECT_RANGE.0..=ASPECT_RANGE.1).contains(&(w / h)) || text < 10.0 {
+                    misses.push(format!("{units}/{sections}: {w}x{h}, {text:.1} px"));
+                }
+            }
+        }
+        assert!(misses.is_empty(), "{misses:?}");
+    }
+}

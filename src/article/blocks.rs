@@ -220,6 +220,32 @@ fn header_without_blank_lines(text: &str, block: &RawBlock) -> bool {
             || b.len() * 2 > a.len() * 3 && !words_at_most(b, 11))
 }
 
+/// A short line that names a section: a few words, capitalised, not a sentence.
+fn is_inline_heading(s: &str) -> bool {
+    words_at_most(s, 6) && is_heading_shape(s)
+}
+
+/// Where a Title Case heading of one to four words starts at the end of a line of prose that
+/// ends a sentence before it ("... post-secondary education. Social Networks").
+fn heading_tail(s: &str) -> Option<usize> {
+    let s = s.trim_end();
+    let at = s
+        .rmatch_indices(['.', '!', '?'])
+        .map(|(i, _)| i + 1)
+        .find(|&i| s[i..].starts_with(' '))?;
+    let tail = s[at..].trim_start();
+    let start = s.len() - tail.len();
+    let title_case = tail.split_whitespace().all(|w| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            || matches!(
+                w,
+                "and" | "of" | "the" | "in" | "for" | "to" | "a" | "on" | "vs"
+            )
+    });
+    (start > 0 && words_at_most(tail, 4) && title_case && !ends_like_sentence(tail))
+        .then_some(start)
+}
+
 /// Takes apart blocks that hold lines of different kinds: a header pasted without blank lines
 /// becomes one block per line, and a caption, credit, metadata or boilerplate line, or a
 /// numbered heading, inside a run of text becomes a block of its own.
@@ -240,7 +266,33 @@ fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
                 in_header = false;
             }
             let after_sentence = k == 0 || ends_like_sentence(&text[block.lines[k - 1].clone()]);
+            let next_starts_upper = block
+                .lines
+                .get(k + 1)
+                .is_some_and(|next| starts_upper(&text[next.clone()]));
+            // A heading pasted between paragraphs with no blank line around it ("...a degree.
+            // \nTeaching\nMany parents find ..."), or left at the end of the last line of a
+            // paragraph by a page that lost its markup ("... education. Social Networks
+            // \nChildren who ..."): short, not a sentence, and text starts again after it.
+            if !in_header && next_starts_upper {
+                if let Some(at) = heading_tail(s) {
+                    let head = line.start..line.start + s[..at].trim_end().len();
+                    match run.as_mut() {
+                        Some(r) => {
+                            r.span.end = head.end;
+                            r.lines.push(head);
+                        }
+                        None => run = Some(single(head)),
+                    }
+                    if let Some(r) = run.take() {
+                        out.push(r);
+                    }
+                    out.push(single(line.start + at..line.end));
+                    continue;
+                }
+            }
             let alone = in_header
+                || after_sentence && next_starts_upper && is_inline_heading(s)
                 || shapes::is_caption(s)
                 || shapes::is_boilerplate(s)
                 || after_sentence && (shapes::is_meta(s) || shapes::byline_name(s).is_some())

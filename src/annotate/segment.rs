@@ -92,20 +92,18 @@ impl<'t> Words<'t> {
     }
 }
 
-/// Whether text after a comma goes on with the clause before it: a coordinated subject
-/// ("X, and Y, have ...") or the predicate after a parenthetical ("X, in short, is ...")
-/// starts with a conjunction or a verb, a new clause with its subject.
-fn continues_clause(rest: &str) -> bool {
-    const CONTINUING: &[&str] = &[
-        "and", "or", "nor", "is", "are", "was", "were", "has", "have", "had", "will", "would",
-        "can", "could", "should", "must", "may", "might", "do", "does", "did",
-    ];
-    let first = rest
-        .trim_start()
-        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-        .next()
-        .unwrap_or("");
-    CONTINUING.iter().any(|w| first.eq_ignore_ascii_case(w))
+/// Whether the text after a comma goes on with the clause before it, by the rule's
+/// `clause_goes_on` pattern (anchored right after the comma, in a bounded window so that a
+/// long sentence with many commas stays linear).
+fn continues_clause(rule: &SplitRule, rest: &str) -> bool {
+    rule.clause_goes_on.as_ref().is_some_and(|re| {
+        let rest = rest.trim_start();
+        let mut end = rest.len().min(80);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        re.find(&rest[..end]).is_some_and(|m| m.start() == 0)
+    })
 }
 
 fn trimmed(text: &str, span: Range<usize>) -> Range<usize> {
@@ -168,7 +166,7 @@ pub fn cuts_for(
                 if let Some(clause) = clauses.iter().find(|c| {
                     c.end > hit.end
                         && c.end < sentence.end
-                        && !continues_clause(&text[c.end..sentence.end])
+                        && !continues_clause(rule, &text[c.end..sentence.end])
                 }) {
                     if text[..clause.end].ends_with(',') {
                         cuts.push((clause.end, hit.start..hit.end));

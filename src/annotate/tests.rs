@@ -79,6 +79,28 @@ fn split_rules_respect_min_words_and_after_comma() {
 }
 
 #[test]
+fn after_lead_cuts_at_the_first_comma_unless_clause_goes_on_says_the_clause_continues() {
+    let text = "Although the Treasury, and the advisers around it, have been cool on the idea, \
+                they need not gamble.";
+    // Without the field the opening clause ends at its first comma.
+    let (_d, g) = grammar(SPLITS);
+    assert_eq!(units(&g, text)[0], "Although the Treasury,");
+    // With it, a comma followed by "and" or a verb is inside the clause.
+    let (_d, g) = grammar(&SPLITS.replace(
+        "split a : after_lead concessive",
+        "pattern goes_on = /^(and|or|have|has|is)\\b/i\n\
+         split a : after_lead concessive { clause_goes_on goes_on }",
+    ));
+    assert_eq!(
+        units(&g, text),
+        vec![
+            "Although the Treasury, and the advisers around it, have been cool on the idea,",
+            "they need not gamble."
+        ]
+    );
+}
+
+#[test]
 fn roles_add_weights_and_respect_priority_and_threshold() {
     let (_d, g) = grammar(
         r#"

@@ -843,27 +843,30 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
                 lexicon,
                 body,
             } => {
-                let unless_next = body
-                    .unless_next
-                    .as_ref()
-                    .map(|n| {
-                        checks
-                            .named_pattern(n)
-                            .map(|i| checks.patterns[i].regex.clone())
-                    })
-                    .transpose();
-                match (checks.lexicon(lexicon), unless_next) {
-                    (Ok(lex), Ok(unless_next)) => splits.push(SplitRule {
+                let pattern = |n: &Option<syntax::Name>| {
+                    n.as_ref()
+                        .map(|n| {
+                            checks
+                                .named_pattern(n)
+                                .map(|i| checks.patterns[i].regex.clone())
+                        })
+                        .transpose()
+                };
+                let unless_next = pattern(&body.unless_next);
+                let clause_goes_on = pattern(&body.clause_goes_on);
+                match (checks.lexicon(lexicon), unless_next, clause_goes_on) {
+                    (Ok(lex), Ok(unless_next), Ok(clause_goes_on)) => splits.push(SplitRule {
                         name: name.text.clone(),
                         kind: *kind,
                         lexicon: lex,
                         min_words: body.min_words.unwrap_or(settings.min_unit_words),
                         after_comma: body.after_comma,
                         unless_next,
+                        clause_goes_on,
                         examples: examples(body),
                         span: name.span,
                     }),
-                    (Err(e), _) | (_, Err(e)) => errors.push(e),
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => errors.push(e),
                 }
             }
             Item::Rule {
@@ -974,7 +977,8 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
                 Span::point(0, 0),
             )]
         })?;
-    // A pattern no condition asks about (one only a split rule's `unless_next` uses, or none)
+    // A pattern no condition asks about (one only a split rule's `unless_next` or
+    // `clause_goes_on` uses, or none)
     // stands in the per-unit set as a regex that never matches, so that it costs nothing there
     // and the set's indices stay the patterns' own.
     let in_conditions = std::mem::take(&mut checks.in_conditions);

@@ -112,6 +112,9 @@ pub struct SplitRule {
     pub after_comma: bool,
     /// No cut where this matches the text right after the cue (anchored there).
     pub unless_next: Option<Regex>,
+    /// `after_lead`: a comma of the opening clause where this matches the text right after it
+    /// (anchored there) is inside the clause, not its end.
+    pub clause_goes_on: Option<Regex>,
     pub examples: Vec<Example>,
     pub span: Span,
 }

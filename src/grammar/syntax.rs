@@ -17,7 +17,7 @@
 //! lexexpr   := term (("+" | "-") term)*
 //! term      := "[" (STRING ("," STRING)* ","?)? "]" | "tsv" "(" STRING ("," IDENT ("="|"~") STRING)* ")" | IDENT
 //! body      := "{" ("when" cond | "priority" NUMBER | "min_words" NUMBER | "after_comma" | "unless_next" NAME
-//!                   | "yes" STRING | "no" STRING)* "}"
+//!                   | "clause_goes_on" NAME | "yes" STRING | "no" STRING)* "}"
 //! cond      := conj ("or" conj)* ;  conj := unary ("and" unary)* ;  unary := "not" unary | atom
 //! atom      := "(" cond ")" | ("prev" | "next" | "sentence") "." atom | test
 //! ```
@@ -163,6 +163,9 @@ pub struct Body {
     /// Split rules: a pattern that, matching right after the cue, keeps the sentence whole
     /// ("since 2021" is a date, not a reason).
     pub unless_next: Option<Name>,
+    /// `after_lead` split rules: a pattern that, matching right after a comma of the opening
+    /// clause, says the clause goes on there ("Although X, and Y, have ...").
+    pub clause_goes_on: Option<Name>,
     pub examples: Vec<Example>,
 }
 
@@ -731,6 +734,7 @@ impl<'a> Parser<'a> {
                 min_words: None,
                 after_comma: false,
                 unless_next: None,
+                clause_goes_on: None,
                 examples: Vec::new(),
             })
         }
@@ -744,6 +748,7 @@ impl<'a> Parser<'a> {
             min_words: None,
             after_comma: false,
             unless_next: None,
+            clause_goes_on: None,
             examples: Vec::new(),
         };
         loop {
@@ -781,6 +786,10 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     body.unless_next = Some(self.name("a pattern name")?);
                 }
+                "clause_goes_on" => {
+                    self.pos += 1;
+                    body.clause_goes_on = Some(self.name("a pattern name")?);
+                }
                 "yes" | "no" => {
                     self.pos += 1;
                     let text = self.string("an example sentence in quotes")?;
@@ -810,6 +819,7 @@ impl<'a> Parser<'a> {
                                     "min_words",
                                     "after_comma",
                                     "unless_next",
+                                    "clause_goes_on",
                                     "yes",
                                     "no",
                                 ],

@@ -668,88 +668,6 @@ fn jsonl_lines(mut reader: impl BufRead) -> impl Iterator<Item = Line> {
     })
 }
 
-enum Destination {
-    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
-    File(std::io::BufWriter<tempfile::NamedTempFile>, PathBuf),
-    /// A device or pipe (`-o /dev/null`), written in place.
-    Special(std::io::BufWriter<std::fs::File>),
-}
-
-impl Destination {
-    fn open(output: Option<&Path>) -> std::io::Result<Destination> {
-        let Some(path) = output else {
-            return Ok(Destination::Stdout(std::io::BufWriter::new(
-                std::io::stdout().lock(),
-            )));
-        };
-        if toulmin::export::is_special_file(path) {
-            let file = std::fs::OpenOptions::new().write(true).open(path)?;
-            return Ok(Destination::Special(std::io::BufWriter::new(file)));
-        }
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let tmp = tempfile::Builder::new()
-            .prefix(".toulmin-")
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
-        Ok(Destination::File(
-            std::io::BufWriter::new(tmp),
-            path.to_path_buf(),
-        ))
-    }
-
-    fn commit(self) -> std::io::Result<()> {
-        match self {
-            Destination::Stdout(mut out) => out.flush(),
-            Destination::Special(mut out) => out.flush(),
-            Destination::File(out, path) => {
-                let tmp = out.into_inner().map_err(|e| e.into_error())?;
-                // Temporary files are created private; the result should look like any file
-                // the user writes: keep an existing file's permissions, else rw-r--r--.
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    let mode = std::fs::metadata(&path).map_or(0o644, |m| m.permissions().mode());
-                    tmp.as_file()
-                        .set_permissions(std::fs::Permissions::from_mode(mode))?;
-                }
-                tmp.as_file().sync_all()?;
-                tmp.persist(&path).map_err(|e| e.error)?;
-                Ok(())
-            }
-        }
-    }
-}
-
-impl Write for Destination {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match self {
-            Destination::Stdout(w) => w.write(buf),
-            Destination::File(w, _) => w.write(buf),
-            Destination::Special(w) => w.write(buf),
-        }
-    }
-
-    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        match self {
-            Destination::Stdout(w) => w.write_all(buf),
-            Destination::File(w, _) => w.write_all(buf),
-            Destination::Special(w) => w.write_all(buf),
-        }
-    }
-
-    /// Streamed output reaches its reader whenever the batch waits; a file need not.
-    fn flush(&mut self) -> std::io::Result<()> {
-        match self {
-            Destination::Stdout(w) => w.flush(),
-            Destination::Special(w) => w.flush(),
-            Destination::File(..) => Ok(()),
-        }
-    }
-}
-
 fn run_jsonl(
     grammar: &Grammar,
     source: &Path,
@@ -787,68 +705,82 @@ fn run_jsonl(
         source.display().to_string()
     };
     let shown_out = output.map_or("standard output".to_string(), |p| p.display().to_string());
-    let mut out =
-        Destination::open(output).map_err(|e| fail(format!("cannot write {shown_out}: {e}")))?;
-    let mut progress = Progress::new(show_progress(quiet), total);
     let mut failures = 0;
     let mut broken: Option<std::io::Error> = None;
-    let written = batch::ordered(
-        jobs,
-        jsonl_lines(reader),
-        |line: Line| {
-            let size = line.bytes.as_ref().map_or(0, Vec::len) as u64;
-            let mapped = line.bytes.map(|bytes| {
-                catch_unwind(AssertUnwindSafe(|| {
-                    map_record(grammar, &bytes, input_format).map(|mapped| {
-                        let mut json = to_json_line(&mapped.map);
-                        json.push('\n');
-                        json
+    // Maps every record into `out` in input order. A broken input aborts the stream, so that
+    // a file output is not committed half-read.
+    let stream = |out: &mut dyn Write| -> std::io::Result<()> {
+        let mut progress = Progress::new(show_progress(quiet), total);
+        let written = batch::ordered(
+            jobs,
+            jsonl_lines(reader),
+            |line: Line| {
+                let size = line.bytes.as_ref().map_or(0, Vec::len) as u64;
+                let mapped = line.bytes.map(|bytes| {
+                    catch_unwind(AssertUnwindSafe(|| {
+                        map_record(grammar, &bytes, input_format).map(|mapped| {
+                            let mut json = to_json_line(&mapped.map);
+                            json.push('\n');
+                            json
+                        })
+                    }))
+                    .unwrap_or_else(|_| {
+                        Err("internal error: mapping this record panicked".to_string())
                     })
-                }))
-                .unwrap_or_else(|_| Err("internal error: mapping this record panicked".to_string()))
-            });
-            (line.number, size, mapped)
-        },
-        |step| {
-            let done = match step {
-                Step::Idle => return progress.suspend(|| out.flush()),
-                Step::Done(done) => done,
-            };
-            let Ok((number, size, mapped)) = done else {
-                // map_record catches its own panics; nothing else in a worker can panic.
-                progress.eprintln(&format!("error: {shown}: internal error in a worker"));
-                failures += 1;
-                return Ok(());
-            };
-            match mapped {
-                Ok(Ok(json)) => {
-                    out.write_all(json.as_bytes())?;
-                    progress.advance(size, false);
-                }
-                Ok(Err(msg)) => {
-                    progress.eprintln(&format!("error: {shown}:{number}: {msg}"));
+                });
+                (line.number, size, mapped)
+            },
+            |step| {
+                let done = match step {
+                    // Streamed output reaches its reader whenever the batch waits.
+                    Step::Idle => return progress.suspend(|| out.flush()),
+                    Step::Done(done) => done,
+                };
+                let Ok((number, size, mapped)) = done else {
+                    // map_record catches its own panics; nothing else in a worker can panic.
+                    progress.eprintln(&format!("error: {shown}: internal error in a worker"));
                     failures += 1;
-                    progress.advance(size, true);
+                    return Ok(());
+                };
+                match mapped {
+                    Ok(Ok(json)) => {
+                        out.write_all(json.as_bytes())?;
+                        progress.advance(size, false);
+                    }
+                    Ok(Err(msg)) => {
+                        progress.eprintln(&format!("error: {shown}:{number}: {msg}"));
+                        failures += 1;
+                        progress.advance(size, true);
+                    }
+                    Err(LineError::TooLong) => {
+                        progress.eprintln(&format!(
+                            "error: {shown}:{number}: the record is longer than {MAX_LINE_BYTES} bytes; toulmin reads at most {MAX_INPUT_BYTES} bytes (8 MiB) per article"
+                        ));
+                        failures += 1;
+                        progress.advance(size, true);
+                    }
+                    Err(LineError::Read(e)) => broken = Some(e),
                 }
-                Err(LineError::TooLong) => {
-                    progress.eprintln(&format!(
-                        "error: {shown}:{number}: the record is longer than {MAX_LINE_BYTES} bytes; toulmin reads at most {MAX_INPUT_BYTES} bytes (8 MiB) per article"
-                    ));
-                    failures += 1;
-                    progress.advance(size, true);
-                }
-                Err(LineError::Read(e)) => broken = Some(e),
-            }
-            Ok::<(), std::io::Error>(())
-        },
-    );
-    progress.finish();
-    written.map_err(|e| fail(format!("cannot write {shown_out}: {e}")))?;
+                Ok::<(), std::io::Error>(())
+            },
+        );
+        progress.finish();
+        written?;
+        if broken.is_some() {
+            return Err(std::io::Error::other("the input broke off"));
+        }
+        out.flush()
+    };
+    // A file is written atomically (and a device or pipe in place) by the export module's one
+    // writer; standard output streams.
+    let written = match output {
+        None => stream(&mut std::io::BufWriter::new(std::io::stdout().lock())),
+        Some(path) => write_atomic_with(path, stream),
+    };
     if let Some(e) = broken {
         return Err(fail(format!("cannot read {shown}: {e}")));
     }
-    out.commit()
-        .map_err(|e| fail(format!("cannot write {shown_out}: {e}")))?;
+    written.map_err(|e| fail(format!("cannot write {shown_out}: {e}")))?;
     Ok(if failures > 0 { 1 } else { 0 })
 }
 

@@ -92,18 +92,23 @@ impl<'t> Words<'t> {
     }
 }
 
+/// Whether `re` matches right at the start of `rest` (after its leading space). Only the next
+/// words matter, and a bounded window keeps a long sentence with many cues or commas linear.
+fn matches_next_words(re: &regex::Regex, rest: &str) -> bool {
+    let rest = rest.trim_start();
+    let mut end = rest.len().min(80);
+    while !rest.is_char_boundary(end) {
+        end -= 1;
+    }
+    re.find(&rest[..end]).is_some_and(|m| m.start() == 0)
+}
+
 /// Whether the text after a comma goes on with the clause before it, by the rule's
-/// `clause_goes_on` pattern (anchored right after the comma, in a bounded window so that a
-/// long sentence with many commas stays linear).
+/// `clause_goes_on` pattern.
 fn continues_clause(rule: &SplitRule, rest: &str) -> bool {
-    rule.clause_goes_on.as_ref().is_some_and(|re| {
-        let rest = rest.trim_start();
-        let mut end = rest.len().min(80);
-        while !rest.is_char_boundary(end) {
-            end -= 1;
-        }
-        re.find(&rest[..end]).is_some_and(|m| m.start() == 0)
-    })
+    rule.clause_goes_on
+        .as_ref()
+        .is_some_and(|re| matches_next_words(re, rest))
 }
 
 fn trimmed(text: &str, span: Range<usize>) -> Range<usize> {
@@ -127,16 +132,9 @@ pub fn cuts_for(
             .find(|c: char| c.is_alphanumeric())
             .unwrap_or(0);
     let kept_whole = |hit: &Hit| {
-        rule.unless_next.as_ref().is_some_and(|re| {
-            // Only the words right after the cue matter; a bounded window keeps a long
-            // sentence with many cues linear.
-            let rest = text[hit.end..sentence.end].trim_start();
-            let mut end = rest.len().min(80);
-            while !rest.is_char_boundary(end) {
-                end -= 1;
-            }
-            re.find(&rest[..end]).is_some_and(|m| m.start() == 0)
-        })
+        rule.unless_next
+            .as_ref()
+            .is_some_and(|re| matches_next_words(re, &text[hit.end..sentence.end]))
     };
     for hit in hits
         .iter()

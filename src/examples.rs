@@ -4,7 +4,7 @@ use crate::annotate::{segment, Segmentation};
 use crate::article::Article;
 use crate::grammar::{Check, Example, Grammar, Span};
 use crate::link::Outcome;
-use crate::pipeline::map_text;
+use crate::pipeline::map_text_explained;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExampleResult {
@@ -127,8 +127,8 @@ fn map_example(
     } else {
         ex.text.clone()
     };
-    let mapped =
-        map_text("example", &text, grammar, &Segmentation::Rules).map_err(|e| e.to_string())?;
+    let mapped = map_text_explained("example", &text, grammar, &Segmentation::Rules)
+        .map_err(|e| e.to_string())?;
     let target = match marked {
         Some(at) => mapped
             .units
@@ -196,8 +196,12 @@ fn link_failure(grammar: &Grammar, r: usize, ex: &Example) -> Option<String> {
         Ok(m) => m,
         Err(e) => return Some(e),
     };
-    let outcome = mapped.linking.candidates[last]
-        .iter()
+    let outcome = mapped
+        .linking
+        .candidates
+        .get(last)
+        .into_iter()
+        .flatten()
         .find(|c| c.rule == r)
         .map(|c| c.outcome.clone());
     let fired = matches!(outcome, Some(Outcome::Chosen(_)) | Some(Outcome::Beaten(_)));

@@ -234,7 +234,7 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
                     r.score,
                     tuned_note(grammar, &r.rule)
                 );
-                for c in &mapped.linking.candidates[i] {
+                for c in mapped.linking.candidates.get(i).into_iter().flatten() {
                     let rule = &grammar.links[c.rule];
                     let what = match &c.outcome {
                         Outcome::Chosen(_) => continue,

@@ -40,7 +40,8 @@ pub enum Outcome {
 pub struct Linking {
     pub thesis: Option<usize>,
     pub links: Vec<Link>,
-    /// Per unit: every link rule in the order tried.
+    /// Per unit: every link rule in the order tried (empty unless linking was asked to
+    /// explain itself).
     pub candidates: Vec<Vec<Candidate>>,
     /// Thesis score of every unit (sum of the weights of thesis rules that fired).
     pub thesis_scores: Vec<f64>,
@@ -208,7 +209,10 @@ fn find_restatements<'s>(
     restates
 }
 
-pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit]) -> Linking {
+/// Settles the thesis and links every unit. With `explain`, every link rule is tried on every
+/// unit and kept in [`Linking::candidates`] (what `explain` and `rules test` show); without it,
+/// a unit's search stops at the rule that links it and `candidates` stays empty.
+pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit], explain: bool) -> Linking {
     let grammar = ctx.grammar;
     let article = ctx.article;
     // The same placements as the units', borrowed from the context so the units stay free
@@ -259,7 +263,7 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit]) -> Linking {
         &weights,
         &order,
         &restates,
-        true,
+        explain,
         |r, i| {
             grammar.links[r]
                 .when

@@ -86,6 +86,31 @@ pub fn map_titled_text_as(
     grammar: &Grammar,
     segmentation: &Segmentation,
 ) -> Result<Mapped, InvariantError> {
+    map_document(name, text, format, title, grammar, segmentation, false)
+}
+
+/// [`map_text`] keeping, for every unit, each link rule tried and what became of it
+/// ([`Linking::candidates`]): what `explain` and `rules test` show. Mapping alone stops at the
+/// rule that links a unit, so it does not pay for evaluating all the others.
+pub fn map_text_explained(
+    name: &str,
+    text: &str,
+    grammar: &Grammar,
+    segmentation: &Segmentation,
+) -> Result<Mapped, InvariantError> {
+    let format = InputFormat::from_name(name);
+    map_document(name, text, format, None, grammar, segmentation, true)
+}
+
+fn map_document(
+    name: &str,
+    text: &str,
+    format: InputFormat,
+    title: Option<&str>,
+    grammar: &Grammar,
+    segmentation: &Segmentation,
+    explain: bool,
+) -> Result<Mapped, InvariantError> {
     let mut article = Article::parse_as(name, text, format);
     article.given_title = title
         .map(str::trim)
@@ -96,7 +121,7 @@ pub fn map_titled_text_as(
         annotate::place_units(&article, grammar, &hits, segmentation);
     let mut ctx = Context::new(&article, grammar, &places, &hits);
     let mut units = annotate::annotate(&mut ctx, splits);
-    let linking = link::link(&mut ctx, &mut units);
+    let linking = link::link(&mut ctx, &mut units, explain);
     // The scan and the annotation context take as much memory as the map again on an input of
     // many small units; they are done with, and the map and its checks should not sit on top.
     drop(ctx);

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use clap::Args;
 use toulmin::annotate::Segmentation;
 use toulmin::explain::explain;
-use toulmin::pipeline::map_text;
+use toulmin::pipeline::map_text_explained;
 
 use super::map_cmd::read_input;
 use super::{fail, Failure, RuleArgs};
@@ -31,7 +31,7 @@ pub fn run(args: ExplainArgs) -> Result<i32, Failure> {
             .file_name()
             .map_or("input".into(), |n| n.to_string_lossy().into_owned())
     };
-    let mapped = map_text(&name, &text, &grammar, &Segmentation::Rules)?;
+    let mapped = map_text_explained(&name, &text, &grammar, &Segmentation::Rules)?;
     match explain(&mapped, &grammar, args.unit.as_deref()) {
         Some(text) => {
             print!("{text}");

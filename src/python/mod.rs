@@ -20,7 +20,7 @@ use crate::export::to_json_line;
 use crate::grammar::GrammarSpec;
 use crate::graph::model::ArgumentMap;
 use crate::link::Linking;
-use crate::pipeline::{map_text, Mapped};
+use crate::pipeline::{map_text, map_text_explained, Mapped};
 use crate::render::{self as renderers, Renderer};
 
 pyo3::create_exception!(
@@ -67,10 +67,32 @@ fn compile(rules: &[PathBuf], default: bool) -> PyResult<crate::grammar::Grammar
 /// Maps one text exactly as `toulmin map` maps a file's contents: the same decoding checks
 /// (empty, NUL bytes, size), the same pipeline, the same JSON.
 fn map_one(grammar: &crate::grammar::Grammar, text: &str, name: &str) -> Result<Mapped, PyErr> {
+    map_decoded(grammar, text, name, map_text)
+}
+
+/// [`map_one`] keeping what `explain` shows about the link rules.
+fn map_one_explained(
+    grammar: &crate::grammar::Grammar,
+    text: &str,
+    name: &str,
+) -> Result<Mapped, PyErr> {
+    map_decoded(grammar, text, name, map_text_explained)
+}
+
+fn map_decoded(
+    grammar: &crate::grammar::Grammar,
+    text: &str,
+    name: &str,
+    map: fn(
+        &str,
+        &str,
+        &crate::grammar::Grammar,
+        &Segmentation,
+    ) -> Result<Mapped, crate::pipeline::InvariantError>,
+) -> Result<Mapped, PyErr> {
     let decoded =
         decode_input(text.as_bytes()).map_err(|e| InputError::new_err(format!("{name}: {e}")))?;
-    map_text(name, &decoded, grammar, &Segmentation::Rules)
-        .map_err(|e| MapError::new_err(e.to_string()))
+    map(name, &decoded, grammar, &Segmentation::Rules).map_err(|e| MapError::new_err(e.to_string()))
 }
 
 /// Outcome of one text of a batch, computed without the GIL.
@@ -182,7 +204,7 @@ impl PyGrammar {
     /// What `toulmin explain` prints for the text (one unit with `unit="u3"`).
     #[pyo3(signature = (text, unit = None, name = None))]
     fn explain(&self, text: &str, unit: Option<&str>, name: Option<&str>) -> PyResult<String> {
-        let mapped = map_one(&self.inner, text, name.unwrap_or(DEFAULT_NAME))?;
+        let mapped = map_one_explained(&self.inner, text, name.unwrap_or(DEFAULT_NAME))?;
         crate::explain::explain(&mapped, &self.inner, unit).ok_or_else(|| {
             PyValueError::new_err(format!(
                 "no unit {:?} in the map (units are u1..u{})",

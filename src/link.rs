@@ -243,19 +243,8 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit], explain: bool) -> Li
 
     let weights: Vec<f64> = grammar.links.iter().map(|r| r.weight).collect();
     let order = link_order(&weights);
-    let n = units.len();
-    let (prev, next, heads): (Vec<_>, Vec<_>, Vec<_>) = (
-        (0..n).map(|i| ctx.prev(i)).collect(),
-        (0..n).map(|i| ctx.next(i)).collect(),
-        (0..n).map(|i| ctx.sentence_start(i)).collect(),
-    );
-    let layout = LinkContext {
-        prev: &prev,
-        next: &next,
-        heads: &heads,
-        thesis,
-    };
     let ctx = &*ctx;
+    let layout = ctx.link_context();
     let (links, candidates) = link_units(
         &layout,
         &view,

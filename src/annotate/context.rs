@@ -202,6 +202,17 @@ impl<'a> Context<'a> {
         self.heads.get(i).copied().unwrap_or(i)
     }
 
+    /// What linking needs besides conditions: every unit's neighbours and sentence head, and
+    /// the thesis, borrowed rather than copied.
+    pub fn link_context(&self) -> crate::link::LinkContext<'_> {
+        crate::link::LinkContext {
+            prev: &self.prev,
+            next: &self.next,
+            heads: &self.heads,
+            thesis: self.thesis,
+        }
+    }
+
     fn content_range(&self, span: &Range<usize>) -> Range<usize> {
         let s = &self.article.text[span.clone()];
         let start = s.find(|c: char| c.is_alphanumeric()).unwrap_or(0);

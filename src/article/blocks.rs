@@ -246,6 +246,17 @@ fn heading_tail(s: &str) -> Option<usize> {
         .then_some(start)
 }
 
+/// Adds a line to the run of text lines being gathered into one block, or starts the run.
+fn extend_run(run: &mut Option<RawBlock>, line: Range<usize>) {
+    match run.as_mut() {
+        Some(r) => {
+            r.span.end = line.end;
+            r.lines.push(line);
+        }
+        None => *run = Some(single(line)),
+    }
+}
+
 /// Takes apart blocks that hold lines of different kinds: a header pasted without blank lines
 /// becomes one block per line, and a caption, credit, metadata or boilerplate line, or a
 /// numbered heading, inside a run of text becomes a block of its own.
@@ -276,14 +287,7 @@ fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
             // \nChildren who ..."): short, not a sentence, and text starts again after it.
             if !in_header && next_starts_upper {
                 if let Some(at) = heading_tail(s) {
-                    let head = line.start..line.start + s[..at].trim_end().len();
-                    match run.as_mut() {
-                        Some(r) => {
-                            r.span.end = head.end;
-                            r.lines.push(head);
-                        }
-                        None => run = Some(single(head)),
-                    }
+                    extend_run(&mut run, line.start..line.start + s[..at].trim_end().len());
                     if let Some(r) = run.take() {
                         out.push(r);
                     }
@@ -303,13 +307,7 @@ fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
                 }
                 out.push(single(line.clone()));
             } else {
-                match run.as_mut() {
-                    Some(r) => {
-                        r.span.end = line.end;
-                        r.lines.push(line.clone());
-                    }
-                    None => run = Some(single(line.clone())),
-                }
+                extend_run(&mut run, line.clone());
             }
         }
         if let Some(r) = run.take() {

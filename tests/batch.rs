@@ -210,6 +210,16 @@ fn on_a_terminal(args: &str) -> Option<String> {
     Some(String::from_utf8_lossy(&std::fs::read(&log).ok()?).into_owned())
 }
 
+/// A batch run whose stderr is a pipe succeeds and draws no progress bar there.
+fn assert_quiet_on_a_pipe(piped: &std::process::Output) {
+    assert!(piped.status.success());
+    assert!(
+        piped.stderr.is_empty(),
+        "progress on a pipe: {:?}",
+        piped.stderr
+    );
+}
+
 #[test]
 fn progress_shows_on_a_terminal_and_never_on_a_pipe_or_with_quiet() {
     let dir = tempdir();
@@ -242,12 +252,7 @@ fn progress_shows_on_a_terminal_and_never_on_a_pipe_or_with_quiet() {
         "-o",
         out.to_str().unwrap_or(""),
     ]);
-    assert!(piped.status.success());
-    assert!(
-        piped.stderr.is_empty(),
-        "progress on a pipe: {:?}",
-        piped.stderr
-    );
+    assert_quiet_on_a_pipe(&piped);
 }
 
 #[test]
@@ -282,12 +287,7 @@ fn a_directory_shows_progress_by_documents_on_a_terminal_only() {
         "-j",
         "2",
     ]);
-    assert!(piped.status.success());
-    assert!(
-        piped.stderr.is_empty(),
-        "progress on a pipe: {:?}",
-        piped.stderr
-    );
+    assert_quiet_on_a_pipe(&piped);
     assert!(!String::from_utf8_lossy(&piped.stdout).contains("docs"));
 }
 

@@ -89,6 +89,17 @@ fn eval_with_weights(gold: &Path, weights: &Path) -> Output {
     ])
 }
 
+/// `eval` with the weights file prints every metric of tune's training column as it stands.
+fn assert_eval_reproduces(gold: &Path, weights: &Path, train: &[(String, String)]) {
+    let eval = eval_with_weights(gold, weights);
+    assert_eq!(eval.status.code(), Some(0), "{}", text(&eval.stderr));
+    let report = text(&eval.stdout);
+    for (metric, score) in train {
+        let line = format!("{metric} macro F1     {score}");
+        assert!(report.contains(&line), "missing `{line}` in\n{report}");
+    }
+}
+
 #[test]
 fn eval_with_the_weights_file_reproduces_the_training_score() {
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -111,13 +122,7 @@ fn eval_with_the_weights_file_reproduces_the_training_score() {
         "{file}"
     );
 
-    let eval = eval_with_weights(&gold, &weights);
-    assert_eq!(eval.status.code(), Some(0), "{}", text(&eval.stderr));
-    let report = text(&eval.stdout);
-    for (metric, score) in &train {
-        let line = format!("{metric} macro F1     {score}");
-        assert!(report.contains(&line), "missing `{line}` in\n{report}");
-    }
+    assert_eval_reproduces(&gold, &weights, &train);
 }
 
 /// AIF gold (`eval`'s reader, the same for `tune`): the maps of three corpus articles exported
@@ -168,13 +173,7 @@ fn tune_reads_aif_gold_as_eval_does() {
         "{}",
         text(&out.stderr)
     );
-    let eval = eval_with_weights(&gold, &weights);
-    assert_eq!(eval.status.code(), Some(0), "{}", text(&eval.stderr));
-    let report = text(&eval.stdout);
-    for (metric, score) in &train {
-        let line = format!("{metric} macro F1     {score}");
-        assert!(report.contains(&line), "missing `{line}` in\n{report}");
-    }
+    assert_eval_reproduces(&gold, &weights, &train);
 }
 
 #[test]

@@ -135,20 +135,22 @@ fn the_right_rule_outweighs_the_noisy_one() {
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
 }
 
+/// Where the weights of a test came from, as the weights file records it.
+fn synthetic_provenance(command: &str) -> Provenance<'_> {
+    Provenance {
+        gold: "synthetic",
+        rules: &[],
+        date: "2026-12-01",
+        command,
+    }
+}
+
 #[test]
 fn the_weights_file_reproduces_the_training_scores() {
     let grammar = grammar_from(TWO_RULES);
     let gold = GoldSet::Structure(synthetic_gold());
     let report = tune(&gold, &grammar, &options(Objective::All)).expect("tunes");
-    let text = weights_file(
-        &report,
-        &Provenance {
-            gold: "synthetic",
-            rules: &[],
-            date: "2026-12-01",
-            command: "toulmin tune",
-        },
-    );
+    let text = weights_file(&report, &synthetic_provenance("toulmin tune"));
     assert!(text.contains("weight noise_cue = "), "{text}");
     let dir = tempfile::tempdir().expect("a temporary directory");
     let base = dir.path().join("base.rules");
@@ -466,12 +468,7 @@ fn the_kind_objective_refits_the_real_kind_rules() {
     // The weights file, loaded over the default grammar, gives the training score.
     let text = weights_file(
         &report,
-        &Provenance {
-            gold: "synthetic",
-            rules: &[],
-            date: "2026-12-01",
-            command: "toulmin tune --objective kind",
-        },
+        &synthetic_provenance("toulmin tune --objective kind"),
     );
     let mut file = tempfile::NamedTempFile::new().expect("a temporary file");
     file.write_all(text.as_bytes()).expect("write weights");

@@ -14,6 +14,13 @@ use regex_syntax::hir::{Capture, Hir, HirKind, Look, Repetition};
 use super::compile::MAX_REGEX_SET_BYTES;
 use super::Pattern;
 
+/// Room for the lazy DFA's states. The set holds every pattern of the grammar and is searched
+/// for all of them at once, so its states are large: with the default 2 MiB the cache filled
+/// and was cleared over and over on ordinary editorials, and a quarter of a batch's time went
+/// to building the same states again (and to the PikeVM, once the DFA gave up). The cache only
+/// grows as states are made; a batch of 2,000 editorials uses a few MiB of it.
+const HYBRID_CACHE_BYTES: usize = 32 << 20;
+
 #[derive(Debug, Clone)]
 pub struct AsciiWordSet {
     set: Regex,
@@ -40,7 +47,8 @@ impl AsciiWordSet {
             .collect::<Option<Vec<Hir>>>()?;
         let config = meta::Config::new()
             .match_kind(MatchKind::All)
-            .nfa_size_limit(Some(MAX_REGEX_SET_BYTES));
+            .nfa_size_limit(Some(MAX_REGEX_SET_BYTES))
+            .hybrid_cache_capacity(HYBRID_CACHE_BYTES);
         let set = meta::Builder::new()
             .configure(config)
             .build_many_from_hir(&hirs)

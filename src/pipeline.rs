@@ -188,6 +188,9 @@ fn build_map(
             }
         }
         cues.sort_by(|a, b| (a.start, a.end, &a.lexicon).cmp(&(b.start, b.end, &b.lexicon)));
+        // The map outlives everything else: no spare capacity in its many small vectors.
+        cues.shrink_to_fit();
+        rules.shrink_to_fit();
         let block = u.place.block;
         out_units.push(Unit {
             id: unit_id(i),

@@ -4,6 +4,7 @@
 use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::article::{Article, BlockKind};
 use crate::grammar::{Check, CheckTest, Grammar, Hit, Neighbour, Region, Scope};
@@ -24,7 +25,7 @@ pub struct Placement {
 pub struct CueSpan {
     pub span: Range<usize>,
     /// Lexicon name, or `pattern:NAME`.
-    pub source: String,
+    pub source: Arc<str>,
 }
 
 pub struct Context<'a> {
@@ -330,7 +331,7 @@ impl<'a> Context<'a> {
     fn lexicon_cue(&self, hit: &Hit) -> CueSpan {
         CueSpan {
             span: hit.start..hit.end,
-            source: self.grammar.lexicons[hit.lexicon].name.clone(),
+            source: self.grammar.lexicon_cue_source(hit.lexicon),
         }
     }
 
@@ -397,7 +398,7 @@ impl<'a> Context<'a> {
                         if let Some(cues) = cues {
                             cues.push(CueSpan {
                                 span: s.span.start + m.start()..s.span.start + m.end(),
-                                source: format!("pattern:{}", pattern.name),
+                                source: self.grammar.pattern_cue_source(*p),
                             });
                         }
                         true

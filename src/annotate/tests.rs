@@ -206,7 +206,7 @@ fn kinds_are_decided_first_and_roles_can_ask_for_them() {
     assert_eq!(said.fired.len(), 2);
     assert_eq!(said.ranking[0].kind, Kind::Testimony);
     assert_eq!(said.ranking[1].kind, Kind::Fact);
-    assert_eq!(said.fired[0].cues[0].source, "said");
+    assert_eq!(said.fired[0].cues[0].source.as_ref(), "said");
     // Nothing voted on the third unit: it takes the default kind with score 0.
     assert!(units[2].kind.fired.is_empty());
     assert_eq!(units[2].kind.score, 0.0);

@@ -251,5 +251,7 @@ pub(crate) fn split_clauses(text: &str, sentence: Range<usize>) -> Vec<Range<usi
         }
     }
     push_trimmed(text, start..sentence.end, &mut clauses);
+    // Kept for the life of the article, one vector per sentence.
+    clauses.shrink_to_fit();
     clauses
 }

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
@@ -1011,6 +1012,15 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         vec![GrammarError::new(ErrorKind::Invalid(reason), last)]
     })?;
     let pattern_set_ascii_words = super::ascii_words::AsciiWordSet::new(&set_patterns);
+    let cue_sources = lexicons
+        .iter()
+        .map(|l| Arc::from(l.name.as_str()))
+        .chain(
+            patterns
+                .iter()
+                .map(|p| Arc::from(format!("pattern:{}", p.name))),
+        )
+        .collect();
     Ok(Grammar {
         name: defs.header.unwrap_or_else(|| "unnamed".into()),
         settings,
@@ -1027,6 +1037,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         phrase_lexicons,
         pattern_set_ascii_words,
         pattern_set,
+        cue_sources,
     })
 }
 

@@ -9,6 +9,8 @@ mod lexer;
 pub mod source;
 pub mod syntax;
 
+use std::sync::Arc;
+
 use aho_corasick::AhoCorasick;
 
 use regex::{Regex, RegexSet};
@@ -192,6 +194,9 @@ pub struct Grammar {
     /// The same set with ASCII word boundaries, for the texts on which they mean the same:
     /// `None` when some pattern cannot be carried over.
     pattern_set_ascii_words: Option<ascii_words::AsciiWordSet>,
+    /// What a cue found by each lexicon, then by each pattern, says it came from (`NAME`,
+    /// `pattern:NAME`): shared by every cue rather than spelled out again for each.
+    cue_sources: Vec<Arc<str>>,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -202,6 +207,16 @@ impl Grammar {
     /// The embedded default grammar alone.
     pub fn default_grammar() -> Result<Grammar, Diagnostics> {
         load(&GrammarSpec::default())
+    }
+
+    /// The name a cue of lexicon `i` carries.
+    pub fn lexicon_cue_source(&self, i: usize) -> Arc<str> {
+        Arc::clone(&self.cue_sources[i])
+    }
+
+    /// The name a cue of pattern `i` carries: `pattern:NAME`.
+    pub fn pattern_cue_source(&self, i: usize) -> Arc<str> {
+        Arc::clone(&self.cue_sources[self.lexicons.len() + i])
     }
 
     pub fn lexicon_index(&self, name: &str) -> Option<usize> {

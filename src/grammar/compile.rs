@@ -995,7 +995,15 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             p
         })
         .collect();
-    let pattern_set = build_set(&set_patterns).map_err(|e| {
+    // The two sets are the largest part of loading a grammar, which every run waits for before
+    // mapping anything: build them side by side.
+    let (pattern_set, pattern_set_ascii_words) = std::thread::scope(|scope| {
+        let ascii = scope.spawn(|| super::ascii_words::AsciiWordSet::new(&set_patterns));
+        let unicode = build_set(&set_patterns);
+        // A panic there only costs the fast path: the Unicode set answers for every text.
+        (unicode, ascii.join().ok().flatten())
+    });
+    let pattern_set = pattern_set.map_err(|e| {
         // The set as a whole is too large: no one pattern is at fault, so point at the last
         // one defined (the file being edited comes last).
         let last = patterns
@@ -1011,7 +1019,6 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         };
         vec![GrammarError::new(ErrorKind::Invalid(reason), last)]
     })?;
-    let pattern_set_ascii_words = super::ascii_words::AsciiWordSet::new(&set_patterns);
     let cue_sources = lexicons
         .iter()
         .map(|l| Arc::from(l.name.as_str()))

@@ -997,11 +997,17 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         .collect();
     // The two sets are the largest part of loading a grammar, which every run waits for before
     // mapping anything: build them side by side.
+    let ascii_set = || super::ascii_words::AsciiWordSet::new(&set_patterns);
     let (pattern_set, pattern_set_ascii_words) = std::thread::scope(|scope| {
-        let ascii = scope.spawn(|| super::ascii_words::AsciiWordSet::new(&set_patterns));
+        let ascii = std::thread::Builder::new().spawn_scoped(scope, ascii_set);
         let unicode = build_set(&set_patterns);
-        // A panic there only costs the fast path: the Unicode set answers for every text.
-        (unicode, ascii.join().ok().flatten())
+        let ascii = match ascii {
+            // A panic there only costs the fast path: the Unicode set answers for every text.
+            Ok(handle) => handle.join().ok().flatten(),
+            // No thread to be had (a process at its limit): build it here instead.
+            Err(_) => ascii_set(),
+        };
+        (unicode, ascii)
     });
     let pattern_set = pattern_set.map_err(|e| {
         // The set as a whole is too large: no one pattern is at fault, so point at the last

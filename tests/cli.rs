@@ -198,6 +198,21 @@ fn unknown_role_and_field_get_suggestions() {
     );
 }
 
+/// A field that the kind of rule it is written in ignores was once accepted and silently did
+/// nothing (`clause_goes_on` on a rule that cuts before its cue).
+#[test]
+fn a_field_the_rule_ignores_is_an_error() {
+    assert_eq!(
+        rule_error("misplaced_field.rules"),
+        "error: `clause_goes_on` does nothing in a `before` split rule; it belongs in `after_lead` split rules
+ --> tests/data/rules/misplaced_field.rules:2:3
+  |
+2 |   clause_goes_on sign_off
+  |   ^^^^^^^^^^^^^^
+"
+    );
+}
+
 #[test]
 fn unterminated_string_and_unknown_tsv_column() {
     assert_eq!(

@@ -12,7 +12,7 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use super::error::{suggest, Diagnostics, ErrorKind, GrammarError};
 use super::lexer::tokenize;
 use super::source::{SourceFile, SourceMap, Span};
-use super::syntax::{self, Cond, Item, LexExpr, PatternRef, RegexLit, Setting, Test};
+use super::syntax::{self, Cond, Item, LexExpr, PatternRef, RegexLit, Setting, SplitKind, Test};
 use super::{
     Check, CheckTest, Example, Grammar, KindRule, Lexicon, LinkRule, Pattern, RoleRule, Settings,
     SplitRule, TunedWeight,
@@ -834,6 +834,10 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             .collect()
     };
     for (_, item) in &defs.rules {
+        if let Some(e) = misplaced_field(item) {
+            errors.push(e);
+            continue;
+        }
         let when = |checks: &mut CheckBuilder, body: &syntax::Body| {
             body.when.as_ref().map(|c| checks.check(c)).transpose()
         };
@@ -1052,6 +1056,55 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         pattern_set,
         cue_sources,
     })
+}
+
+/// A field the item's kind ignores (`after_comma` in a role rule, `clause_goes_on` in a split
+/// rule that cuts before its cue): said, rather than silently doing nothing.
+fn misplaced_field(item: &Item) -> Option<GrammarError> {
+    const EXAMPLES: [&str; 2] = ["yes", "no"];
+    let (body, allowed, what): (_, &[&str], _) = match item {
+        Item::Rule { body, .. } => (body, &["when", "priority"], "a role rule"),
+        Item::Kind { body, .. } => (body, &["when", "priority"], "a kind rule"),
+        Item::Link { body, .. } => (body, &["when"], "a link rule"),
+        Item::Split {
+            body,
+            kind: SplitKind::Before,
+            ..
+        } => (
+            body,
+            &["min_words", "after_comma", "unless_next"],
+            "a `before` split rule",
+        ),
+        Item::Split {
+            body,
+            kind: SplitKind::AfterLead,
+            ..
+        } => (
+            body,
+            &["min_words", "unless_next", "clause_goes_on"],
+            "an `after_lead` split rule",
+        ),
+        _ => return None,
+    };
+    let field = body
+        .fields
+        .iter()
+        .find(|f| !allowed.contains(&f.text.as_str()) && !EXAMPLES.contains(&f.text.as_str()))?;
+    let belongs = match field.text.as_str() {
+        "when" => "role, kind and link rules",
+        "priority" => "role and kind rules",
+        "after_comma" => "`before` split rules",
+        "clause_goes_on" => "`after_lead` split rules",
+        _ => "split rules",
+    };
+    Some(GrammarError::new(
+        ErrorKind::MisplacedField {
+            field: field.text.clone(),
+            item: what,
+            belongs,
+        },
+        field.span,
+    ))
 }
 
 /// Puts the `weight` items into the rules they name, remembering the weight written in the

@@ -37,6 +37,12 @@ pub enum ErrorKind {
     Io { path: String, reason: String },
     #[error("in `{path}`: {reason}")]
     Tsv { path: String, reason: String },
+    #[error("`{field}` does nothing in {item}; it belongs in {belongs}")]
+    MisplacedField {
+        field: String,
+        item: &'static str,
+        belongs: &'static str,
+    },
     #[error("{0}")]
     Invalid(String),
 }

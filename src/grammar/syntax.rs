@@ -154,8 +154,11 @@ pub enum Target {
     Sibling,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Body {
+    /// Every field keyword as written, in order: what the compiler points at when a field
+    /// does nothing in the kind of item it was written in.
+    pub fields: Vec<Name>,
     pub when: Option<Cond>,
     pub priority: i32,
     pub min_words: Option<usize>,
@@ -250,6 +253,18 @@ const TESTS: [&str; 13] = [
     "words",
     "not",
 ];
+/// The fields a rule body may hold (each kind of item takes some of them).
+pub const FIELDS: [&str; 8] = [
+    "when",
+    "priority",
+    "min_words",
+    "after_comma",
+    "unless_next",
+    "clause_goes_on",
+    "yes",
+    "no",
+];
+
 const TARGETS: [&str; 10] = [
     "previous",
     "next",
@@ -728,29 +743,13 @@ impl<'a> Parser<'a> {
         ) {
             self.body()
         } else {
-            Ok(Body {
-                when: None,
-                priority: 0,
-                min_words: None,
-                after_comma: false,
-                unless_next: None,
-                clause_goes_on: None,
-                examples: Vec::new(),
-            })
+            Ok(Body::default())
         }
     }
 
     fn body(&mut self) -> PResult<Body> {
         self.expect_punct("{")?;
-        let mut body = Body {
-            when: None,
-            priority: 0,
-            min_words: None,
-            after_comma: false,
-            unless_next: None,
-            clause_goes_on: None,
-            examples: Vec::new(),
-        };
+        let mut body = Body::default();
         loop {
             if self.eat_punct("}") {
                 return Ok(body);
@@ -758,6 +757,12 @@ impl<'a> Parser<'a> {
             let Some(kw) = self.peek_ident() else {
                 return Err(self.error("`when`, `priority`, `yes`, `no` or `}`"));
             };
+            if FIELDS.contains(&kw) {
+                body.fields.push(Name {
+                    text: kw.to_string(),
+                    span: self.here(),
+                });
+            }
             match kw {
                 "when" => {
                     self.pos += 1;
@@ -811,19 +816,7 @@ impl<'a> Parser<'a> {
                         ErrorKind::Unknown {
                             what: "rule field",
                             name: other.to_string(),
-                            suggestion: super::error::suggest(
-                                other,
-                                [
-                                    "when",
-                                    "priority",
-                                    "min_words",
-                                    "after_comma",
-                                    "unless_next",
-                                    "clause_goes_on",
-                                    "yes",
-                                    "no",
-                                ],
-                            ),
+                            suggestion: super::error::suggest(other, FIELDS),
                         },
                         span,
                     ));

@@ -331,7 +331,7 @@ impl<'a> Context<'a> {
     fn lexicon_cue(&self, hit: &Hit) -> CueSpan {
         CueSpan {
             span: hit.start..hit.end,
-            source: self.grammar.lexicon_cue_source(hit.lexicon),
+            source: Arc::clone(&self.grammar.lexicons[hit.lexicon].cue_source),
         }
     }
 
@@ -398,7 +398,7 @@ impl<'a> Context<'a> {
                         if let Some(cues) = cues {
                             cues.push(CueSpan {
                                 span: s.span.start + m.start()..s.span.start + m.end(),
-                                source: self.grammar.pattern_cue_source(*p),
+                                source: Arc::clone(&pattern.cue_source),
                             });
                         }
                         true

@@ -716,13 +716,13 @@ impl CheckBuilder<'_> {
                     }
                     Test::Matches(PatternRef::Inline(lit)) => {
                         let regex = compile_regex(lit)?;
-                        self.patterns.push(Pattern {
-                            name: format!("/{}/{}", lit.body, lit.flags),
-                            source: lit.body.clone(),
-                            flags: lit.flags.clone(),
+                        self.patterns.push(Pattern::new(
+                            format!("/{}/{}", lit.body, lit.flags),
+                            lit.body.clone(),
+                            lit.flags.clone(),
                             regex,
-                            span: lit.span,
-                        });
+                            lit.span,
+                        ));
                         self.in_conditions.insert(self.patterns.len() - 1);
                         CheckTest::Matches(self.patterns.len() - 1)
                     }
@@ -767,6 +767,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         match resolver.lexicon(&n) {
             Ok(set) => lexicons.push(Lexicon {
                 name: name.clone(),
+                cue_source: Arc::from(name.as_str()),
                 phrases: set.into_iter().collect(),
                 span: *span,
             }),
@@ -785,24 +786,24 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
     let never = Regex::new("[^\\s\\S]").ok();
     for (name, lit) in &defs.patterns {
         match compile_regex(lit) {
-            Ok(regex) => patterns.push(Pattern {
-                name: name.clone(),
-                source: lit.body.clone(),
-                flags: lit.flags.clone(),
+            Ok(regex) => patterns.push(Pattern::new(
+                name.clone(),
+                lit.body.clone(),
+                lit.flags.clone(),
                 regex,
-                span: lit.span,
-            }),
+                lit.span,
+            )),
             Err(e) => {
                 errors.push(e);
                 // Keep the name known so rules using it do not add "unknown pattern" noise.
                 if let Some(regex) = never.clone() {
-                    patterns.push(Pattern {
-                        name: name.clone(),
-                        source: String::new(),
-                        flags: String::new(),
+                    patterns.push(Pattern::new(
+                        name.clone(),
+                        String::new(),
+                        String::new(),
                         regex,
-                        span: lit.span,
-                    });
+                        lit.span,
+                    ));
                 }
             }
         }
@@ -1029,15 +1030,6 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         };
         vec![GrammarError::new(ErrorKind::Invalid(reason), last)]
     })?;
-    let cue_sources = lexicons
-        .iter()
-        .map(|l| Arc::from(l.name.as_str()))
-        .chain(
-            patterns
-                .iter()
-                .map(|p| Arc::from(format!("pattern:{}", p.name))),
-        )
-        .collect();
     Ok(Grammar {
         name: defs.header.unwrap_or_else(|| "unnamed".into()),
         settings,
@@ -1054,7 +1046,6 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         phrase_lexicons,
         pattern_set_ascii_words,
         pattern_set,
-        cue_sources,
     })
 }
 

@@ -57,6 +57,8 @@ impl Default for Settings {
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     pub name: String,
+    /// The name its cues carry, shared by all of them rather than copied into each.
+    pub cue_source: Arc<str>,
     /// Lower-cased, sorted, distinct.
     pub phrases: Vec<String>,
     pub span: Span,
@@ -65,10 +67,25 @@ pub struct Lexicon {
 #[derive(Debug, Clone)]
 pub struct Pattern {
     pub name: String,
+    /// What its cues say they came from, `pattern:NAME`, shared by all of them.
+    pub cue_source: Arc<str>,
     pub source: String,
     pub flags: String,
     pub regex: Regex,
     pub span: Span,
+}
+
+impl Pattern {
+    pub fn new(name: String, source: String, flags: String, regex: Regex, span: Span) -> Pattern {
+        Pattern {
+            cue_source: Arc::from(format!("pattern:{name}")),
+            name,
+            source,
+            flags,
+            regex,
+            span,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -194,9 +211,6 @@ pub struct Grammar {
     /// The same set with ASCII word boundaries, for the texts on which they mean the same:
     /// `None` when some pattern cannot be carried over.
     pattern_set_ascii_words: Option<ascii_words::AsciiWordSet>,
-    /// What a cue found by each lexicon, then by each pattern, says it came from (`NAME`,
-    /// `pattern:NAME`): shared by every cue rather than spelled out again for each.
-    cue_sources: Vec<Arc<str>>,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -207,16 +221,6 @@ impl Grammar {
     /// The embedded default grammar alone.
     pub fn default_grammar() -> Result<Grammar, Diagnostics> {
         load(&GrammarSpec::default())
-    }
-
-    /// The name a cue of lexicon `i` carries.
-    pub fn lexicon_cue_source(&self, i: usize) -> Arc<str> {
-        Arc::clone(&self.cue_sources[i])
-    }
-
-    /// The name a cue of pattern `i` carries: `pattern:NAME`.
-    pub fn pattern_cue_source(&self, i: usize) -> Arc<str> {
-        Arc::clone(&self.cue_sources[self.lexicons.len() + i])
     }
 
     pub fn lexicon_index(&self, name: &str) -> Option<usize> {

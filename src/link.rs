@@ -498,6 +498,11 @@ impl RoleIndex {
     }
 }
 
+/// A paragraph with fewer units than this under its head is a short run of reasons, not a
+/// point developed: comments and posts written one or two sentences to a paragraph list
+/// their reasons that way, and each backs the point above directly.
+const MIN_UNITS_UNDER_HEAD: usize = 3;
+
 /// The head of every body paragraph of an article that has no claim of its own: its first
 /// judgement or demand that argues rather than concedes or answers. Commentary makes one point
 /// per paragraph, often without a marker that makes it a claim; without a head, every
@@ -515,9 +520,18 @@ fn paragraph_heads(units: &[LinkUnit]) -> std::collections::HashMap<usize, usize
         .filter(|&&i| matches!(units[i].role, Role::Claim | Role::Thesis))
         .map(|&i| units[i].place.block)
         .collect();
+    let mut sizes: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for &i in &body {
+        *sizes.entry(units[i].place.block).or_default() += 1;
+    }
+    let developed =
+        |block: usize| sizes.get(&block).copied().unwrap_or(0) > MIN_UNITS_UNDER_HEAD;
     for &i in &body {
         let u = &units[i];
-        if has_point.contains(&u.place.block) || heads.contains_key(&u.place.block) {
+        if has_point.contains(&u.place.block)
+            || heads.contains_key(&u.place.block)
+            || !developed(u.place.block)
+        {
             continue;
         }
         if matches!(u.kind, Some(Kind::Policy | Kind::Value))
@@ -532,6 +546,7 @@ fn paragraph_heads(units: &[LinkUnit]) -> std::collections::HashMap<usize, usize
         let block = units[i].place.block;
         if !has_point.contains(&block)
             && !heads.contains_key(&block)
+            && developed(block)
             && matches!(units[i].role, Role::Premise | Role::Evidence)
         {
             heads.insert(block, i);

@@ -220,6 +220,36 @@ fn header_without_blank_lines(text: &str, block: &RawBlock) -> bool {
             || b.len() * 2 > a.len() * 3 && !words_at_most(b, 11))
 }
 
+/// Whether a line ends a paragraph's last sentence: a comma or semicolon at the end of a line
+/// continues the sentence on the next.
+fn ends_sentence(s: &str) -> bool {
+    let s = s.trim_end_matches(['"', '”', '’', '\'', ')', '*', '_']);
+    s.ends_with(['.', '!', '?', ':', '…'])
+}
+
+/// No one wraps text by hand at more than this many characters a line.
+const WIDEST_WRAP: usize = 100;
+
+/// Whether the single line breaks inside a block end paragraphs rather than wrap them. Text
+/// copied from a web page, or typed where lines are not wrapped, puts each paragraph on one
+/// line and separates paragraphs with a single newline. Hard-wrapped text is narrow, and
+/// somewhere it breaks in the middle of a sentence.
+fn lines_are_paragraphs(text: &str, block: &RawBlock) -> bool {
+    let lines = &block.lines;
+    if lines.len() < 2 {
+        return false;
+    }
+    let inner = &lines[..lines.len() - 1];
+    let wider_than_a_wrap = inner
+        .iter()
+        .any(|l| text[l.clone()].chars().nth(WIDEST_WRAP).is_some());
+    let every_break_ends_a_sentence = inner
+        .iter()
+        .zip(&lines[1..])
+        .all(|(l, next)| ends_sentence(&text[l.clone()]) && starts_upper(&text[next.clone()]));
+    wider_than_a_wrap || every_break_ends_a_sentence
+}
+
 /// A short line that names a section: a few words, capitalised, not a sentence.
 fn is_inline_heading(s: &str) -> bool {
     words_at_most(s, 6) && is_heading_shape(s)
@@ -268,6 +298,7 @@ fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
             continue;
         }
         let header = index == 0 && header_without_blank_lines(text, &block);
+        let paragraph_per_line = lines_are_paragraphs(text, &block);
         let mut run: Option<RawBlock> = None;
         let mut in_header = header;
         for (k, line) in block.lines.iter().enumerate() {
@@ -307,6 +338,15 @@ fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
                 }
                 out.push(single(line.clone()));
             } else {
+                let new_paragraph = paragraph_per_line
+                    && k > 0
+                    && ends_sentence(&text[block.lines[k - 1].clone()])
+                    && starts_upper(s);
+                if new_paragraph {
+                    if let Some(r) = run.take() {
+                        out.push(r);
+                    }
+                }
                 extend_run(&mut run, line.clone());
             }
         }

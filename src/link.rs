@@ -524,8 +524,7 @@ fn paragraph_heads(units: &[LinkUnit]) -> std::collections::HashMap<usize, usize
     for &i in &body {
         *sizes.entry(units[i].place.block).or_default() += 1;
     }
-    let developed =
-        |block: usize| sizes.get(&block).copied().unwrap_or(0) > MIN_UNITS_UNDER_HEAD;
+    let developed = |block: usize| sizes.get(&block).copied().unwrap_or(0) > MIN_UNITS_UNDER_HEAD;
     for &i in &body {
         let u = &units[i];
         if has_point.contains(&u.place.block)

@@ -3,7 +3,7 @@
 use crate::annotate::Segmentation;
 use crate::grammar::Grammar;
 use crate::graph::model::ArgumentMap;
-use crate::pipeline::{map_text, InvariantError};
+use crate::pipeline::{map_text, map_titled_text, InvariantError};
 
 use super::{GoldDoc, RuleDecision, RuleInfo, TypedDoc};
 
@@ -40,7 +40,14 @@ pub fn predict_typed(
             } else {
                 Segmentation::Rules
             };
-            map_text(&doc.id, &doc.text, grammar, &segmentation).map(|m| m.map)
+            map_titled_text(
+                &doc.id,
+                &doc.text,
+                doc.title.as_deref(),
+                grammar,
+                &segmentation,
+            )
+            .map(|m| m.map)
         })
         .collect()
 }

@@ -153,6 +153,10 @@ pub struct TypedRelation {
 pub struct TypedDoc {
     pub id: String,
     pub scheme: Scheme,
+    /// The title the source gives the text (Web Discourse: the discussed article's or the
+    /// thread's), which a reader sees above it; the text is mapped with it, as `map --jsonl`
+    /// maps a record's `title`.
+    pub title: Option<String>,
     pub text: String,
     pub units: Vec<TypedUnit>,
     pub relations: Vec<TypedRelation>,
@@ -173,6 +177,8 @@ impl TypedDoc {
 struct RawDoc {
     id: String,
     corpus: String,
+    #[serde(default)]
+    title: Option<String>,
     text: String,
     units: Vec<RawUnit>,
     relations: Vec<RawRelation>,
@@ -269,6 +275,7 @@ fn convert(raw: RawDoc) -> Result<TypedDoc, String> {
     Ok(TypedDoc {
         id: raw.id,
         scheme,
+        title: raw.title.filter(|t| !t.trim().is_empty()),
         text: raw.text,
         units,
         relations,
@@ -980,6 +987,24 @@ mod tests {
         // One of each of four classes: the first (Claim) wins the tie; P = 1/4, R = 1.
         assert_eq!(class, "Claim");
         assert!((f1 - (2.0 * 0.25 / 1.25) / 5.0).abs() < 1e-9);
+    }
+
+    /// Web Discourse records name the article or thread a comment answers; the comment is
+    /// mapped under that title, as `map --jsonl` maps a record's `title`.
+    #[test]
+    fn a_record_title_is_the_title_the_text_is_mapped_under() {
+        let line = format!(
+            r#"{{"id": "d1", "corpus": "webdiscourse", "title": "Should schools reopen?", "text": {}, "units": [], "relations": []}}"#,
+            serde_json::to_string(TEXT).unwrap()
+        );
+        let titled = convert(serde_json::from_str(&line).unwrap()).unwrap();
+        assert_eq!(titled.title.as_deref(), Some("Should schools reopen?"));
+        assert_eq!(wd_gold().title, None);
+        let grammar = crate::grammar::Grammar::default_grammar().expect("default grammar");
+        let maps =
+            crate::eval::run::predict_typed(&[titled, wd_gold()], &grammar, false).expect("maps");
+        assert_eq!(maps[0].title.as_deref(), Some("Should schools reopen?"));
+        assert_eq!(maps[1].title, None);
     }
 
     #[test]

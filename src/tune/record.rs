@@ -13,7 +13,7 @@ use crate::eval::GoldDoc;
 use crate::grammar::{Check, CheckTest, Grammar, Neighbour};
 use crate::graph::model::{ArgumentMap, Kind, RelationKind, Role, Stance};
 use crate::link::is_question;
-use crate::pipeline::{map_text, InvariantError};
+use crate::pipeline::{map_titled_text, InvariantError};
 
 /// A condition with every test that no weight can change already decided.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,10 +168,11 @@ impl DocRecord {
 pub fn record(
     id: &str,
     text: &str,
+    title: Option<&str>,
     segmentation: &Segmentation,
     grammar: &Grammar,
 ) -> Result<(DocRecord, ArgumentMap), InvariantError> {
-    let mapped = map_text(id, text, grammar, segmentation)?;
+    let mapped = map_titled_text(id, text, title, grammar, segmentation)?;
     let article = &mapped.article;
     let places: Vec<_> = mapped.units.iter().map(|u| u.place.clone()).collect();
     let hits = grammar.scan(&article.text);
@@ -234,7 +235,7 @@ pub fn record_structure(
     } else {
         Segmentation::Rules
     };
-    let (mut rec, map) = record(&doc.id, &doc.text, &segmentation, grammar)?;
+    let (mut rec, map) = record(&doc.id, &doc.text, None, &segmentation, grammar)?;
     rec.gold = gold_side(doc, &map);
     Ok((rec, map))
 }
@@ -250,7 +251,13 @@ pub fn record_typed(
     } else {
         Segmentation::Rules
     };
-    let (mut rec, map) = record(&doc.id, &doc.text, &segmentation, grammar)?;
+    let (mut rec, map) = record(
+        &doc.id,
+        &doc.text,
+        doc.title.as_deref(),
+        &segmentation,
+        grammar,
+    )?;
     let index = |id: &str| doc.units.iter().position(|u| u.id == id);
     let classes = doc.scheme.classes();
     rec.gold = GoldSide::Typed {

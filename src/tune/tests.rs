@@ -271,7 +271,7 @@ fn variants(written: &Params, count: usize) -> Vec<Params> {
 
 /// Replayed decisions against the pipeline's map of the same text with the same weights.
 fn assert_replays(grammar: &Grammar, id: &str, text: &str, seg: &Segmentation, params: &[Params]) {
-    let (rec, _) = record::record(id, text, seg, grammar).expect("records");
+    let (rec, _) = record::record(id, text, None, seg, grammar).expect("records");
     for (v, p) in params.iter().enumerate() {
         let d = decide(grammar, &rec, p, &link_order(&p.link_weights));
         let map = map_text(id, text, &p.apply(grammar), seg)
@@ -419,6 +419,7 @@ fn reports_as_facts() -> Vec<TypedDoc> {
             TypedDoc {
                 id: format!("c{i}"),
                 scheme: Scheme::Cdcp,
+                title: None,
                 text,
                 units,
                 relations: Vec::new(),

@@ -160,6 +160,11 @@ fn overlap(a: &BTreeSet<String>, b: &BTreeSet<String>) -> (usize, f64) {
 /// How much of the thesis a unit must repeat to be read as stating it again.
 const RESTATEMENT_OVERLAP: f64 = 0.5;
 const RESTATEMENT_MIN_SHARED: usize = 3;
+/// The thesis score of a statement that declares a position outright (a stance lead such as
+/// "In my opinion" or "I am convinced that", or a conclusion marker with a demand), not one
+/// that only has a thesis-like word in it.
+const DECLARED_POSITION: f64 = 1.0;
+const DECLARED_MIN_SHARED: usize = 2;
 
 /// The units that state the thesis again: the title or standfirst when it states a position,
 /// and statements in the opening or closing paragraph that repeat most of the thesis's words.
@@ -202,6 +207,24 @@ fn find_restatements<'s>(
             && u.kind == Some(Kind::Policy)
             && units[thesis].kind == Some(Kind::Policy)
             && u.thesis_score > 0.0;
+        // The position declared in the opening paragraph and the one the closing paragraph
+        // arrives at ("In my opinion, investing in public transport is wiser than building
+        // roads" / "In conclusion, public transport is cleaner ... than new roads") frame an
+        // essay: when both carry the weight of a stated position and name the same subject,
+        // they are one position, however differently worded.
+        let opposite_edge = at_edge
+            && first_block != last_block
+            && units[thesis].place.region == Region::Body
+            && (units[thesis].place.block == first_block
+                || units[thesis].place.block == last_block)
+            && units[thesis].place.block != u.place.block;
+        let declared_at_both_ends = opposite_edge
+            && u.thesis_score >= DECLARED_POSITION
+            && units[thesis].thesis_score >= DECLARED_POSITION;
+        if declared_at_both_ends && shared >= DECLARED_MIN_SHARED {
+            restates[i] = Some(thesis);
+            continue;
+        }
         if shared >= RESTATEMENT_MIN_SHARED && (share >= RESTATEMENT_OVERLAP || same_demand) {
             restates[i] = Some(thesis);
         }

@@ -298,3 +298,45 @@ fn arbitrary_text_maps_without_panics() {
         assert!(html.contains("</html>"));
     }
 }
+
+/// An essay typed one paragraph per line (title, blank line, five paragraphs separated by
+/// single line breaks): read as five paragraphs, each body paragraph makes its own point for
+/// the thesis, and the position declared in the introduction is the conclusion's, restated.
+#[test]
+fn an_essay_with_one_paragraph_per_line_keeps_its_paragraph_structure() {
+    let g = grammar();
+    let map = map_file(
+        &g,
+        std::path::Path::new("tests/data/essays/transport-spending.txt"),
+    );
+    let paragraphs: std::collections::BTreeSet<_> = map
+        .units
+        .iter()
+        .filter(|u| u.paragraph > 0)
+        .map(|u| u.paragraph)
+        .collect();
+    assert_eq!(paragraphs.len(), 5, "{paragraphs:?}");
+    let thesis = map.thesis.clone().expect("a thesis");
+    let declared = unit_containing(&map, "In my opinion, investing in public transport");
+    assert_eq!(declared.restates.as_deref(), Some(thesis.as_str()));
+    for opener in ["Firstly, public transport", "Secondly, new roads"] {
+        let point = unit_containing(&map, opener);
+        assert_eq!(point.role, Role::Claim, "{opener}");
+        assert_eq!(
+            map.outgoing(&point.id).map(|r| r.to.as_str()),
+            Some(thesis.as_str()),
+            "{opener}"
+        );
+    }
+    // The evidence of a paragraph stays under that paragraph's point.
+    let report = unit_containing(&map, "According to a report");
+    let firstly = unit_containing(&map, "Firstly, public transport");
+    let mut at = report.id.clone();
+    while let Some(r) = map.outgoing(&at) {
+        at = r.to.clone();
+        if at == firstly.id {
+            break;
+        }
+    }
+    assert_eq!(at, firstly.id, "the report reaches its paragraph's point");
+}

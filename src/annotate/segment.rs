@@ -176,6 +176,24 @@ pub fn cuts_for(
     cuts
 }
 
+/// Whether a piece is nothing but one cue phrase and punctuation ("To sum up,", "In my
+/// opinion,"): a connective that opens a sentence belongs to the clause it introduces, and cut
+/// off on its own it would be a unit that says nothing.
+fn only_a_cue(text: &str, piece: Range<usize>, hits: &[Hit]) -> bool {
+    let inner = |c: char| c.is_alphanumeric();
+    let Some(first) = text[piece.clone()].find(inner) else {
+        return true;
+    };
+    let last = text[piece.clone()].rfind(inner).map_or(first, |i| {
+        i + text[piece.start + i..]
+            .chars()
+            .next()
+            .map_or(1, char::len_utf8)
+    });
+    let (start, end) = (piece.start + first, piece.start + last);
+    hits.iter().any(|h| h.start == start && h.end == end)
+}
+
 /// Segments every sentence of the article. Cuts that would leave a piece shorter than the
 /// rule's `min_words` are dropped, so a cue in a short phrase does not shred the sentence.
 pub fn segment(article: &Article, grammar: &Grammar, hits: &[Hit]) -> Vec<Segment> {
@@ -201,7 +219,10 @@ pub fn segment(article: &Article, grammar: &Grammar, hits: &[Hit]) -> Vec<Segmen
             let mut left = sentence.span.start;
             for (at, r, cue) in &cuts {
                 let min = grammar.splits[*r].min_words;
-                if words.count(left, *at) >= min && words.count(*at, sentence.span.end) >= min {
+                if words.count(left, *at) >= min
+                    && words.count(*at, sentence.span.end) >= min
+                    && !only_a_cue(text, left..*at, hits)
+                {
                     kept.push((*at, *r, cue.clone()));
                     left = *at;
                 }

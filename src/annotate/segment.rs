@@ -191,7 +191,13 @@ fn only_a_cue(text: &str, piece: Range<usize>, hits: &[Hit]) -> bool {
             .map_or(1, char::len_utf8)
     });
     let (start, end) = (piece.start + first, piece.start + last);
-    hits.iter().any(|h| h.start == start && h.end == end)
+    // Hits are sorted by start: look only at those starting where the piece does, so a
+    // sentence of many cuts and many hits stays linear.
+    let from = hits.partition_point(|h| h.start < start);
+    hits[from..]
+        .iter()
+        .take_while(|h| h.start == start)
+        .any(|h| h.end == end)
 }
 
 /// Segments every sentence of the article. Cuts that would leave a piece shorter than the

@@ -93,8 +93,12 @@ pub fn to_json(map: &ArgumentMap) -> String {
 /// The same bytes as [`to_json`], written as they are made: a large map's JSON is several
 /// times the size of the map, and need not be held in memory beside it.
 pub fn write_json(map: &ArgumentMap, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, map).map_err(std::io::Error::other)?;
-    out.write_all(b"\n")
+    // Pretty JSON is written a few bytes at a time; a buffer of a known type takes those
+    // writes without a dynamic call each, and hands `out` large chunks.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, map).map_err(std::io::Error::other)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
 
 /// One JSON object on one line, for `--jsonl` output.

@@ -164,6 +164,9 @@ const RESTATEMENT_MIN_SHARED: usize = 3;
 /// "In my opinion" or "I am convinced that", or a conclusion marker with a demand), not one
 /// that only has a thesis-like word in it.
 const DECLARED_POSITION: f64 = 1.0;
+/// Two declared positions need fewer words in common than a restatement in passing: they are
+/// already known to be the writer's position, at the two places an essay states it, so only
+/// the subject has to be the same.
 const DECLARED_MIN_SHARED: usize = 2;
 
 /// The units that state the thesis again: the title or standfirst when it states a position,
@@ -543,7 +546,7 @@ fn paragraph_heads(units: &[LinkUnit]) -> std::collections::HashMap<usize, usize
         .filter(|&&i| matches!(units[i].role, Role::Claim | Role::Thesis))
         .map(|&i| units[i].place.block)
         .collect();
-    let mut sizes: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut sizes: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     for &i in &body {
         *sizes.entry(units[i].place.block).or_default() += 1;
     }

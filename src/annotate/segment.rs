@@ -177,27 +177,27 @@ pub fn cuts_for(
 }
 
 /// Whether a piece is nothing but one cue phrase and punctuation ("To sum up,", "In my
-/// opinion,"): a connective that opens a sentence belongs to the clause it introduces, and cut
-/// off on its own it would be a unit that says nothing.
+/// opinion,", "e.g.,"), or punctuation alone: a connective that opens a sentence belongs to the
+/// clause it introduces, and cut off on its own it would be a unit that says nothing.
 fn only_a_cue(text: &str, piece: Range<usize>, hits: &[Hit]) -> bool {
-    let inner = |c: char| c.is_alphanumeric();
-    let Some(first) = text[piece.clone()].find(inner) else {
+    let s = &text[piece.clone()];
+    let Some(first) = s.find(char::is_alphanumeric) else {
         return true;
     };
-    let last = text[piece.clone()].rfind(inner).map_or(first, |i| {
-        i + text[piece.start + i..]
-            .chars()
-            .next()
-            .map_or(1, char::len_utf8)
-    });
-    let (start, end) = (piece.start + first, piece.start + last);
+    let last_end = s
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_alphanumeric())
+        .map_or(s.len(), |(i, c)| i + c.len_utf8());
+    let (start, end) = (piece.start + first, piece.start + last_end);
     // Hits are sorted by start: look only at those starting where the piece does, so a
-    // sentence of many cuts and many hits stays linear.
+    // sentence of many cuts and many hits stays linear. A cue may end in punctuation of its
+    // own ("e.g."), past the piece's last letter.
     let from = hits.partition_point(|h| h.start < start);
     hits[from..]
         .iter()
         .take_while(|h| h.start == start)
-        .any(|h| h.end == end)
+        .any(|h| h.end >= end && h.end <= piece.end)
 }
 
 /// Segments every sentence of the article. Cuts that would leave a piece shorter than the

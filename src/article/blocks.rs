@@ -163,8 +163,11 @@ fn words_at_most(s: &str, n: usize) -> bool {
     s.split_whitespace().nth(n).is_none()
 }
 
+/// What may close a sentence after its final punctuation: quotes, a bracket, emphasis.
+const CLOSERS: [char; 7] = ['"', '”', '’', '\'', ')', '*', '_'];
+
 fn ends_like_sentence(s: &str) -> bool {
-    let s = s.trim_end_matches(['"', '”', '’', '\'', ')', '*', '_']);
+    let s = s.trim_end_matches(CLOSERS);
     s.ends_with(['.', '!', '?', ':', ';', ',', '…'])
 }
 
@@ -220,34 +223,59 @@ fn header_without_blank_lines(text: &str, block: &RawBlock) -> bool {
             || b.len() * 2 > a.len() * 3 && !words_at_most(b, 11))
 }
 
-/// Whether a line ends a paragraph's last sentence: a comma or semicolon at the end of a line
-/// continues the sentence on the next.
-fn ends_sentence(s: &str) -> bool {
-    let s = s.trim_end_matches(['"', '”', '’', '\'', ')', '*', '_']);
-    s.ends_with(['.', '!', '?', ':', '…'])
+/// Whether the break after `line` ends a sentence: a comma or semicolon at the end of a line
+/// continues the sentence on the next, and so does a period after an abbreviation or an initial
+/// ("by Dr.\nSmith"), judged as the sentence splitter judges it.
+fn break_ends_sentence(text: &str, line: &Range<usize>, next: &Range<usize>) -> bool {
+    let s = text[line.clone()].trim_end_matches(CLOSERS);
+    if !s.ends_with(['.', '!', '?', ':', '…']) {
+        return false;
+    }
+    if s.ends_with('.') && !s.ends_with("..") {
+        let dot = line.start + s.len() - 1;
+        return super::sentences::period_ends_sentence(text, dot, &text[next.clone()]);
+    }
+    true
 }
 
-/// No one wraps text by hand at more than this many characters a line.
+/// Lines this wide are not wrapped by hand; wider wrapping (an editor set to 120 columns) is
+/// recognised by its shape instead ([`looks_machine_wrapped`]).
 const WIDEST_WRAP: usize = 100;
+
+/// Whether a block's lines were wrapped at a fixed width: at every break, the next line's first
+/// word would not have fitted on the line before it. Paragraphs put one to a line end wherever
+/// their last sentence does, and the next paragraph's first word would usually have fitted.
+fn looks_machine_wrapped(text: &str, lines: &[Range<usize>]) -> bool {
+    let width = |l: &Range<usize>| text[l.clone()].chars().count();
+    let widest = lines.iter().map(width).max().unwrap_or(0);
+    lines.len() >= 3
+        && lines.windows(2).all(|pair| {
+            let next_word = text[pair[1].clone()]
+                .split_whitespace()
+                .next()
+                .map_or(0, |w| w.chars().count());
+            width(&pair[0]) + 1 + next_word > widest
+        })
+}
 
 /// Whether the single line breaks inside a block end paragraphs rather than wrap them. Text
 /// copied from a web page, or typed where lines are not wrapped, puts each paragraph on one
-/// line and separates paragraphs with a single newline. Hard-wrapped text is narrow, and
-/// somewhere it breaks in the middle of a sentence.
+/// line and separates paragraphs with a single newline. Hard-wrapped text is narrow, or wrapped
+/// at a fixed width, and somewhere it breaks in the middle of a sentence.
 fn lines_are_paragraphs(text: &str, block: &RawBlock) -> bool {
     let lines = &block.lines;
-    if lines.len() < 2 {
+    if lines.len() < 2 || looks_machine_wrapped(text, lines) {
         return false;
     }
     let inner = &lines[..lines.len() - 1];
-    let wider_than_a_wrap = inner
+    let wider_than_a_hand_wrap = inner
         .iter()
         .any(|l| text[l.clone()].chars().nth(WIDEST_WRAP).is_some());
     let every_break_ends_a_sentence = inner
         .iter()
         .zip(&lines[1..])
-        .all(|(l, next)| ends_sentence(&text[l.clone()]) && starts_upper(&text[next.clone()]));
-    wider_than_a_wrap || every_break_ends_a_sentence
+        .all(|(l, next)| break_ends_sentence(text, l, next) && starts_upper(&text[next.clone()]));
+    wider_than_a_hand_wrap || every_break_ends_a_sentence
 }
 
 /// A short line that names a section: a few words, capitalised, not a sentence.
@@ -340,7 +368,7 @@ fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
             } else {
                 let new_paragraph = paragraph_per_line
                     && k > 0
-                    && ends_sentence(&text[block.lines[k - 1].clone()])
+                    && break_ends_sentence(text, &block.lines[k - 1], line)
                     && starts_upper(s);
                 if new_paragraph {
                     if let Some(r) = run.take() {

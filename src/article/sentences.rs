@@ -146,7 +146,7 @@ fn can_start_sentence(rest: &str) -> bool {
 }
 
 /// Whether the period at `dot` (a single '.') ends the sentence, judging by the words around it.
-fn period_ends_sentence(text: &str, dot: usize, rest: &str) -> bool {
+pub(super) fn period_ends_sentence(text: &str, dot: usize, rest: &str) -> bool {
     let word = word_before(text, dot);
     let lower = word.to_lowercase();
     let next = next_word(rest);

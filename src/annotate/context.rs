@@ -86,6 +86,17 @@ const STOPWORDS: &[&str] = &[
     "about", "argues", "argue", "says", "why", "how",
 ];
 
+/// The part of `span` from its first letter or digit to its last: what a unit says without the
+/// punctuation and quotes around it. The whole span when it holds no letter or digit.
+pub fn content_range(text: &str, span: &Range<usize>) -> Range<usize> {
+    let s = &text[span.clone()];
+    let start = s.find(|c: char| c.is_alphanumeric()).unwrap_or(0);
+    let end = s.rfind(|c: char| c.is_alphanumeric()).map_or(s.len(), |p| {
+        p + s[p..].chars().next().map_or(1, char::len_utf8)
+    });
+    span.start + start..span.start + end.max(start)
+}
+
 /// Content-word stems: lower-case, five-letter prefixes, stopwords and short words dropped.
 pub fn stems(text: &str) -> BTreeSet<String> {
     text.split(|c: char| !c.is_alphanumeric())
@@ -215,12 +226,7 @@ impl<'a> Context<'a> {
     }
 
     fn content_range(&self, span: &Range<usize>) -> Range<usize> {
-        let s = &self.article.text[span.clone()];
-        let start = s.find(|c: char| c.is_alphanumeric()).unwrap_or(0);
-        let end = s.rfind(|c: char| c.is_alphanumeric()).map_or(s.len(), |p| {
-            p + s[p..].chars().next().map_or(1, char::len_utf8)
-        });
-        span.start + start..span.start + end.max(start)
+        content_range(&self.article.text, span)
     }
 
     /// The hits of `lexicon` inside `span`, by start.

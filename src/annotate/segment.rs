@@ -180,24 +180,18 @@ pub fn cuts_for(
 /// opinion,", "e.g.,"), or punctuation alone: a connective that opens a sentence belongs to the
 /// clause it introduces, and cut off on its own it would be a unit that says nothing.
 fn only_a_cue(text: &str, piece: Range<usize>, hits: &[Hit]) -> bool {
-    let s = &text[piece.clone()];
-    let Some(first) = s.find(char::is_alphanumeric) else {
+    if !text[piece.clone()].contains(char::is_alphanumeric) {
         return true;
-    };
-    let last_end = s
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| c.is_alphanumeric())
-        .map_or(s.len(), |(i, c)| i + c.len_utf8());
-    let (start, end) = (piece.start + first, piece.start + last_end);
+    }
+    let content = super::context::content_range(text, &piece);
     // Hits are sorted by start: look only at those starting where the piece does, so a
     // sentence of many cuts and many hits stays linear. A cue may end in punctuation of its
     // own ("e.g."), past the piece's last letter.
-    let from = hits.partition_point(|h| h.start < start);
+    let from = hits.partition_point(|h| h.start < content.start);
     hits[from..]
         .iter()
-        .take_while(|h| h.start == start)
-        .any(|h| h.end >= end && h.end <= piece.end)
+        .take_while(|h| h.start == content.start)
+        .any(|h| h.end >= content.end && h.end <= piece.end)
 }
 
 /// Segments every sentence of the article. Cuts that would leave a piece shorter than the

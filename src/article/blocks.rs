@@ -245,37 +245,45 @@ const WIDEST_WRAP: usize = 100;
 /// Whether a block's lines were wrapped at a fixed width: at every break, the next line's first
 /// word would not have fitted on the line before it. Paragraphs put one to a line end wherever
 /// their last sentence does, and the next paragraph's first word would usually have fitted.
-fn looks_machine_wrapped(text: &str, lines: &[Range<usize>]) -> bool {
-    let width = |l: &Range<usize>| text[l.clone()].chars().count();
-    let widest = lines.iter().map(width).max().unwrap_or(0);
+fn looks_machine_wrapped(text: &str, lines: &[Range<usize>], widths: &[usize]) -> bool {
+    let widest = widths.iter().copied().max().unwrap_or(0);
     lines.len() >= 3
-        && lines.windows(2).all(|pair| {
-            let next_word = text[pair[1].clone()]
+        && (1..lines.len()).all(|k| {
+            let next_word = text[lines[k].clone()]
                 .split_whitespace()
                 .next()
                 .map_or(0, |w| w.chars().count());
-            width(&pair[0]) + 1 + next_word > widest
+            widths[k - 1] + 1 + next_word > widest
         })
 }
 
-/// Whether the single line breaks inside a block end paragraphs rather than wrap them. Text
-/// copied from a web page, or typed where lines are not wrapped, puts each paragraph on one
-/// line and separates paragraphs with a single newline. Hard-wrapped text is narrow, or wrapped
-/// at a fixed width, and somewhere it breaks in the middle of a sentence.
-fn lines_are_paragraphs(text: &str, block: &RawBlock) -> bool {
+/// Where the single line breaks inside a block end paragraphs rather than wrap them: for each
+/// break, whether a new paragraph starts after it. Text copied from a web page, or typed where
+/// lines are not wrapped, puts each paragraph on one line and separates paragraphs with a single
+/// newline; there a break after a sentence end and before a capital starts a paragraph. Hard-
+/// wrapped text is narrow, or wrapped at a fixed width, and somewhere it breaks in the middle
+/// of a sentence: none of its breaks does.
+fn paragraph_breaks(text: &str, block: &RawBlock) -> Vec<bool> {
     let lines = &block.lines;
-    if lines.len() < 2 || looks_machine_wrapped(text, lines) {
-        return false;
+    let mut breaks: Vec<bool> = (1..lines.len())
+        .map(|k| {
+            break_ends_sentence(text, &lines[k - 1], &lines[k])
+                && starts_upper(&text[lines[k].clone()])
+        })
+        .collect();
+    let widths: Vec<usize> = lines
+        .iter()
+        .map(|l| text[l.clone()].chars().count())
+        .collect();
+    let wider_than_a_hand_wrap = widths[..widths.len().saturating_sub(1)]
+        .iter()
+        .any(|&w| w > WIDEST_WRAP);
+    let one_per_line = (wider_than_a_hand_wrap || breaks.iter().all(|&b| b))
+        && !looks_machine_wrapped(text, lines, &widths);
+    if !one_per_line {
+        breaks.clear();
     }
-    let inner = &lines[..lines.len() - 1];
-    let wider_than_a_hand_wrap = inner
-        .iter()
-        .any(|l| text[l.clone()].chars().nth(WIDEST_WRAP).is_some());
-    let every_break_ends_a_sentence = inner
-        .iter()
-        .zip(&lines[1..])
-        .all(|(l, next)| break_ends_sentence(text, l, next) && starts_upper(&text[next.clone()]));
-    wider_than_a_hand_wrap || every_break_ends_a_sentence
+    breaks
 }
 
 /// A short line that names a section: a few words, capitalised, not a sentence.
@@ -326,7 +334,7 @@ fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
             continue;
         }
         let header = index == 0 && header_without_blank_lines(text, &block);
-        let paragraph_per_line = lines_are_paragraphs(text, &block);
+        let breaks = paragraph_breaks(text, &block);
         let mut run: Option<RawBlock> = None;
         let mut in_header = header;
         for (k, line) in block.lines.iter().enumerate() {
@@ -366,11 +374,7 @@ fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
                 }
                 out.push(single(line.clone()));
             } else {
-                let new_paragraph = paragraph_per_line
-                    && k > 0
-                    && break_ends_sentence(text, &block.lines[k - 1], line)
-                    && starts_upper(s);
-                if new_paragraph {
+                if k > 0 && breaks.get(k - 1) == Some(&true) {
                     if let Some(r) = run.take() {
                         out.push(r);
                     }

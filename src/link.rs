@@ -182,13 +182,21 @@ fn find_restatements<'s>(
         return restates;
     };
     let thesis_stems = stems_of(thesis);
+    let is_edge = |u: &LinkUnit| {
+        u.place.region == Region::Body
+            && (u.place.block == first_block || u.place.block == last_block)
+    };
+    // The thesis declared outright in the opening or the closing paragraph: another declared
+    // position in the other one may restate it in other words (below).
+    let declared_thesis_block = (is_edge(&units[thesis])
+        && units[thesis].thesis_score >= DECLARED_POSITION)
+        .then_some(units[thesis].place.block);
     for (i, u) in units.iter().enumerate() {
         if i == thesis || u.question {
             continue;
         }
         let framing = matches!(u.place.region, Region::Title | Region::Standfirst);
-        let at_edge = u.place.region == Region::Body
-            && (u.place.block == first_block || u.place.block == last_block);
+        let at_edge = is_edge(u);
         let eligible = if framing {
             // Headline and deck count only when they take a side (some thesis rule fired on
             // them), not when they name a topic.
@@ -215,20 +223,15 @@ fn find_restatements<'s>(
         // roads" / "In conclusion, public transport is cleaner ... than new roads") frame an
         // essay: when both carry the weight of a stated position and name the same subject,
         // they are one position, however differently worded.
-        let opposite_edge = at_edge
-            && first_block != last_block
-            && units[thesis].place.region == Region::Body
-            && (units[thesis].place.block == first_block
-                || units[thesis].place.block == last_block)
-            && units[thesis].place.block != u.place.block;
-        let declared_at_both_ends = opposite_edge
-            && u.thesis_score >= DECLARED_POSITION
-            && units[thesis].thesis_score >= DECLARED_POSITION;
-        if declared_at_both_ends && shared >= DECLARED_MIN_SHARED {
-            restates[i] = Some(thesis);
-            continue;
-        }
-        if shared >= RESTATEMENT_MIN_SHARED && (share >= RESTATEMENT_OVERLAP || same_demand) {
+        let declared_at_both_ends = at_edge
+            && declared_thesis_block.is_some_and(|b| b != u.place.block)
+            && u.thesis_score >= DECLARED_POSITION;
+        let restated = if declared_at_both_ends {
+            shared >= DECLARED_MIN_SHARED
+        } else {
+            shared >= RESTATEMENT_MIN_SHARED && (share >= RESTATEMENT_OVERLAP || same_demand)
+        };
+        if restated {
             restates[i] = Some(thesis);
         }
     }

@@ -775,7 +775,7 @@ fn run_jsonl(
     // writer; standard output streams.
     let written = match output {
         None => stream(&mut std::io::BufWriter::new(std::io::stdout().lock())),
-        Some(path) => write_atomic_with(path, stream),
+        Some(path) => write_atomic_with(path, |out| stream(out)),
     };
     if let Some(e) = broken {
         return Err(fail(format!("cannot read {shown}: {e}")));

@@ -92,13 +92,11 @@ pub fn to_json(map: &ArgumentMap) -> String {
 
 /// The same bytes as [`to_json`], written as they are made: a large map's JSON is several
 /// times the size of the map, and need not be held in memory beside it.
-pub fn write_json(map: &ArgumentMap, out: &mut dyn Write) -> std::io::Result<()> {
-    // Pretty JSON is written a few bytes at a time; a buffer of a known type takes those
-    // writes without a dynamic call each, and hands `out` large chunks.
-    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut buffered, map).map_err(std::io::Error::other)?;
-    buffered.write_all(b"\n")?;
-    buffered.flush()
+/// Generic over the writer: pretty JSON is written a few bytes at a time, and each of those
+/// writes is then a call into a buffer of known type rather than a dynamic one.
+pub fn write_json<W: Write>(map: &ArgumentMap, out: &mut W) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, map).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
 }
 
 /// One JSON object on one line, for `--jsonl` output.
@@ -113,19 +111,26 @@ pub fn is_special_file(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
+/// What [`write_atomic_with`] hands its writer: the file being written, buffered.
+pub type AtomicOut<'a> = std::io::BufWriter<&'a mut std::fs::File>;
+
+const WRITE_BUFFER: usize = 1 << 16;
+
 /// Writes `contents` to `path` through a temporary file in the same directory and a rename, so a
 /// reader never sees a half-written file and a failure leaves any old file intact.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     write_atomic_with(path, |out| out.write_all(contents))
 }
 
-/// [`write_atomic`] for contents that `write` streams out rather than hands over whole.
+/// [`write_atomic`] for contents that `write` streams out rather than hands over whole, into a
+/// buffered file (a buffer of known type, so that many small writes cost little).
 pub fn write_atomic_with(
     path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    write: impl FnOnce(&mut AtomicOut<'_>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     if is_special_file(path) {
-        let mut out = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+        let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+        let mut out = std::io::BufWriter::with_capacity(WRITE_BUFFER, &mut file);
         write(&mut out)?;
         return out.flush();
     }
@@ -138,7 +143,7 @@ pub fn write_atomic_with(
         .suffix(".tmp")
         .tempfile_in(dir)?;
     {
-        let mut out = std::io::BufWriter::new(&mut tmp);
+        let mut out = std::io::BufWriter::with_capacity(WRITE_BUFFER, tmp.as_file_mut());
         write(&mut out)?;
         out.flush()?;
     }

@@ -275,7 +275,7 @@ fn convert(raw: RawDoc) -> Result<TypedDoc, String> {
     Ok(TypedDoc {
         id: raw.id,
         scheme,
-        title: raw.title.filter(|t| !t.trim().is_empty()),
+        title: raw.title,
         text: raw.text,
         units,
         relations,

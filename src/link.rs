@@ -459,6 +459,8 @@ struct RoleIndex {
     heads: std::collections::HashMap<usize, usize>,
     /// Per section, its first point or paragraph head: what a later paragraph head backs.
     section_first: std::collections::HashMap<(Option<usize>, bool), usize>,
+    /// The block of an article's introduction (its first body paragraph).
+    introduction: Option<usize>,
 }
 
 impl RoleIndex {
@@ -493,6 +495,7 @@ impl RoleIndex {
             section_points,
             heads,
             section_first,
+            introduction: edge_blocks(units.iter().map(|u| u.place)).map(|(first, _)| first),
         }
     }
 
@@ -656,6 +659,16 @@ fn resolve(
             // the other way round.
             if units[i].role == Role::Claim {
                 return before;
+            }
+            // An introduction that states the thesis builds up to it: what comes before the
+            // thesis there (the scene it opens with, an objection the thesis answers) leads
+            // to the thesis, not to the sentence that opened the paragraph.
+            let thesis_here = ctx
+                .thesis
+                .filter(|&t| t > i && same(t) && ok(t) && before.is_none_or(|b| b < t))
+                .filter(|_| index.introduction == Some(place.block));
+            if thesis_here.is_some() {
+                return thesis_here;
             }
             let head = index.heads.get(&place.block).copied();
             if head == Some(i) {

@@ -340,3 +340,30 @@ fn an_essay_with_one_paragraph_per_line_keeps_its_paragraph_structure() {
     }
     assert_eq!(at, firstly.id, "the report reaches its paragraph's point");
 }
+
+/// An essay whose introduction opens with background and an opposing view before stating the
+/// position in the first person ("From my point of view, ..."), whose body paragraphs end on
+/// "Therefore, ..." and whose conclusion demands the same course again.
+#[test]
+fn an_essay_states_its_thesis_in_the_introduction_not_at_a_paragraphs_therefore() {
+    let g = grammar();
+    let map = map_file(
+        &g,
+        std::path::Path::new("tests/data/essays/school-uniforms.txt"),
+    );
+    let thesis = map.thesis.clone().expect("a thesis");
+    let declared = unit_containing(&map, "From my point of view");
+    assert_eq!(declared.id, thesis, "the introduction's stated position");
+    // "Therefore" closing a body paragraph concludes that paragraph, not the essay.
+    let paragraph_conclusion = unit_containing(&map, "Therefore, uniforms help");
+    assert_eq!(paragraph_conclusion.role, Role::Claim);
+    let final_demand = unit_containing(&map, "so schools should continue");
+    assert_eq!(final_demand.restates.as_deref(), Some(thesis.as_str()));
+    // The objection the introduction reports is the one its thesis answers.
+    let objection = unit_containing(&map, "Some people think uniforms");
+    assert_eq!(objection.role, Role::Counterclaim);
+    assert_eq!(
+        map.outgoing(&objection.id).map(|r| r.to.as_str()),
+        Some(thesis.as_str())
+    );
+}

@@ -103,8 +103,20 @@ pub fn stems(text: &str) -> BTreeSet<String> {
         .filter(|w| w.chars().count() >= 3)
         .map(str::to_lowercase)
         .filter(|w| !STOPWORDS.contains(&w.as_str()))
-        .map(|w| w.chars().take(5).collect())
+        .map(|w| singular(&w).chars().take(5).collect())
         .collect()
+}
+
+/// The singular of a regular English plural ("cities" → "city", "costs" → "cost"), so that
+/// a prefix of five letters names the same word in both numbers; other words are unchanged.
+fn singular(word: &str) -> std::borrow::Cow<'_, str> {
+    if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() >= 2) {
+        return format!("{stem}y").into();
+    }
+    match word.strip_suffix('s') {
+        Some(stem) if stem.len() >= 3 && !stem.ends_with(['s', 'u', 'i']) => stem.into(),
+        _ => word.into(),
+    }
 }
 
 impl CueSpan {

@@ -557,6 +557,14 @@ fn paragraph_heads(units: &[LinkUnit]) -> std::collections::HashMap<usize, usize
         *sizes.entry(units[i].place.block).or_default() += 1;
     }
     let developed = |block: usize| sizes.get(&block).copied().unwrap_or(0) > MIN_UNITS_UNDER_HEAD;
+    // A paragraph that reports an objection and answers it makes the answer its point: the
+    // reasons that follow the answer are reasons for it.
+    for &i in &body {
+        let block = units[i].place.block;
+        if units[i].role == Role::Rebuttal && !has_point.contains(&block) {
+            heads.entry(block).or_insert(i);
+        }
+    }
     for &i in &body {
         let u = &units[i];
         if has_point.contains(&u.place.block)
@@ -670,7 +678,13 @@ fn resolve(
             if thesis_here.is_some() {
                 return thesis_here;
             }
-            let head = index.heads.get(&place.block).copied();
+            // An answer to an objection is the point only of the reasons that follow it: an
+            // objection raised next in the paragraph is a new one, not an attack on the answer.
+            let head = index.heads.get(&place.block).copied().filter(|&h| {
+                units[h].role != Role::Rebuttal
+                    || h == i
+                    || (h < i && units[i].role != Role::Counterclaim)
+            });
             if head == Some(i) {
                 // The paragraph's own point backs the first point of its headed section, or
                 // (by the rules after this one) the thesis.

@@ -367,3 +367,41 @@ fn an_essay_states_its_thesis_in_the_introduction_not_at_a_paragraphs_therefore(
         Some(thesis.as_str())
     );
 }
+
+/// An objection spelled out before the "But" that answers it ("Of course, X. Y. But Z."): Y
+/// speaks for the objection, Z answers the objection itself, and the reasons after the
+/// answer back the answer, not the thesis.
+#[test]
+fn an_objection_spelled_out_before_its_but_is_answered_as_a_whole() {
+    let g = grammar();
+    let text = "The four-day week is overdue.\n\n\
+        Most firms that tried it kept it. Revenue held and sick days fell.\n\n\
+        Of course, a four-day week will not suit every sector. Hospitals and shops need people \
+        on site every day. But these sectors can use rotating schedules. Several hospitals \
+        already do so. Staff there report less fatigue.\n\n\
+        Governments should encourage employers to adopt the four-day week.";
+    let map = map_text("objection.txt", text, &g, &Segmentation::Rules)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .map;
+    let objection = unit_containing(&map, "Of course");
+    let spelled_out = unit_containing(&map, "Hospitals and shops");
+    let answer = unit_containing(&map, "But these sectors");
+    assert_eq!(objection.role, Role::Counterclaim);
+    assert_eq!(spelled_out.role, Role::Counterclaim);
+    let link = map.outgoing(&spelled_out.id).expect("a link");
+    assert_eq!(
+        (link.to.as_str(), link.kind),
+        (objection.id.as_str(), RelationKind::Support)
+    );
+    assert_eq!(answer.role, Role::Rebuttal);
+    let link = map.outgoing(&answer.id).expect("a link");
+    assert_eq!(
+        (link.to.as_str(), link.kind),
+        (objection.id.as_str(), RelationKind::Attack)
+    );
+    let reason = unit_containing(&map, "Several hospitals");
+    assert_eq!(
+        map.outgoing(&reason.id).map(|r| r.to.as_str()),
+        Some(answer.id.as_str())
+    );
+}

@@ -216,11 +216,21 @@ fn header_without_blank_lines(text: &str, block: &RawBlock) -> bool {
         return false;
     };
     let (a, b) = (&text[first.clone()], &text[second.clone()]);
-    is_title_shape(a)
-        && (shapes::is_furniture(b)
-            || shapes::is_name(b)
-            || !ends_like_sentence(b) && words_at_most(b, 8)
-            || b.len() * 2 > a.len() * 3 && !words_at_most(b, 11))
+    headline_over_byline(a, b)
+        || is_title_shape(a)
+            && (shapes::is_furniture(b)
+                || shapes::is_name(b)
+                || !ends_like_sentence(b) && words_at_most(b, 8)
+                || b.len() * 2 > a.len() * 3 && !words_at_most(b, 11))
+}
+
+/// A short first line right above a byline or a date is the headline, even when the editor
+/// punctuated it as a sentence or two ("The four-day week is not a luxury. It is overdue.").
+fn headline_over_byline(line: &str, next: &str) -> bool {
+    words_at_most(line, 20)
+        && starts_upper(line)
+        && !shapes::is_furniture(line)
+        && (shapes::byline_name(next).is_some() || shapes::is_meta(next))
 }
 
 /// Whether the break after `line` ends a sentence: a comma or semicolon at the end of a line
@@ -456,9 +466,11 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
         let is_title = match first.heading_level {
             Some(level) => level == 1 || !raw.iter().any(|b| b.heading_level == Some(1)),
             None => {
+                let next_line = raw.get(1).and_then(|b| b.lines.first());
                 n > 1
                     && first.lines.len() == 1
-                    && is_title_shape(s)
+                    && (is_title_shape(s)
+                        || next_line.is_some_and(|l| headline_over_byline(s, &text[l.clone()])))
                     && !shapes::is_furniture(s)
                     && shapes::dateline_len(s).is_none()
             }
@@ -573,6 +585,11 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
         let mut span = b.span.clone();
         if kind == BlockKind::Paragraph && k == body_start {
             if let Some(len) = shapes::dateline_len(s) {
+                span.start += len;
+            }
+        }
+        if kind == BlockKind::Paragraph {
+            if let Some(len) = shapes::list_marker_len(&text[span.clone()]) {
                 span.start += len;
             }
         }

@@ -75,6 +75,26 @@ static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A list marker opening a paragraph of plain text: "1.", "2)", "3.)", "(4)", "a)", "(b)",
+/// "iv.", or a bullet. Not a lone capital with a period ("J. K. Rowling ..." is a name).
+static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    compiled(
+        r"^(?:\d{1,2}\.\)?|\d{1,2}\)|\(\d{1,2}\)|[a-z]\)|\([a-z]\)|(?i:[ivx]{1,4})\.|[-*•–·▪]|[IVX]{2,4}\.)[ \t]+",
+    )
+});
+
+/// Length in bytes of a list marker (and the space after it) that opens a paragraph followed
+/// by text of its own ("1.) The state ..."), if there is one: the marker numbers the point, it
+/// is not part of what the point says.
+pub fn list_marker_len(s: &str) -> Option<usize> {
+    let m = LIST_MARKER.find(s)?;
+    s[m.end()..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '"' | '“' | '\''))
+        .then_some(m.end())
+}
+
 /// A dateline opening the first paragraph of a news-style piece: "WASHINGTON —",
 /// "NEW DELHI, Sept. 6 —", "LONDON (Reuters) -".
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {

@@ -166,8 +166,10 @@ const RESTATEMENT_MIN_SHARED: usize = 3;
 const DECLARED_POSITION: f64 = 1.0;
 /// Two declared positions need fewer words in common than a restatement in passing: they are
 /// already known to be the writer's position, at the two places an essay states it, so only
-/// the subject has to be the same.
-const DECLARED_MIN_SHARED: usize = 2;
+/// the subject has to be the same — and a conclusion names it in one word as often as not
+/// ("From my point of view, school uniforms bring more benefits than drawbacks" / "In
+/// conclusion, I believe that the advantages of uniforms outweigh this cost").
+const DECLARED_MIN_SHARED: usize = 1;
 
 /// The units that state the thesis again: the title or standfirst when it states a position,
 /// and statements in the opening or closing paragraph that repeat most of the thesis's words.

@@ -357,8 +357,11 @@ fn an_essay_states_its_thesis_in_the_introduction_not_at_a_paragraphs_therefore(
     // "Therefore" closing a body paragraph concludes that paragraph, not the essay.
     let paragraph_conclusion = unit_containing(&map, "Therefore, uniforms help");
     assert_eq!(paragraph_conclusion.role, Role::Claim);
-    let final_demand = unit_containing(&map, "so schools should continue");
-    assert_eq!(final_demand.restates.as_deref(), Some(thesis.as_str()));
+    // The conclusion declares the same position in other words, then demands it.
+    for restatement in ["In conclusion, although", "so schools should continue"] {
+        let unit = unit_containing(&map, restatement);
+        assert_eq!(unit.restates.as_deref(), Some(thesis.as_str()), "{restatement}");
+    }
     // The objection the introduction reports is the one its thesis answers.
     let objection = unit_containing(&map, "Some people think uniforms");
     assert_eq!(objection.role, Role::Counterclaim);

@@ -140,7 +140,11 @@ fn choose_thesis(units: &[LinkUnit]) -> (Option<usize>, Vec<f64>) {
             .map(|(i, _)| i)
     };
     let in_body = |u: &LinkUnit| u.place.region == Region::Body;
-    let thesis = eligible(&|u| can_be_thesis(u.role), false)
+    // A reply that declares the writer's position outright ("Some people think X. However, I
+    // strongly believe that Y.") answers the other side by stating the thesis.
+    let declared_reply =
+        |u: &LinkUnit| u.role == Role::Rebuttal && u.thesis_score >= DECLARED_POSITION;
+    let thesis = eligible(&|u| can_be_thesis(u.role) || declared_reply(u), false)
         .or_else(|| eligible(&|u| u.role == Role::Rebuttal, false))
         .or_else(|| eligible(&|u| u.role != Role::Background, false))
         .or_else(|| eligible(&in_body, false))

@@ -360,7 +360,11 @@ fn an_essay_states_its_thesis_in_the_introduction_not_at_a_paragraphs_therefore(
     // The conclusion declares the same position in other words, then demands it.
     for restatement in ["In conclusion, although", "so schools should continue"] {
         let unit = unit_containing(&map, restatement);
-        assert_eq!(unit.restates.as_deref(), Some(thesis.as_str()), "{restatement}");
+        assert_eq!(
+            unit.restates.as_deref(),
+            Some(thesis.as_str()),
+            "{restatement}"
+        );
     }
     // The objection the introduction reports is the one its thesis answers.
     let objection = unit_containing(&map, "Some people think uniforms");
@@ -407,4 +411,37 @@ fn an_objection_spelled_out_before_its_but_is_answered_as_a_whole() {
         map.outgoing(&reason.id).map(|r| r.to.as_str()),
         Some(answer.id.as_str())
     );
+}
+
+/// An essay whose introduction reports the other side and then turns to its own position
+/// ("Some people think X. However, I strongly believe that Y."): Y answers X, and it is the
+/// thesis, which the conclusion restates; the objection it answers attacks it.
+#[test]
+fn an_essay_position_declared_as_a_reply_is_the_thesis() {
+    let g = grammar();
+    let map = map_file(
+        &g,
+        std::path::Path::new("tests/data/essays/advertising-ban.txt"),
+    );
+    let thesis = map.thesis.clone().expect("a thesis");
+    let declared = unit_containing(&map, "However, I strongly believe");
+    assert_eq!(declared.id, thesis);
+    let objection = unit_containing(&map, "Some people think");
+    assert_eq!(objection.role, Role::Counterclaim);
+    let link = map.outgoing(&objection.id).expect("a link");
+    assert_eq!(
+        (link.to.as_str(), link.kind),
+        (thesis.as_str(), RelationKind::Attack)
+    );
+    let conclusion = unit_containing(&map, "To conclude");
+    assert_eq!(conclusion.restates.as_deref(), Some(thesis.as_str()));
+    for reason in ["The main reason", "Another reason"] {
+        let point = unit_containing(&map, reason);
+        assert_eq!(point.role, Role::Claim, "{reason}");
+        assert_eq!(
+            map.outgoing(&point.id).map(|r| r.to.as_str()),
+            Some(thesis.as_str()),
+            "{reason}"
+        );
+    }
 }

@@ -488,7 +488,13 @@ impl RoleIndex {
                 }
             }
         }
-        let heads = paragraph_heads(units);
+        // Only articles (three body paragraphs or more) have paragraph structure to read.
+        let edges = edge_blocks(units.iter().map(|u| u.place));
+        let heads = if edges.is_some() {
+            paragraph_heads(units)
+        } else {
+            Default::default()
+        };
         let mut section_first: std::collections::HashMap<_, usize> = Default::default();
         for &j in points.iter().chain(heads.values()) {
             let first = section_first.entry(section_key(&units[j])).or_insert(j);
@@ -501,7 +507,7 @@ impl RoleIndex {
             section_points,
             heads,
             section_first,
-            introduction: edge_blocks(units.iter().map(|u| u.place)).map(|(first, _)| first),
+            introduction: edges.map(|(first, _)| first),
         }
     }
 
@@ -541,15 +547,13 @@ impl RoleIndex {
 /// their reasons that way, and each backs the point above directly.
 const MIN_UNITS_UNDER_HEAD: usize = 3;
 
-/// The head of every body paragraph of an article that has no claim of its own: its first
-/// judgement or demand that argues rather than concedes or answers. Commentary makes one point
+/// The head of every body paragraph of an article (the caller checks it is one) that has no
+/// claim of its own: its answer to an objection when it gives one, else its first judgement or
+/// demand that argues rather than concedes. Commentary makes one point
 /// per paragraph, often without a marker that makes it a claim; without a head, every
 /// sentence of such a paragraph would back the thesis directly, a fan no reader can follow.
 fn paragraph_heads(units: &[LinkUnit]) -> std::collections::HashMap<usize, usize> {
     let mut heads = std::collections::HashMap::new();
-    if edge_blocks(units.iter().map(|u| u.place)).is_none() {
-        return heads;
-    }
     let body: Vec<usize> = (0..units.len())
         .filter(|&i| units[i].place.region == Region::Body)
         .collect();
@@ -677,12 +681,13 @@ fn resolve(
             // An introduction that states the thesis builds up to it: what comes before the
             // thesis there (the scene it opens with, an objection the thesis answers) leads
             // to the thesis, not to the sentence that opened the paragraph.
-            let thesis_here = ctx
-                .thesis
-                .filter(|&t| t > i && same(t) && ok(t) && before.is_none_or(|b| b < t))
-                .filter(|_| index.introduction == Some(place.block));
-            if thesis_here.is_some() {
-                return thesis_here;
+            if index.introduction == Some(place.block) {
+                let thesis_here = ctx
+                    .thesis
+                    .filter(|&t| t > i && same(t) && ok(t) && before.is_none_or(|b| b < t));
+                if thesis_here.is_some() {
+                    return thesis_here;
+                }
             }
             // An answer to an objection is the point only of the reasons that follow it: an
             // objection raised next in the paragraph is a new one, not an attack on the answer.

@@ -97,6 +97,24 @@ fn unit_containing<'a>(map: &'a ArgumentMap, needle: &str) -> &'a toulmin::graph
         .unwrap_or_else(|| panic!("no unit contains {needle:?}"))
 }
 
+/// An essay of `tests/data/essays/`, mapped with the default grammar.
+fn map_essay(name: &str) -> ArgumentMap {
+    map_file(
+        &grammar(),
+        &std::path::Path::new("tests/data/essays").join(name),
+    )
+}
+
+/// Where the one link that leaves unit `id` goes, and what kind it is.
+fn link_from<'a>(map: &'a ArgumentMap, id: &str) -> Option<(&'a str, RelationKind)> {
+    map.outgoing(id).map(|r| (r.to.as_str(), r.kind))
+}
+
+/// Where the one link that leaves unit `id` goes.
+fn target_of<'a>(map: &'a ArgumentMap, id: &str) -> Option<&'a str> {
+    link_from(map, id).map(|(to, _)| to)
+}
+
 #[test]
 fn reference_article_argument() {
     let map = map_file(
@@ -304,11 +322,7 @@ fn arbitrary_text_maps_without_panics() {
 /// the thesis, and the position declared in the introduction is the conclusion's, restated.
 #[test]
 fn an_essay_with_one_paragraph_per_line_keeps_its_paragraph_structure() {
-    let g = grammar();
-    let map = map_file(
-        &g,
-        std::path::Path::new("tests/data/essays/transport-spending.txt"),
-    );
+    let map = map_essay("transport-spending.txt");
     let paragraphs: std::collections::BTreeSet<_> = map
         .units
         .iter()
@@ -323,7 +337,7 @@ fn an_essay_with_one_paragraph_per_line_keeps_its_paragraph_structure() {
         let point = unit_containing(&map, opener);
         assert_eq!(point.role, Role::Claim, "{opener}");
         assert_eq!(
-            map.outgoing(&point.id).map(|r| r.to.as_str()),
+            target_of(&map, &point.id),
             Some(thesis.as_str()),
             "{opener}"
         );
@@ -346,11 +360,7 @@ fn an_essay_with_one_paragraph_per_line_keeps_its_paragraph_structure() {
 /// "Therefore, ..." and whose conclusion demands the same course again.
 #[test]
 fn an_essay_states_its_thesis_in_the_introduction_not_at_a_paragraphs_therefore() {
-    let g = grammar();
-    let map = map_file(
-        &g,
-        std::path::Path::new("tests/data/essays/school-uniforms.txt"),
-    );
+    let map = map_essay("school-uniforms.txt");
     let thesis = map.thesis.clone().expect("a thesis");
     let declared = unit_containing(&map, "From my point of view");
     assert_eq!(declared.id, thesis, "the introduction's stated position");
@@ -369,10 +379,7 @@ fn an_essay_states_its_thesis_in_the_introduction_not_at_a_paragraphs_therefore(
     // The objection the introduction reports is the one its thesis answers.
     let objection = unit_containing(&map, "Some people think uniforms");
     assert_eq!(objection.role, Role::Counterclaim);
-    assert_eq!(
-        map.outgoing(&objection.id).map(|r| r.to.as_str()),
-        Some(thesis.as_str())
-    );
+    assert_eq!(target_of(&map, &objection.id), Some(thesis.as_str()));
 }
 
 /// An objection spelled out before the "But" that answers it ("Of course, X. Y. But Z."): Y
@@ -395,22 +402,17 @@ fn an_objection_spelled_out_before_its_but_is_answered_as_a_whole() {
     let answer = unit_containing(&map, "But these sectors");
     assert_eq!(objection.role, Role::Counterclaim);
     assert_eq!(spelled_out.role, Role::Counterclaim);
-    let link = map.outgoing(&spelled_out.id).expect("a link");
     assert_eq!(
-        (link.to.as_str(), link.kind),
-        (objection.id.as_str(), RelationKind::Support)
+        link_from(&map, &spelled_out.id),
+        Some((objection.id.as_str(), RelationKind::Support))
     );
     assert_eq!(answer.role, Role::Rebuttal);
-    let link = map.outgoing(&answer.id).expect("a link");
     assert_eq!(
-        (link.to.as_str(), link.kind),
-        (objection.id.as_str(), RelationKind::Attack)
+        link_from(&map, &answer.id),
+        Some((objection.id.as_str(), RelationKind::Attack))
     );
     let reason = unit_containing(&map, "Several hospitals");
-    assert_eq!(
-        map.outgoing(&reason.id).map(|r| r.to.as_str()),
-        Some(answer.id.as_str())
-    );
+    assert_eq!(target_of(&map, &reason.id), Some(answer.id.as_str()));
 }
 
 /// An essay whose introduction reports the other side and then turns to its own position
@@ -418,20 +420,15 @@ fn an_objection_spelled_out_before_its_but_is_answered_as_a_whole() {
 /// thesis, which the conclusion restates; the objection it answers attacks it.
 #[test]
 fn an_essay_position_declared_as_a_reply_is_the_thesis() {
-    let g = grammar();
-    let map = map_file(
-        &g,
-        std::path::Path::new("tests/data/essays/advertising-ban.txt"),
-    );
+    let map = map_essay("advertising-ban.txt");
     let thesis = map.thesis.clone().expect("a thesis");
     let declared = unit_containing(&map, "However, I strongly believe");
     assert_eq!(declared.id, thesis);
     let objection = unit_containing(&map, "Some people think");
     assert_eq!(objection.role, Role::Counterclaim);
-    let link = map.outgoing(&objection.id).expect("a link");
     assert_eq!(
-        (link.to.as_str(), link.kind),
-        (thesis.as_str(), RelationKind::Attack)
+        link_from(&map, &objection.id),
+        Some((thesis.as_str(), RelationKind::Attack))
     );
     let conclusion = unit_containing(&map, "To conclude");
     assert_eq!(conclusion.restates.as_deref(), Some(thesis.as_str()));
@@ -439,7 +436,7 @@ fn an_essay_position_declared_as_a_reply_is_the_thesis() {
         let point = unit_containing(&map, reason);
         assert_eq!(point.role, Role::Claim, "{reason}");
         assert_eq!(
-            map.outgoing(&point.id).map(|r| r.to.as_str()),
+            target_of(&map, &point.id),
             Some(thesis.as_str()),
             "{reason}"
         );

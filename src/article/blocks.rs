@@ -15,7 +15,7 @@ use nom::multi::many0;
 use nom::sequence::{preceded, terminated};
 use nom::{IResult, Parser};
 
-use super::shapes;
+use super::shapes::{self, words_at_most};
 use super::Block;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -155,12 +155,6 @@ fn raw_blocks(text: &str) -> Vec<RawBlock> {
 
 fn words(s: &str) -> usize {
     s.split_whitespace().count()
-}
-
-/// `words(s) <= n`, without counting the rest of a long paragraph: these tests are asked of
-/// every block, and counting whole paragraphs was a tenth of a batch's time.
-fn words_at_most(s: &str, n: usize) -> bool {
-    s.split_whitespace().nth(n).is_none()
 }
 
 /// What may close a sentence after its final punctuation: quotes, a bracket, emphasis.

@@ -4,7 +4,8 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use crate::annotate::context::{edge_blocks, stems};
+use crate::annotate::context::edge_blocks;
+use crate::annotate::stems::Stems;
 use crate::annotate::{AnnotatedUnit, Context, Placement};
 use crate::grammar::{Grammar, LinkRule, Region, Target};
 use crate::graph::model::{Kind, RelationKind, Role};
@@ -155,8 +156,8 @@ fn choose_thesis(units: &[LinkUnit]) -> (Option<usize>, Vec<f64>) {
 }
 
 /// Share of the shorter unit's content words that two units have in common.
-fn overlap(a: &BTreeSet<String>, b: &BTreeSet<String>) -> (usize, f64) {
-    let shared = a.intersection(b).count();
+fn overlap(a: &Stems, b: &Stems) -> (usize, f64) {
+    let shared = a.shared(b);
     let shorter = a.len().min(b.len()).max(1);
     (shared, shared as f64 / shorter as f64)
 }
@@ -180,7 +181,7 @@ const DECLARED_MIN_SHARED: usize = 1;
 fn find_restatements<'s>(
     units: &[LinkUnit],
     thesis: usize,
-    stems_of: impl Fn(usize) -> Cow<'s, BTreeSet<String>>,
+    stems_of: impl Fn(usize) -> Cow<'s, Stems>,
 ) -> Vec<Option<usize>> {
     let mut restates = vec![None; units.len()];
     // Only articles frame the argument in title, standfirst, introduction and conclusion.
@@ -249,7 +250,6 @@ fn find_restatements<'s>(
 /// a unit's search stops at the rule that links it and `candidates` stays empty.
 pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit], explain: bool) -> Linking {
     let grammar = ctx.grammar;
-    let article = ctx.article;
     // The same placements as the units', borrowed from the context so the units stay free
     // to take their settled roles.
     let places = ctx.units;
@@ -264,9 +264,8 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit], explain: bool) -> Li
             question: is_question(ctx, i),
         })
         .collect();
-    let (thesis, thesis_scores, restates) = settle_thesis(&mut view, |i| {
-        Cow::Owned(stems(article.slice(&places[i].span)))
-    });
+    let (thesis, thesis_scores, restates) =
+        settle_thesis(&mut view, |i| Cow::Borrowed(ctx.unit_stems(i)));
     for (i, (u, v)) in units.iter_mut().zip(&view).enumerate() {
         u.role = v.role;
         if Some(i) == thesis {
@@ -309,7 +308,7 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit], explain: bool) -> Li
 /// Returns the thesis, every unit's thesis score and what each unit restates.
 pub fn settle_thesis<'s>(
     units: &mut [LinkUnit],
-    stems_of: impl Fn(usize) -> Cow<'s, BTreeSet<String>>,
+    stems_of: impl Fn(usize) -> Cow<'s, Stems>,
 ) -> (Option<usize>, Vec<f64>, Vec<Option<usize>>) {
     let (thesis, thesis_scores) = choose_thesis(units);
     let restates = match thesis {

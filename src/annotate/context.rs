@@ -2,10 +2,10 @@
 //! `first_in paragraph` or `prev.role = counterclaim` mean.
 
 use std::cell::OnceCell;
-use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::stems::Stems;
 use crate::article::{Article, BlockKind};
 use crate::grammar::{Check, CheckTest, Grammar, Hit, Neighbour, Region, Scope};
 use crate::graph::model::{Kind, Role};
@@ -38,7 +38,7 @@ pub struct Context<'a> {
     /// Proposition kinds, decided for every unit before any role.
     pub kinds: Vec<Option<Kind>>,
     pub thesis: Option<usize>,
-    echo_sets: [BTreeSet<String>; 2],
+    echo_sets: [Stems; 2],
     /// Per unit, the patterns that match it: one `RegexSet` pass per unit for all patterns, so
     /// that individual regexes only run to locate the cue of a pattern known to match.
     unit_patterns: Vec<Vec<usize>>,
@@ -60,9 +60,9 @@ pub struct Context<'a> {
     /// Per unit, its word count: length conditions are asked of every unit by many rules, and
     /// counting was a tenth of the time of a batch.
     unit_words: Vec<OnceCell<usize>>,
-    /// Per unit, whether it echoes the title and the standfirst: several thesis rules ask it of
-    /// every unit, and collecting a unit's stems was a tenth of the time of a batch.
-    unit_echoes: Vec<[OnceCell<bool>; 2]>,
+    /// Per unit, its stems: echo conditions (title, standfirst) and the restatement test of
+    /// linking all compare them, and collecting them was a tenth of the time of a batch.
+    unit_stems: Vec<OnceCell<Stems>>,
 }
 
 #[derive(Default)]
@@ -81,67 +81,6 @@ struct Subject {
     sentence: Option<usize>,
 }
 
-/// Words too common to say what a sentence is about (a `match` rather than a list: it is
-/// asked of every word of every unit of a titled text).
-fn is_stopword(word: &str) -> bool {
-    matches!(
-        word,
-        "the"
-            | "and"
-            | "for"
-            | "that"
-            | "this"
-            | "with"
-            | "are"
-            | "was"
-            | "were"
-            | "has"
-            | "have"
-            | "had"
-            | "not"
-            | "but"
-            | "its"
-            | "from"
-            | "they"
-            | "their"
-            | "his"
-            | "her"
-            | "will"
-            | "would"
-            | "should"
-            | "can"
-            | "could"
-            | "any"
-            | "all"
-            | "who"
-            | "which"
-            | "what"
-            | "been"
-            | "being"
-            | "into"
-            | "than"
-            | "then"
-            | "there"
-            | "these"
-            | "those"
-            | "such"
-            | "also"
-            | "more"
-            | "most"
-            | "some"
-            | "must"
-            | "may"
-            | "might"
-            | "our"
-            | "out"
-            | "about"
-            | "argues"
-            | "argue"
-            | "says"
-            | "why"
-            | "how"
-    )
-}
 /// The part of `span` from its first letter or digit to its last: what a unit says without the
 /// punctuation and quotes around it. The whole span when it holds no letter or digit.
 pub fn content_range(text: &str, span: &Range<usize>) -> Range<usize> {
@@ -151,70 +90,6 @@ pub fn content_range(text: &str, span: &Range<usize>) -> Range<usize> {
         p + s[p..].chars().next().map_or(1, char::len_utf8)
     });
     span.start + start..span.start + end.max(start)
-}
-
-/// Content-word stems: lower-case, five-letter prefixes, stopwords and short words dropped.
-pub fn stems(text: &str) -> BTreeSet<String> {
-    let mut stems = BTreeSet::new();
-    for_each_stem(text, |stem| {
-        if !stems.contains(stem) {
-            stems.insert(stem.to_string());
-        }
-    });
-    stems
-}
-
-/// How many of `reference`'s stems occur in `text`: what `stems(text)` would share with it,
-/// without building that set (asked of every unit of a titled text, building it was a tenth
-/// of the time of a batch).
-pub fn shared_stems(reference: &BTreeSet<String>, text: &str) -> usize {
-    let mut shared: Vec<&str> = Vec::new();
-    for_each_stem(text, |stem| {
-        if let Some(found) = reference.get(stem) {
-            if !shared.contains(&found.as_str()) {
-                shared.push(found);
-            }
-        }
-    });
-    shared.len()
-}
-
-/// Calls `f` with the stem of each content word of `text`, in order, repeats included.
-fn for_each_stem(text: &str, mut f: impl FnMut(&str)) {
-    let mut lower = String::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()) {
-        if word.len() < 3 || word.chars().nth(2).is_none() {
-            continue;
-        }
-        lower.clear();
-        if word.is_ascii() {
-            lower.push_str(word);
-            lower.make_ascii_lowercase();
-        } else {
-            lower.push_str(&word.to_lowercase());
-        }
-        if is_stopword(&lower) {
-            continue;
-        }
-        let singular = singular(&lower);
-        let end = singular
-            .char_indices()
-            .nth(5)
-            .map_or(singular.len(), |(i, _)| i);
-        f(&singular[..end]);
-    }
-}
-
-/// The singular of a regular English plural ("cities" → "city", "costs" → "cost"), so that
-/// a prefix of five letters names the same word in both numbers; other words are unchanged.
-fn singular(word: &str) -> std::borrow::Cow<'_, str> {
-    if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() >= 2) {
-        return format!("{stem}y").into();
-    }
-    match word.strip_suffix('s') {
-        Some(stem) if stem.len() >= 3 && !stem.ends_with(['s', 'u', 'i']) => stem.into(),
-        _ => word.into(),
-    }
 }
 
 impl CueSpan {
@@ -245,7 +120,7 @@ impl<'a> Context<'a> {
         let block_stems = |kind: BlockKind| {
             article
                 .first_of(kind)
-                .map(|b| stems(article.slice(&b.span)))
+                .map(|b| Stems::of(article.slice(&b.span)))
                 .unwrap_or_default()
         };
         let by_start = lexicon_index(grammar, hits);
@@ -258,7 +133,7 @@ impl<'a> Context<'a> {
             kinds: vec![None; units.len()],
             thesis: None,
             echo_sets: [
-                article.title().map(stems).unwrap_or_default(),
+                article.title().map(Stems::of).unwrap_or_default(),
                 block_stems(BlockKind::Standfirst),
             ],
             unit_patterns: units
@@ -283,7 +158,7 @@ impl<'a> Context<'a> {
             unit_words: std::iter::repeat_with(OnceCell::new)
                 .take(units.len())
                 .collect(),
-            unit_echoes: std::iter::repeat_with(Default::default)
+            unit_stems: std::iter::repeat_with(OnceCell::new)
                 .take(units.len())
                 .collect(),
         }
@@ -320,6 +195,11 @@ impl<'a> Context<'a> {
 
     pub fn last_in(&self, i: usize, scope: Scope) -> bool {
         i + 1 >= self.units.len() || !self.same_scope(i, i + 1, scope)
+    }
+
+    /// The stems of unit `i`, collected the first time they are asked for.
+    pub fn unit_stems(&self, i: usize) -> &Stems {
+        self.unit_stems[i].get_or_init(|| Stems::of(self.article.slice(&self.units[i].span)))
     }
 
     /// The first unit of the sentence that holds unit `i`.
@@ -547,18 +427,15 @@ impl<'a> Context<'a> {
                 if reference.is_empty() {
                     return false;
                 }
-                let echoes = || {
-                    let shared = shared_stems(reference, &self.article.text[s.span.clone()]);
-                    shared as f64 / reference.len() as f64 >= self.grammar.settings.echo_overlap
+                let echoes = |own: &Stems| {
+                    reference.shared(own) as f64 / reference.len() as f64
+                        >= self.grammar.settings.echo_overlap
                 };
+                let of_span = || echoes(&Stems::of(&self.article.text[s.span.clone()]));
                 match facts {
-                    Some(f) => *f.echoes[which].get_or_init(echoes),
-                    None => match self.unit_echoes.get(s.unit) {
-                        Some(cells) if s.span == self.units[s.unit].span => {
-                            *cells[which].get_or_init(echoes)
-                        }
-                        _ => echoes(),
-                    },
+                    Some(f) => *f.echoes[which].get_or_init(of_span),
+                    None if s.span == self.units[s.unit].span => echoes(self.unit_stems(s.unit)),
+                    None => of_span(),
                 }
             }
             CheckTest::RoleIs(role) => self.roles[s.unit] == Some(*role),

@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod segment;
+pub mod stems;
 
 use std::ops::Range;
 

@@ -3,9 +3,7 @@
 //! nothing at all, for most rules). Replaying annotation and linking on these records gives the
 //! pipeline's answer for any weights without reading, scanning or matching text again.
 
-use std::collections::BTreeSet;
-
-use crate::annotate::context::stems;
+use crate::annotate::stems::Stems;
 use crate::annotate::{Context, Placement, Segmentation};
 use crate::eval::metrics::{self, Function};
 use crate::eval::typed::{self, Scheme, TypedDoc};
@@ -136,7 +134,7 @@ pub struct DocRecord {
     /// Per unit: whether it or its sentence asks a question (never the thesis).
     pub question: Vec<bool>,
     /// Per unit: its content-word stems, which decide whether it restates the thesis.
-    pub stems: Vec<BTreeSet<String>>,
+    pub stems: Vec<Stems>,
     /// Per unit: whether it sits in a block quote (testimony when no kind rule decides).
     pub quoted: Vec<bool>,
     /// `kind_conds[unit][rule]`, rules as in [`Grammar::kinds`].
@@ -202,7 +200,7 @@ pub fn record(
             question: (0..n).map(|i| is_question(&ctx, i)).collect(),
             stems: places
                 .iter()
-                .map(|p| stems(article.slice(&p.span)))
+                .map(|p| Stems::of(article.slice(&p.span)))
                 .collect(),
             quoted: places
                 .iter()

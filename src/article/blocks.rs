@@ -153,10 +153,6 @@ fn raw_blocks(text: &str) -> Vec<RawBlock> {
     blocks
 }
 
-fn words(s: &str) -> usize {
-    s.split_whitespace().count()
-}
-
 /// What may close a sentence after its final punctuation: quotes, a bracket, emphasis.
 const CLOSERS: [char; 7] = ['"', '”', '’', '\'', ')', '*', '_'];
 
@@ -643,9 +639,13 @@ fn mark_pull_quotes(text: &str, kinds: &mut [(BlockKind, Range<usize>)]) {
         .iter()
         .enumerate()
         .filter(|(_, (kind, span))| {
-            let n = words(&text[span.clone()]);
-            *kind == BlockKind::Paragraph && (4..=45).contains(&n)
-                || *kind == BlockKind::Heading && (6..=45).contains(&n)
+            let s = &text[span.clone()];
+            let least = match kind {
+                BlockKind::Paragraph => 4,
+                BlockKind::Heading => 6,
+                _ => return false,
+            };
+            !words_at_most(s, least - 1) && words_at_most(s, 45)
         })
         .map(|(k, _)| k)
         .take(PULL_QUOTE_CANDIDATES)

@@ -187,9 +187,12 @@ pub fn is_name(s: &str) -> bool {
 
 pub fn is_caption(s: &str) -> bool {
     let s = s.trim();
-    if !words_at_most(s, 60) {
-        return false;
-    }
+    // The patterns look only at the two ends of the line; the word limit, which reads into
+    // it, is checked only on a line they accept.
+    looks_like_caption(s) && words_at_most(s, 60)
+}
+
+fn looks_like_caption(s: &str) -> bool {
     if CAPTION_LEAD.is_match(s) {
         return true;
     }
@@ -214,7 +217,7 @@ pub fn is_caption(s: &str) -> bool {
 
 pub fn is_boilerplate(s: &str) -> bool {
     let s = s.trim().trim_matches(['*', '_', '#', '>', ' ']);
-    words_at_most(s, 60) && (NAV_LINE.is_match(s) || BOILERPLATE_LEAD.is_match(s))
+    (NAV_LINE.is_match(s) || BOILERPLATE_LEAD.is_match(s)) && words_at_most(s, 60)
 }
 
 /// A numbered or lettered heading: a bare marker ("1.", "II.") or a marker and a short
@@ -245,16 +248,14 @@ pub fn dateline_len(s: &str) -> Option<usize> {
 /// The closing note about the author: "Jane Doe is a senior fellow at …", "The author is …",
 /// "— Jane Doe teaches law at …".
 pub fn is_bio(s: &str, byline_name: Option<&str>) -> bool {
-    if !words_at_most(s, 60) {
-        return false;
-    }
+    // Asked of every paragraph: the word limit is checked last, on the few that look like a
+    // bio, and nothing here reads further into a paragraph than its shape needs.
     let plain = s.trim_matches(['*', '_', ' ', '—', '–', '-']).trim();
     if let Some(name) = byline_name {
-        if !name.is_empty() && plain.starts_with(name) && words(plain) > words(name) {
-            return true;
+        if !name.is_empty() && plain.starts_with(name) && !words_at_most(plain, words(name)) {
+            return words_at_most(s, 60);
         }
     }
-    let lower = plain.to_lowercase();
     if [
         "the author",
         "the writer",
@@ -263,11 +264,12 @@ pub fn is_bio(s: &str, byline_name: Option<&str>) -> bool {
         "about the writer",
     ]
     .iter()
-    .any(|p| lower.starts_with(p))
+    .any(|p| lower_starts_with(plain, p))
     {
-        return true;
+        return words_at_most(s, 60);
     }
-    let ws: Vec<&str> = plain.split_whitespace().collect();
+    // The first verb must come within the first six words.
+    let ws: Vec<&str> = plain.split_whitespace().take(6).collect();
     let verbs = [
         "is", "was", "serves", "works", "writes", "teaches", "leads", "heads", "directs", "are",
         "covers", "edits", "chairs",
@@ -303,25 +305,33 @@ pub fn is_bio(s: &str, byline_name: Option<&str>) -> bool {
         "candidate",
         "teacher",
     ];
-    let has_role = ws.iter().any(|w| {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-        let singular = w.strip_suffix('s').unwrap_or(w);
-        roles
-            .iter()
-            .any(|r| w.eq_ignore_ascii_case(r) || singular.eq_ignore_ascii_case(r))
-    });
+    let has_role = || {
+        plain.split_whitespace().any(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            let singular = w.strip_suffix('s').unwrap_or(w);
+            roles
+                .iter()
+                .any(|r| w.eq_ignore_ascii_case(r) || singular.eq_ignore_ascii_case(r))
+        })
+    };
     match ws.iter().position(|w| verbs.contains(w)) {
         Some(p) if (1..=5).contains(&p) => {
-            (has_role || !["is", "was", "are"].contains(&ws[p]))
-                && ws[..p].iter().all(|w| {
-                    w.trim_start_matches(['(', '@'])
-                        .chars()
-                        .next()
-                        .is_some_and(|c| c.is_uppercase())
-                })
+            ws[..p].iter().all(|w| {
+                w.trim_start_matches(['(', '@'])
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase())
+            }) && words_at_most(s, 60)
+                && (!["is", "was", "are"].contains(&ws[p]) || has_role())
         }
         _ => false,
     }
+}
+
+/// Whether the lower-case form of `s` starts with `prefix`, lowering no more of `s` than that.
+fn lower_starts_with(s: &str, prefix: &str) -> bool {
+    let mut lower = s.chars().flat_map(char::to_lowercase);
+    prefix.chars().all(|p| lower.next() == Some(p))
 }
 
 /// A line that is furniture rather than text in any position: captions, boilerplate,
@@ -462,5 +472,17 @@ mod tests {
         ));
         assert!(!is_bio("The council is a body of elected members.", None));
         assert!(!is_bio("Congestion pricing is a proven tool.", None));
+        // The "about the author" openings, in any case.
+        assert!(is_bio("ABOUT THE AUTHOR: Jane Doe writes on cities.", None));
+        assert!(is_bio("The writer is a former mayor of Leeds.", None));
+        // The name alone, or a name that runs on past sixty words, is no bio.
+        assert!(!is_bio("Shivani Singh", Some("Shivani Singh")));
+        let long = format!("Jane Doe is a fellow at IPCS {}", "and more ".repeat(30));
+        assert!(!is_bio(&long, None));
+        // A verb later than the sixth word: a sentence about people, not a bio.
+        assert!(!is_bio(
+            "Many of the city's older residents and workers are fellows of the union.",
+            None
+        ));
     }
 }

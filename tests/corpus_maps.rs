@@ -115,6 +115,17 @@ fn target_of<'a>(map: &'a ArgumentMap, id: &str) -> Option<&'a str> {
     link_from(map, id).map(|(to, _)| to)
 }
 
+/// Each unit that opens with one of `openers` is a claim that backs the thesis directly: the
+/// point of its paragraph.
+fn assert_claims_for_thesis(map: &ArgumentMap, openers: &[&str]) {
+    let thesis = map.thesis.as_deref().expect("a thesis");
+    for opener in openers {
+        let point = unit_containing(map, opener);
+        assert_eq!(point.role, Role::Claim, "{opener}");
+        assert_eq!(target_of(map, &point.id), Some(thesis), "{opener}");
+    }
+}
+
 #[test]
 fn reference_article_argument() {
     let map = map_file(
@@ -333,15 +344,7 @@ fn an_essay_with_one_paragraph_per_line_keeps_its_paragraph_structure() {
     let thesis = map.thesis.clone().expect("a thesis");
     let declared = unit_containing(&map, "In my opinion, investing in public transport");
     assert_eq!(declared.restates.as_deref(), Some(thesis.as_str()));
-    for opener in ["Firstly, public transport", "Secondly, new roads"] {
-        let point = unit_containing(&map, opener);
-        assert_eq!(point.role, Role::Claim, "{opener}");
-        assert_eq!(
-            target_of(&map, &point.id),
-            Some(thesis.as_str()),
-            "{opener}"
-        );
-    }
+    assert_claims_for_thesis(&map, &["Firstly, public transport", "Secondly, new roads"]);
     // The evidence of a paragraph stays under that paragraph's point.
     let report = unit_containing(&map, "According to a report");
     let firstly = unit_containing(&map, "Firstly, public transport");
@@ -432,13 +435,5 @@ fn an_essay_position_declared_as_a_reply_is_the_thesis() {
     );
     let conclusion = unit_containing(&map, "To conclude");
     assert_eq!(conclusion.restates.as_deref(), Some(thesis.as_str()));
-    for reason in ["The main reason", "Another reason"] {
-        let point = unit_containing(&map, reason);
-        assert_eq!(point.role, Role::Claim, "{reason}");
-        assert_eq!(
-            target_of(&map, &point.id),
-            Some(thesis.as_str()),
-            "{reason}"
-        );
-    }
+    assert_claims_for_thesis(&map, &["The main reason", "Another reason"]);
 }

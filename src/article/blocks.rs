@@ -15,7 +15,7 @@ use nom::multi::many0;
 use nom::sequence::{preceded, terminated};
 use nom::{IResult, Parser};
 
-use super::shapes::{self, words_at_most};
+use super::shapes::{self, ends_like_sentence, words_at_most, CLOSERS};
 use super::Block;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -151,14 +151,6 @@ fn raw_blocks(text: &str) -> Vec<RawBlock> {
         blocks.push(b);
     }
     blocks
-}
-
-/// What may close a sentence after its final punctuation: quotes, a bracket, emphasis.
-const CLOSERS: [char; 7] = ['"', '”', '’', '\'', ')', '*', '_'];
-
-fn ends_like_sentence(s: &str) -> bool {
-    let s = s.trim_end_matches(CLOSERS);
-    s.ends_with(['.', '!', '?', ':', ';', ',', '…'])
 }
 
 fn starts_upper(s: &str) -> bool {

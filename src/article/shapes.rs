@@ -131,8 +131,12 @@ pub fn words_at_most(s: &str, n: usize) -> bool {
     s.split_whitespace().nth(n).is_none()
 }
 
-fn ends_like_sentence(s: &str) -> bool {
-    let s = s.trim_end_matches(['"', '”', '’', '\'', ')', '*', '_']);
+/// What may close a sentence after its final punctuation: quotes, a bracket, emphasis.
+pub const CLOSERS: [char; 7] = ['"', '”', '’', '\'', ')', '*', '_'];
+
+/// Whether `s` ends as a sentence or a clause does, whatever closes it after its punctuation.
+pub fn ends_like_sentence(s: &str) -> bool {
+    let s = s.trim_end_matches(CLOSERS);
     s.ends_with(['.', '!', '?', ':', ';', ',', '…'])
 }
 

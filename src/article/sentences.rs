@@ -175,16 +175,23 @@ pub(super) fn period_ends_sentence(text: &str, dot: usize, rest: &str) -> bool {
     true
 }
 
-/// "...no benefit.My experience is ...": typed text often drops the space after a period. A
-/// period between a lower-case word and a capitalised word ends the sentence; dotted words
-/// (acronyms, domain names, "e.g.") and mixed-case names ("iPhone.Com") do not.
-fn missing_space_after_period(text: &str, dot: usize, rest: &str) -> bool {
-    let word = word_before(text, dot);
+/// "...no benefit.My experience is ...", "...what I owe.I am ...", "...consumers!I pay ...":
+/// typed text often drops the space after a full stop. A terminator between a lower-case word
+/// and a capitalised word (or the pronoun "I") ends the sentence; dotted words (acronyms,
+/// domain names, "e.g.") and mixed-case names ("iPhone.Com", "Yahoo!Mail") do not.
+fn missing_space_after_terminator(text: &str, at: usize, rest: &str) -> bool {
+    let word = word_before(text, at);
     let mut next = rest.chars();
+    let capital_then = |c: Option<char>| match c {
+        Some(c) if c.is_lowercase() => true,
+        // The pronoun: "I am", "I'm", "I've", "I,".
+        Some(c) => rest.starts_with('I') && (c.is_whitespace() || matches!(c, '\'' | '’' | ',')),
+        None => false,
+    };
     word.chars().count() >= 2
         && word.chars().all(|c| c.is_lowercase())
         && next.next().is_some_and(char::is_uppercase)
-        && next.next().is_some_and(char::is_lowercase)
+        && capital_then(next.next())
 }
 
 /// Sentence ranges inside `block` (byte ranges into `text`), trimmed, never empty.
@@ -203,7 +210,10 @@ pub(crate) fn split_sentences(text: &str, block: Range<usize>) -> Vec<Range<usiz
                         term != "." || period_ends_sentence(text, pos, next)
                     }
                     Ok(_) => false,
-                    Err(_) => term == "." && missing_space_after_period(text, pos, after),
+                    Err(_) => {
+                        matches!(term, "." | "!" | "?")
+                            && missing_space_after_terminator(text, pos, after)
+                    }
                 };
                 if boundary {
                     push_trimmed(text, start..cluster_end, &mut sentences);

@@ -32,6 +32,25 @@ fn dotted_acronym_ends_a_sentence_before_a_sentence_opener() {
 }
 
 #[test]
+fn a_terminator_without_a_space_ends_a_sentence_before_the_pronoun_i() {
+    let got = sentences_of(
+        "It is not fair to pay more than I owe.I am against it.It is a pain!I had calls.Is it fair?I'm tired. Then Yahoo!Mail and Item.I2 stayed.",
+    );
+    assert_eq!(
+        got,
+        vec![
+            "It is not fair to pay more than I owe.",
+            "I am against it.",
+            "It is a pain!",
+            "I had calls.",
+            "Is it fair?",
+            "I'm tired.",
+            "Then Yahoo!Mail and Item.I2 stayed.",
+        ]
+    );
+}
+
+#[test]
 fn a_period_without_a_space_still_ends_a_sentence_between_words() {
     let got = sentences_of(
         "Notice is no benefit.My experience differs. See example.com, the U.S.Army or e.g.Smith.",

@@ -145,7 +145,14 @@ fn choose_thesis(units: &[LinkUnit]) -> (Option<usize>, Vec<f64>) {
     // strongly believe that Y.") answers the other side by stating the thesis.
     let declared_reply =
         |u: &LinkUnit| u.role == Role::Rebuttal && u.thesis_score >= DECLARED_POSITION;
+    // A text whose only stated positions are replies ("I'm a teacher. ... However, silent
+    // prayer is fine.") argues for what it replies: a reply with a thesis cue beats a
+    // statement with none.
+    let cued_reply = |u: &LinkUnit| u.role == Role::Rebuttal && u.thesis_score > 0.0;
     let thesis = eligible(&|u| can_be_thesis(u.role) || declared_reply(u), false)
+        .filter(|&i| scores[i] > 0.0 || !units.iter().any(|u| cued_reply(u) && !u.question))
+        .or_else(|| eligible(&cued_reply, false))
+        .or_else(|| eligible(&|u| can_be_thesis(u.role), false))
         .or_else(|| eligible(&|u| u.role == Role::Rebuttal, false))
         .or_else(|| eligible(&|u| u.role != Role::Background, false))
         .or_else(|| eligible(&in_body, false))

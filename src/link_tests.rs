@@ -103,3 +103,24 @@ link backs : support -> paragraph_opinion 0.9 { when kind = fact }
         ]
     );
 }
+
+#[test]
+fn a_cued_reply_is_the_thesis_when_no_statement_has_a_cue() {
+    // The writer introduces themselves, concedes, and states the position only as a reply:
+    // the uncued first statement must not win the tie by coming first.
+    let rules = r#"
+lexicon however = ["however"]
+lexicon fine = ["fine"]
+rule turn : rebuttal 2 { when starts_with however }
+rule opinion : thesis 0.5 { when contains fine }
+"#;
+    let text = "I'm a teacher. Pupils pray at lunch. However, silent prayer is fine.";
+    let m = map(rules, text);
+    assert_eq!(m.thesis.as_deref(), Some("u3"));
+    // With a cue on a statement, the statement still wins over the reply.
+    let m = map(
+        rules,
+        "Silent prayer is fine here. Pupils pray at lunch. However, silent prayer is fine.",
+    );
+    assert_eq!(m.thesis.as_deref(), Some("u1"));
+}

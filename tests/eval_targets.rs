@@ -9,10 +9,10 @@ use toulmin::grammar::Grammar;
 
 /// Scores recorded in the README (`toulmin eval --gold ../shared/eval/microtexts_part2.jsonl
 /// --gold-units`, and without `--gold-units` for segmentation).
-const RECORDED_CC: f64 = 0.893;
+const RECORDED_CC: f64 = 0.910;
 const RECORDED_RO: f64 = 0.894;
-const RECORDED_FU: f64 = 0.850;
-const RECORDED_AT: f64 = 0.750;
+const RECORDED_FU: f64 = 0.863;
+const RECORDED_AT: f64 = 0.756;
 const RECORDED_SEG_OVERLAP: f64 = 0.908;
 const TOLERANCE: f64 = 0.02;
 
@@ -67,14 +67,16 @@ fn dev_scores_do_not_regress() {
 
 /// Web Discourse and CDCP figures recorded in the README (`toulmin eval --gold
 /// ../shared/eval/webdiscourse_dev.jsonl`, `… cdcp_train.jsonl`, end to end).
-const RECORDED_WD_MACRO: f64 = 0.431;
-const RECORDED_WD_RELATIONS: f64 = 0.272;
+const RECORDED_WD_MACRO: f64 = 0.433;
+const RECORDED_WD_RELATIONS: f64 = 0.305;
 const RECORDED_CDCP_KINDS: f64 = 0.631;
-const RECORDED_CDCP_RELATIONS: f64 = 0.213;
+const RECORDED_CDCP_RELATIONS: f64 = 0.218;
 /// Issue 8's floor for proposition kinds on the CDCP training comments.
 const CDCP_KIND_TARGET: f64 = 0.60;
-/// Issue 7's floor for the Toulmin component types on the Web Discourse dev documents.
+/// Issue 7's floors for the Toulmin component types and their relations on the Web Discourse
+/// dev documents.
 const WD_MACRO_TARGET: f64 = 0.40;
+const WD_RELATIONS_TARGET: f64 = 0.30;
 
 fn typed_scores(file: &str) -> Option<(f64, f64)> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -114,6 +116,10 @@ fn web_discourse_scores_do_not_regress() {
             "Web Discourse relation F1",
             relations,
             RECORDED_WD_RELATIONS,
+        );
+        assert!(
+            relations >= WD_RELATIONS_TARGET,
+            "Web Discourse relation F1 {relations:.3} is below the target {WD_RELATIONS_TARGET}"
         );
     }
 }

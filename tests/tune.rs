@@ -241,7 +241,7 @@ fn explain_shows_a_tuned_weight_beside_the_written_one() {
         .unwrap_or_else(|| panic!("{stdout}"));
     assert!(line.contains("+1.25"), "{line}");
     assert!(line.contains("[tuned 1.25 by "), "{line}");
-    assert!(line.contains("w.rules:1; written 1]"), "{line}");
+    assert!(line.contains("w.rules:1; written 0.15]"), "{line}");
 }
 
 #[test]

@@ -175,7 +175,8 @@ pub(super) fn period_ends_sentence(text: &str, dot: usize, rest: &str) -> bool {
     true
 }
 
-/// "...no benefit.My experience is ...", "...what I owe.I am ...", "...consumers!I pay ...":
+/// "...no benefit.My experience is ...", "...what I owe.I am ...", "...consumers!I pay ...",
+/// "...belong to a group...Get it out ...":
 /// typed text often drops the space after a full stop. A terminator between a lower-case word
 /// and a capitalised word (or the pronoun "I") ends the sentence; dotted words (acronyms,
 /// domain names, "e.g.") and mixed-case names ("iPhone.Com", "Yahoo!Mail") do not.
@@ -211,7 +212,7 @@ pub(crate) fn split_sentences(text: &str, block: Range<usize>) -> Vec<Range<usiz
                     }
                     Ok(_) => false,
                     Err(_) => {
-                        matches!(term, "." | "!" | "?")
+                        matches!(term, "." | "!" | "?" | "..." | "…")
                             && missing_space_after_terminator(text, pos, after)
                     }
                 };

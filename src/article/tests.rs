@@ -48,6 +48,16 @@ fn a_terminator_without_a_space_ends_a_sentence_before_the_pronoun_i() {
             "Then Yahoo!Mail and Item.I2 stayed.",
         ]
     );
+    let got =
+        sentences_of("They want to belong to a group...Get it out of schools. Shut it…if we can.");
+    assert_eq!(
+        got,
+        vec![
+            "They want to belong to a group...",
+            "Get it out of schools.",
+            "Shut it…if we can.",
+        ]
+    );
 }
 
 #[test]

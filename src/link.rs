@@ -141,18 +141,19 @@ fn choose_thesis(units: &[LinkUnit]) -> (Option<usize>, Vec<f64>) {
             .map(|(i, _)| i)
     };
     let in_body = |u: &LinkUnit| u.place.region == Region::Body;
-    // A reply that declares the writer's position outright ("Some people think X. However, I
-    // strongly believe that Y.") answers the other side by stating the thesis.
-    let declared_reply =
-        |u: &LinkUnit| u.role == Role::Rebuttal && u.thesis_score >= DECLARED_POSITION;
-    // A text whose only stated positions are replies ("I'm a teacher. ... However, silent
-    // prayer is fine.") argues for what it replies: a reply with a thesis cue beats a
-    // statement with none.
-    let cued_reply = |u: &LinkUnit| u.role == Role::Rebuttal && u.thesis_score > 0.0;
-    let thesis = eligible(&|u| can_be_thesis(u.role) || declared_reply(u), false)
-        .filter(|&i| scores[i] > 0.0 || !units.iter().any(|u| cued_reply(u) && !u.question))
-        .or_else(|| eligible(&cued_reply, false))
-        .or_else(|| eligible(&|u| can_be_thesis(u.role), false))
+    // A reply may state the thesis when it declares the writer's position outright ("Some
+    // people think X. However, I strongly believe that Y."), or when it carries a thesis cue
+    // and no statement does ("I'm a teacher. ... However, silent prayer is fine."): the text
+    // then argues for what it replies.
+    let statement_cued = units
+        .iter()
+        .any(|u| can_be_thesis(u.role) && !u.question && u.thesis_score > 0.0);
+    let reply_states_position = |u: &LinkUnit| {
+        u.role == Role::Rebuttal
+            && (u.thesis_score >= DECLARED_POSITION || !statement_cued && u.thesis_score > 0.0)
+    };
+    let may_state_thesis = |u: &LinkUnit| can_be_thesis(u.role) || reply_states_position(u);
+    let thesis = eligible(&may_state_thesis, false)
         .or_else(|| eligible(&|u| u.role == Role::Rebuttal, false))
         .or_else(|| eligible(&|u| u.role != Role::Background, false))
         .or_else(|| eligible(&in_body, false))

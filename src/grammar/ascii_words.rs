@@ -6,10 +6,23 @@
 //! them word characters: on a text whose only non-ASCII characters are such, Unicode and ASCII
 //! boundaries fall in exactly the same places (a non-ASCII byte is a non-word byte to the ASCII
 //! boundary), so this set answers exactly as the Unicode one does, and stays in the DFA.
+//!
+//! Names and loanwords ("Martín", "café", "naïve") bring non-ASCII letters. Such a letter is
+//! searched as `_`, the one ASCII word character that no class of the default grammar tells
+//! apart from a non-ASCII letter: the boundaries then fall where the Unicode ones do, and every
+//! class answers for `_` as it would for the letter. Where some class or literal of the grammar
+//! does tell a character apart from `_` (the Kelvin sign, which `(?i)k` matches; digits of other
+//! scripts, which `\d` matches), a text holding it is left to the Unicode set; the few patterns
+//! with a literal `_`, which a searched-as letter could complete, are asked again on the text
+//! itself.
+
+use std::borrow::Cow;
 
 use regex_automata::meta::{self, Regex};
 use regex_automata::{Input, MatchKind, PatternSet};
-use regex_syntax::hir::{Capture, Hir, HirKind, Look, Repetition};
+use regex_syntax::hir::{
+    Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look, Repetition,
+};
 
 use super::compile::MAX_REGEX_SET_BYTES;
 use super::Pattern;
@@ -21,18 +34,30 @@ use super::Pattern;
 /// grows as states are made; a batch of 2,000 editorials uses a few MiB of it.
 const HYBRID_CACHE_BYTES: usize = 32 << 20;
 
+/// What a non-ASCII word character is searched as.
+const STAND_IN: char = '_';
+
 #[derive(Debug, Clone)]
 pub struct AsciiWordSet {
     set: Regex,
+    /// Non-ASCII word characters that some class or literal of the grammar tells apart from
+    /// [`STAND_IN`].
+    told_apart: ClassUnicode,
+    /// Patterns with a literal [`STAND_IN`], by index, with their own regex.
+    literal_stand_in: Vec<(usize, regex::Regex)>,
 }
 
 impl AsciiWordSet {
     /// `None` when a pattern uses a boundary with no exact ASCII twin (`\B`) or the set
     /// cannot be built: the Unicode set then answers for every text.
     pub fn new(patterns: &[Pattern]) -> Option<AsciiWordSet> {
+        let mut told_apart = ClassUnicode::empty();
+        let mut literal_stand_in = Vec::new();
+        let non_ascii_word = non_ascii_word_characters()?;
         let hirs = patterns
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(index, p)| {
                 // The same flags as each pattern's own regex and its place in the Unicode set.
                 let hir = regex_syntax::ParserBuilder::new()
                     .case_insensitive(p.flags.contains('i'))
@@ -42,7 +67,13 @@ impl AsciiWordSet {
                     .build()
                     .parse(&p.source)
                     .ok()?;
-                ascii_boundaries(hir)
+                let mut seen = Seen::default();
+                let hir = ascii_boundaries(hir, &non_ascii_word, &mut seen)?;
+                told_apart.union(&seen.told_apart);
+                if seen.literal_stand_in {
+                    literal_stand_in.push((index, p.regex.clone()));
+                }
+                Some(hir)
             })
             .collect::<Option<Vec<Hir>>>()?;
         let config = meta::Config::new()
@@ -53,32 +84,130 @@ impl AsciiWordSet {
             .configure(config)
             .build_many_from_hir(&hirs)
             .ok()?;
-        Some(AsciiWordSet { set })
+        Some(AsciiWordSet {
+            set,
+            told_apart,
+            literal_stand_in,
+        })
     }
 
-    /// Indices of the patterns that match `text`, in order; only for texts that pass
-    /// [`same_boundaries`].
-    pub fn matches(&self, text: &str) -> Vec<usize> {
+    /// Indices of the patterns that match `text`, in order, exactly as the Unicode set would
+    /// give them; `None` when `text` holds a character this set cannot stand in for.
+    pub fn matches(&self, text: &str) -> Option<Vec<usize>> {
+        let searched = self.searched_text(text)?;
         let mut found = PatternSet::new(self.set.pattern_len());
         self.set
-            .which_overlapping_matches(&Input::new(text), &mut found);
-        found.iter().map(|p| p.as_usize()).collect()
+            .which_overlapping_matches(&Input::new(searched.as_ref()), &mut found);
+        let mut matches: Vec<usize> = found.iter().map(|p| p.as_usize()).collect();
+        if matches!(searched, Cow::Owned(_)) {
+            for (index, regex) in &self.literal_stand_in {
+                let on_text = regex.is_match(text);
+                match (matches.binary_search(index), on_text) {
+                    (Ok(at), false) => {
+                        matches.remove(at);
+                    }
+                    (Err(at), true) => matches.insert(at, *index),
+                    _ => {}
+                }
+            }
+        }
+        Some(matches)
+    }
+
+    /// `text` with every non-ASCII word character made [`STAND_IN`] (borrowed when there is
+    /// none); `None` when one of them is told apart from it.
+    fn searched_text<'t>(&self, text: &'t str) -> Option<Cow<'t, str>> {
+        let is_stood_in =
+            |c: char| !c.is_ascii() && regex_syntax::try_is_word_character(c).unwrap_or(true);
+        let Some(first) = text.find(is_stood_in) else {
+            return Some(Cow::Borrowed(text));
+        };
+        let mut searched = String::with_capacity(text.len());
+        searched.push_str(&text[..first]);
+        for c in text[first..].chars() {
+            if is_stood_in(c) {
+                if self.tells_apart(c) {
+                    return None;
+                }
+                searched.push(STAND_IN);
+            } else {
+                searched.push(c);
+            }
+        }
+        Some(Cow::Owned(searched))
+    }
+
+    fn tells_apart(&self, c: char) -> bool {
+        let ranges = self.told_apart.ranges();
+        ranges
+            .binary_search_by(|r| {
+                if r.end() < c {
+                    std::cmp::Ordering::Less
+                } else if r.start() > c {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .is_ok()
     }
 }
 
-/// Whether ASCII word boundaries fall where Unicode ones do in `text`: no character outside
-/// ASCII is a word character.
-pub fn same_boundaries(text: &str) -> bool {
-    text.is_ascii()
-        || text
-            .chars()
-            .all(|c| c.is_ascii() || !regex_syntax::try_is_word_character(c).unwrap_or(true))
+/// The word characters (`\w`) outside ASCII.
+fn non_ascii_word_characters() -> Option<ClassUnicode> {
+    let hir = regex_syntax::Parser::new().parse(r"\w").ok()?;
+    let HirKind::Class(Class::Unicode(mut word)) = hir.into_kind() else {
+        return None;
+    };
+    word.difference(&ClassUnicode::new([ClassUnicodeRange::new('\0', '\x7f')]));
+    Some(word)
 }
 
-fn ascii_boundaries(hir: Hir) -> Option<Hir> {
-    let each = |subs: Vec<Hir>| {
+/// What a pattern's classes and literals make of non-ASCII word characters.
+struct Seen {
+    told_apart: ClassUnicode,
+    literal_stand_in: bool,
+}
+
+impl Default for Seen {
+    fn default() -> Seen {
+        Seen {
+            told_apart: ClassUnicode::empty(),
+            literal_stand_in: false,
+        }
+    }
+}
+
+impl Seen {
+    fn class(&mut self, class: &ClassUnicode, non_ascii_word: &ClassUnicode) {
+        // A class holding the stand-in must hold every such character, one without it none.
+        let mut differing = non_ascii_word.clone();
+        if class
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= STAND_IN && STAND_IN <= r.end())
+        {
+            differing.difference(class);
+        } else {
+            differing.intersect(class);
+        }
+        self.told_apart.union(&differing);
+    }
+
+    fn literal(&mut self, bytes: &[u8], non_ascii_word: &ClassUnicode) {
+        let text = String::from_utf8_lossy(bytes);
+        self.literal_stand_in |= text.contains(STAND_IN);
+        for c in text.chars().filter(|c| !c.is_ascii()) {
+            let one = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
+            self.class(&one, non_ascii_word);
+        }
+    }
+}
+
+fn ascii_boundaries(hir: Hir, non_ascii_word: &ClassUnicode, seen: &mut Seen) -> Option<Hir> {
+    let mut each = |subs: Vec<Hir>| {
         subs.into_iter()
-            .map(ascii_boundaries)
+            .map(|h| ascii_boundaries(h, non_ascii_word, seen))
             .collect::<Option<Vec<_>>>()
     };
     Some(match hir.into_kind() {
@@ -93,20 +222,35 @@ fn ascii_boundaries(hir: Hir) -> Option<Hir> {
             other => other,
         }),
         HirKind::Repetition(r) => Hir::repetition(Repetition {
-            sub: Box::new(ascii_boundaries(*r.sub)?),
+            sub: Box::new(ascii_boundaries(*r.sub, non_ascii_word, seen)?),
             ..r
         }),
         HirKind::Capture(c) => Hir::capture(Capture {
-            sub: Box::new(ascii_boundaries(*c.sub)?),
+            sub: Box::new(ascii_boundaries(*c.sub, non_ascii_word, seen)?),
             ..c
         }),
         HirKind::Concat(subs) => Hir::concat(each(subs)?),
         HirKind::Alternation(subs) => Hir::alternation(each(subs)?),
-        kind @ (HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_)) => match kind {
-            HirKind::Empty => Hir::empty(),
-            HirKind::Literal(l) => Hir::literal(l.0),
-            HirKind::Class(c) => Hir::class(c),
-            _ => return None,
-        },
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => {
+            seen.literal(&l.0, non_ascii_word);
+            Hir::literal(l.0)
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            seen.class(&c, non_ascii_word);
+            Hir::class(Class::Unicode(c))
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            // A byte class sees the bytes of a character, not the character: unless it holds
+            // neither the stand-in nor any byte of a non-ASCII character (like the empty class
+            // that never matches), no character can stand in for another.
+            if c.ranges()
+                .iter()
+                .any(|r| r.end() >= 0x80 || (r.start()..=r.end()).contains(&(STAND_IN as u8)))
+            {
+                seen.told_apart.union(non_ascii_word);
+            }
+            Hir::class(Class::Bytes(c))
+        }
     })
 }

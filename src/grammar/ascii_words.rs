@@ -44,7 +44,7 @@ pub struct AsciiWordSet {
     /// [`STAND_IN`].
     told_apart: ClassUnicode,
     /// Patterns with a literal [`STAND_IN`], by index, with their own regex.
-    literal_stand_in: Vec<(usize, regex::Regex)>,
+    literal_stand_in: Vec<(usize, super::LazyRegex)>,
 }
 
 impl AsciiWordSet {
@@ -79,7 +79,8 @@ impl AsciiWordSet {
         let config = meta::Config::new()
             .match_kind(MatchKind::All)
             .nfa_size_limit(Some(MAX_REGEX_SET_BYTES))
-            .hybrid_cache_capacity(HYBRID_CACHE_BYTES);
+            .hybrid_cache_capacity(HYBRID_CACHE_BYTES)
+            .auto_prefilter(false);
         let set = meta::Builder::new()
             .configure(config)
             .build_many_from_hir(&hirs)
@@ -181,12 +182,16 @@ impl Default for Seen {
 impl Seen {
     fn class(&mut self, class: &ClassUnicode, non_ascii_word: &ClassUnicode) {
         // A class holding the stand-in must hold every such character, one without it none.
-        let mut differing = non_ascii_word.clone();
-        if class
+        let holds_stand_in = class
             .ranges()
             .iter()
-            .any(|r| r.start() <= STAND_IN && STAND_IN <= r.end())
-        {
+            .any(|r| r.start() <= STAND_IN && STAND_IN <= r.end());
+        if !holds_stand_in && class.is_ascii() {
+            // Most classes of a grammar (`[Ee]`, `[A-Za-z]`): nothing to tell apart.
+            return;
+        }
+        let mut differing = non_ascii_word.clone();
+        if holds_stand_in {
             differing.difference(class);
         } else {
             differing.intersect(class);

@@ -10,6 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use super::error::{suggest, Diagnostics, ErrorKind, GrammarError};
+use super::lazy_regex::{LazyRegex, PatternFault};
 use super::lexer::tokenize;
 use super::source::{SourceFile, SourceMap, Span};
 use super::syntax::{self, Cond, Item, LexExpr, PatternRef, RegexLit, Setting, SplitKind, Test};
@@ -601,41 +602,28 @@ fn first_line(s: &str) -> String {
 }
 
 /// Compiles a regex literal, mapping a syntax error to its position in the rule file.
-fn compile_regex(lit: &RegexLit) -> Result<Regex, GrammarError> {
-    let mut builder = RegexBuilder::new(&lit.body);
-    apply_flags(&mut builder, &lit.flags);
-    builder.build().map_err(|e| regex_error(lit, &e))
+fn compile_regex(lit: &RegexLit) -> Result<LazyRegex, GrammarError> {
+    LazyRegex::new(&lit.body, &lit.flags, MAX_REGEX_BYTES).map_err(|e| regex_error(lit, e))
 }
 
-fn apply_flags(builder: &mut RegexBuilder, flags: &str) {
-    builder
-        .case_insensitive(flags.contains('i'))
-        .multi_line(flags.contains('m'))
-        .dot_matches_new_line(flags.contains('s'))
-        .ignore_whitespace(flags.contains('x'))
-        .size_limit(MAX_REGEX_BYTES);
-}
-
-fn regex_error(lit: &RegexLit, e: &regex::Error) -> GrammarError {
-    // regex's own message carries no offsets we can use, so parse again with regex-syntax,
-    // which reports the span of the offending part of the pattern.
-    let mut parser = regex_syntax::ParserBuilder::new()
-        .case_insensitive(lit.flags.contains('i'))
-        .ignore_whitespace(lit.flags.contains('x'))
-        .build();
-    let (message, span) = match parser.parse(&lit.body) {
-        Err(regex_syntax::Error::Parse(pe)) => (pe.kind().to_string(), Some(*pe.span())),
-        Err(regex_syntax::Error::Translate(te)) => (te.kind().to_string(), Some(*te.span())),
-        _ => match e {
-            regex::Error::CompiledTooBig(limit) => (
-                format!(
-                    "the regex compiles to more than {limit} bytes (its size limit); \
-                     use fewer or smaller repetitions"
-                ),
-                None,
+fn regex_error(lit: &RegexLit, fault: PatternFault) -> GrammarError {
+    // regex-syntax reports the span of the offending part of the pattern.
+    let (message, span) = match fault {
+        PatternFault::Syntax(regex_syntax::Error::Parse(pe)) => {
+            (pe.kind().to_string(), Some(*pe.span()))
+        }
+        PatternFault::Syntax(regex_syntax::Error::Translate(te)) => {
+            (te.kind().to_string(), Some(*te.span()))
+        }
+        PatternFault::Syntax(other) => (first_line(&other.to_string()), None),
+        PatternFault::TooBig(limit) => (
+            format!(
+                "the regex compiles to more than {limit} bytes (its size limit); \
+                 use fewer or smaller repetitions"
             ),
-            _ => (first_line(&e.to_string()), None),
-        },
+            None,
+        ),
+        PatternFault::Other(message) => (first_line(&message), None),
     };
     let file_span = match span {
         Some(s) => {
@@ -783,7 +771,6 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         .map(|(i, l)| (l.name.clone(), i))
         .collect();
     let mut patterns = Vec::new();
-    let never = Regex::new("[^\\s\\S]").ok();
     for (name, lit) in &defs.patterns {
         match compile_regex(lit) {
             Ok(regex) => patterns.push(Pattern::new(
@@ -796,15 +783,13 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             Err(e) => {
                 errors.push(e);
                 // Keep the name known so rules using it do not add "unknown pattern" noise.
-                if let Some(regex) = never.clone() {
-                    patterns.push(Pattern::new(
-                        name.clone(),
-                        String::new(),
-                        String::new(),
-                        regex,
-                        lit.span,
-                    ));
-                }
+                patterns.push(Pattern::new(
+                    name.clone(),
+                    String::new(),
+                    String::new(),
+                    LazyRegex::never(),
+                    lit.span,
+                ));
             }
         }
     }

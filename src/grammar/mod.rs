@@ -5,6 +5,7 @@
 mod ascii_words;
 mod compile;
 pub mod error;
+mod lazy_regex;
 mod lexer;
 pub mod source;
 pub mod syntax;
@@ -13,7 +14,9 @@ use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
 
-use regex::{Regex, RegexSet};
+use regex::RegexSet;
+
+pub use lazy_regex::LazyRegex;
 
 pub use compile::{
     load, load_with_text, GrammarSpec, InlineRules, DEFAULT_GRAMMAR_NAME, MAX_PHRASES,
@@ -71,12 +74,18 @@ pub struct Pattern {
     pub cue_source: Arc<str>,
     pub source: String,
     pub flags: String,
-    pub regex: Regex,
+    pub regex: LazyRegex,
     pub span: Span,
 }
 
 impl Pattern {
-    pub fn new(name: String, source: String, flags: String, regex: Regex, span: Span) -> Pattern {
+    pub fn new(
+        name: String,
+        source: String,
+        flags: String,
+        regex: LazyRegex,
+        span: Span,
+    ) -> Pattern {
         Pattern {
             cue_source: Arc::from(format!("pattern:{name}")),
             name,
@@ -130,10 +139,10 @@ pub struct SplitRule {
     pub min_words: usize,
     pub after_comma: bool,
     /// No cut where this matches the text right after the cue (anchored there).
-    pub unless_next: Option<Regex>,
+    pub unless_next: Option<LazyRegex>,
     /// `after_lead`: a comma of the opening clause where this matches the text right after it
     /// (anchored there) is inside the clause, not its end.
-    pub clause_goes_on: Option<Regex>,
+    pub clause_goes_on: Option<LazyRegex>,
     pub examples: Vec<Example>,
     pub span: Span,
 }

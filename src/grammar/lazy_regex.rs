@@ -1,0 +1,109 @@
+//! A pattern's own regex, compiled the first time a text needs it.
+//!
+//! Conditions ask the pattern set which patterns match; a pattern's own regex is only needed
+//! for the offsets of a cue it found (and for a split rule's look-ahead). Compiling every one
+//! of them when the grammar loads took a third of the load, which every run waits for, and a
+//! single article asks for few of them. The grammar still checks each pattern when it loads
+//! (its syntax, and the size its automaton compiles to), so that a broken pattern is reported
+//! with its place in the rule file, never when a text first needs it.
+
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
+
+use regex::{Regex, RegexBuilder};
+use regex_automata::nfa::thompson;
+
+/// Why a pattern does not compile.
+pub enum PatternFault {
+    /// Its syntax, by regex-syntax (which knows where in the pattern the fault is).
+    Syntax(regex_syntax::Error),
+    /// Its automaton is larger than `limit` bytes.
+    TooBig(usize),
+    Other(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    source: String,
+    flags: String,
+    size_limit: usize,
+    compiled: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    /// Checks `source` with `flags` (`imsx`) now; compiles it when first used.
+    pub fn new(source: &str, flags: &str, size_limit: usize) -> Result<LazyRegex, PatternFault> {
+        let hir = parser(flags)
+            .build()
+            .parse(source)
+            .map_err(PatternFault::Syntax)?;
+        let config = thompson::Config::new().nfa_size_limit(Some(size_limit));
+        if let Err(e) = thompson::Compiler::new()
+            .configure(config)
+            .build_from_hir(&hir)
+        {
+            return Err(match e.size_limit() {
+                Some(limit) => PatternFault::TooBig(limit),
+                None => PatternFault::Other(e.to_string()),
+            });
+        }
+        Ok(LazyRegex {
+            inner: Arc::new(Inner {
+                source: source.to_string(),
+                flags: flags.to_string(),
+                size_limit,
+                compiled: OnceLock::new(),
+            }),
+        })
+    }
+
+    /// A regex that never matches (standing in for a pattern that failed to compile, so that
+    /// rules naming it report nothing more).
+    pub fn never() -> LazyRegex {
+        LazyRegex {
+            inner: Arc::new(Inner {
+                source: r"[^\s\S]".to_string(),
+                flags: String::new(),
+                size_limit: usize::MAX,
+                compiled: OnceLock::new(),
+            }),
+        }
+    }
+}
+
+fn parser(flags: &str) -> regex_syntax::ParserBuilder {
+    let mut parser = regex_syntax::ParserBuilder::new();
+    parser
+        .case_insensitive(flags.contains('i'))
+        .multi_line(flags.contains('m'))
+        .dot_matches_new_line(flags.contains('s'))
+        .ignore_whitespace(flags.contains('x'));
+    parser
+}
+
+impl Deref for LazyRegex {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        let inner = &*self.inner;
+        inner.compiled.get_or_init(|| {
+            RegexBuilder::new(&inner.source)
+                .case_insensitive(inner.flags.contains('i'))
+                .multi_line(inner.flags.contains('m'))
+                .dot_matches_new_line(inner.flags.contains('s'))
+                .ignore_whitespace(inner.flags.contains('x'))
+                .size_limit(inner.size_limit)
+                .build()
+                // Checked when the grammar loaded: its syntax, and its automaton within the
+                // limit. Should regex still refuse it, the pattern matches nothing rather than
+                // stopping a batch half-way.
+                .or_else(|_| Regex::new(r"[^\s\S]"))
+                .unwrap_or_else(|_| unreachable!("the empty class is a valid regex"))
+        })
+    }
+}

@@ -609,13 +609,11 @@ fn compile_regex(lit: &RegexLit) -> Result<LazyRegex, GrammarError> {
 fn regex_error(lit: &RegexLit, fault: PatternFault) -> GrammarError {
     // regex-syntax reports the span of the offending part of the pattern.
     let (message, span) = match fault {
-        PatternFault::Syntax(regex_syntax::Error::Parse(pe)) => {
-            (pe.kind().to_string(), Some(*pe.span()))
-        }
-        PatternFault::Syntax(regex_syntax::Error::Translate(te)) => {
-            (te.kind().to_string(), Some(*te.span()))
-        }
-        PatternFault::Syntax(other) => (first_line(&other.to_string()), None),
+        PatternFault::Syntax(e) => match *e {
+            regex_syntax::Error::Parse(pe) => (pe.kind().to_string(), Some(*pe.span())),
+            regex_syntax::Error::Translate(te) => (te.kind().to_string(), Some(*te.span())),
+            other => (first_line(&other.to_string()), None),
+        },
         PatternFault::TooBig(limit) => (
             format!(
                 "the regex compiles to more than {limit} bytes (its size limit); \

@@ -16,7 +16,7 @@ use regex_automata::nfa::thompson;
 /// Why a pattern does not compile.
 pub enum PatternFault {
     /// Its syntax, by regex-syntax (which knows where in the pattern the fault is).
-    Syntax(regex_syntax::Error),
+    Syntax(Box<regex_syntax::Error>),
     /// Its automaton is larger than `limit` bytes.
     TooBig(usize),
     Other(String),
@@ -41,7 +41,7 @@ impl LazyRegex {
         let hir = parser(flags)
             .build()
             .parse(source)
-            .map_err(PatternFault::Syntax)?;
+            .map_err(|e| PatternFault::Syntax(Box::new(e)))?;
         let config = thompson::Config::new().nfa_size_limit(Some(size_limit));
         if let Err(e) = thompson::Compiler::new()
             .configure(config)

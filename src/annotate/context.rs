@@ -63,6 +63,8 @@ pub struct Context<'a> {
     /// Per unit, its stems: echo conditions (title, standfirst) and the restatement test of
     /// linking all compare them, and collecting them was a tenth of the time of a batch.
     unit_stems: Vec<OnceCell<Stems>>,
+    /// Per unit, its content range: `starts_with` and `ends_with` ask for it from every rule.
+    unit_content: Vec<Range<usize>>,
 }
 
 #[derive(Default)]
@@ -70,6 +72,7 @@ struct SentenceFacts {
     patterns: OnceCell<Vec<usize>>,
     words: OnceCell<usize>,
     echoes: [OnceCell<bool>; 2],
+    content: OnceCell<Range<usize>>,
 }
 
 /// What a condition is evaluated on: a unit, or the whole sentence around a unit.
@@ -161,6 +164,10 @@ impl<'a> Context<'a> {
             unit_stems: std::iter::repeat_with(OnceCell::new)
                 .take(units.len())
                 .collect(),
+            unit_content: units
+                .iter()
+                .map(|u| content_range(&article.text, &u.span))
+                .collect(),
         }
     }
 
@@ -218,8 +225,18 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn content_range(&self, span: &Range<usize>) -> Range<usize> {
-        content_range(&self.article.text, span)
+    /// The content range of a subject: the unit's or the sentence's own, computed once.
+    fn subject_content(&self, s: &Subject, facts: Option<&SentenceFacts>) -> Range<usize> {
+        if s.span == self.units[s.unit].span {
+            return self.unit_content[s.unit].clone();
+        }
+        match facts {
+            Some(f) => f
+                .content
+                .get_or_init(|| content_range(&self.article.text, &s.span))
+                .clone(),
+            None => content_range(&self.article.text, &s.span),
+        }
     }
 
     /// The hits of `lexicon` inside `span`, by start.
@@ -254,7 +271,10 @@ impl<'a> Context<'a> {
             span: self.units[i].span.clone(),
             sentence: None,
         };
-        self.eval(check, &subject, Some(cues))
+        // Most rules do not fire on most units. Deciding first without the cues is cheaper:
+        // whether a pattern matches comes from the pattern set, computed once per unit, while
+        // where it matches takes the pattern's own regex. Only a rule that fires pays for that.
+        self.eval(check, &subject, None) && self.eval(check, &subject, Some(cues))
     }
 
     /// Evaluates one test on unit `i`, or with `whole_sentence` on the sentence that holds it
@@ -348,7 +368,7 @@ impl<'a> Context<'a> {
         };
         match t {
             CheckTest::StartsWith(lex) => {
-                let start = self.content_range(&s.span).start;
+                let start = self.subject_content(s, facts).start;
                 let hit = self
                     .starting_at_or_after(start, *lex)
                     .take_while(|h| h.start == start)
@@ -357,7 +377,7 @@ impl<'a> Context<'a> {
                 found(hit, cues)
             }
             CheckTest::EndsWith(lex) => {
-                let end = self.content_range(&s.span).end;
+                let end = self.subject_content(s, facts).end;
                 let hit = self
                     .ending_at(s.span.start, end, *lex)
                     .find(|h| h.start < s.span.end);

@@ -8,13 +8,14 @@
 //! boundary), so this set answers exactly as the Unicode one does, and stays in the DFA.
 //!
 //! Names and loanwords ("Martín", "café", "naïve") bring non-ASCII letters. Such a letter is
-//! searched as `_`, the one ASCII word character that no class of the default grammar tells
-//! apart from a non-ASCII letter: the boundaries then fall where the Unicode ones do, and every
+//! searched as `_`, the one ASCII word character that almost no class of the default grammar
+//! tells apart from a lower-case non-ASCII letter: the boundaries then fall where the Unicode ones do, and every
 //! class answers for `_` as it would for the letter. Where some class or literal of the grammar
-//! does tell a character apart from `_` (the Kelvin sign, which `(?i)k` matches; digits of other
-//! scripts, which `\d` matches), a text holding it is left to the Unicode set; the few patterns
-//! with a literal `_`, which a searched-as letter could complete, are asked again on the text
-//! itself.
+//! does tell a character apart from `_` (a capital, which `\p{Lu}` matches; the Kelvin sign,
+//! which `(?i)k` matches; digits of other scripts, which `\d` matches), that pattern is asked
+//! again on the text itself whenever the text holds such a character, and so is a pattern with a
+//! literal `_`, which a searched-as letter could complete. A text that would send back more than
+//! a few patterns is left to the Unicode set.
 
 use std::borrow::Cow;
 
@@ -37,22 +38,34 @@ const HYBRID_CACHE_BYTES: usize = 32 << 20;
 /// What a non-ASCII word character is searched as.
 const STAND_IN: char = '_';
 
+/// How many patterns a text may send back to their own regex before the Unicode set answers
+/// for it instead: a pattern's regex on a text with non-ASCII letters runs in the PikeVM or the
+/// backtracker, and past a handful of them one pass of the Unicode set costs less.
+const MAX_ASKED_AGAIN: usize = 8;
+
 #[derive(Debug, Clone)]
 pub struct AsciiWordSet {
     set: Regex,
-    /// Non-ASCII word characters that some class or literal of the grammar tells apart from
-    /// [`STAND_IN`].
-    told_apart: ClassUnicode,
-    /// Patterns with a literal [`STAND_IN`], by index, with their own regex.
-    literal_stand_in: Vec<(usize, super::LazyRegex)>,
+    /// The patterns that tell some non-ASCII word character apart from [`STAND_IN`]: on a text
+    /// holding one of those, the set's answer for them is not theirs.
+    telling_apart: Vec<TellsApart>,
+}
+
+#[derive(Debug, Clone)]
+struct TellsApart {
+    index: usize,
+    /// The characters a class or literal of the pattern tells apart from the stand-in.
+    characters: ClassUnicode,
+    /// A literal stand-in, which a stood-in character could complete.
+    literal_stand_in: bool,
+    regex: super::LazyRegex,
 }
 
 impl AsciiWordSet {
     /// `None` when a pattern uses a boundary with no exact ASCII twin (`\B`) or the set
     /// cannot be built: the Unicode set then answers for every text.
     pub fn new(patterns: &[Pattern]) -> Option<AsciiWordSet> {
-        let mut told_apart = ClassUnicode::empty();
-        let mut literal_stand_in = Vec::new();
+        let mut telling_apart = Vec::new();
         let non_ascii_word = non_ascii_word_characters()?;
         let hirs = patterns
             .iter()
@@ -69,9 +82,13 @@ impl AsciiWordSet {
                     .ok()?;
                 let mut seen = Seen::default();
                 let hir = ascii_boundaries(hir, &non_ascii_word, &mut seen)?;
-                told_apart.union(&seen.told_apart);
-                if seen.literal_stand_in {
-                    literal_stand_in.push((index, p.regex.clone()));
+                if seen.literal_stand_in || !seen.told_apart.ranges().is_empty() {
+                    telling_apart.push(TellsApart {
+                        index,
+                        characters: seen.told_apart,
+                        literal_stand_in: seen.literal_stand_in,
+                        regex: p.regex.clone(),
+                    });
                 }
                 Some(hir)
             })
@@ -85,73 +102,80 @@ impl AsciiWordSet {
             .configure(config)
             .build_many_from_hir(&hirs)
             .ok()?;
-        Some(AsciiWordSet {
-            set,
-            told_apart,
-            literal_stand_in,
-        })
+        Some(AsciiWordSet { set, telling_apart })
     }
 
     /// Indices of the patterns that match `text`, in order, exactly as the Unicode set would
-    /// give them; `None` when `text` holds a character this set cannot stand in for.
+    /// give them; `None` when too many patterns would have to be asked again (see
+    /// [`MAX_ASKED_AGAIN`]).
     pub fn matches(&self, text: &str) -> Option<Vec<usize>> {
-        let searched = self.searched_text(text)?;
+        let (searched, stood_in) = stand_in(text);
+        let asked_again: Vec<&TellsApart> = if stood_in.is_empty() {
+            Vec::new()
+        } else {
+            self.telling_apart
+                .iter()
+                .filter(|p| p.literal_stand_in || stood_in.iter().any(|&c| holds(&p.characters, c)))
+                .collect()
+        };
+        if asked_again.len() > MAX_ASKED_AGAIN {
+            return None;
+        }
         let mut found = PatternSet::new(self.set.pattern_len());
         self.set
             .which_overlapping_matches(&Input::new(searched.as_ref()), &mut found);
         let mut matches: Vec<usize> = found.iter().map(|p| p.as_usize()).collect();
-        if matches!(searched, Cow::Owned(_)) {
-            for (index, regex) in &self.literal_stand_in {
-                let on_text = regex.is_match(text);
-                match (matches.binary_search(index), on_text) {
-                    (Ok(at), false) => {
-                        matches.remove(at);
-                    }
-                    (Err(at), true) => matches.insert(at, *index),
-                    _ => {}
+        for pattern in asked_again {
+            let on_text = pattern.regex.is_match(text);
+            match (matches.binary_search(&pattern.index), on_text) {
+                (Ok(at), false) => {
+                    matches.remove(at);
                 }
+                (Err(at), true) => matches.insert(at, pattern.index),
+                _ => {}
             }
         }
         Some(matches)
     }
+}
 
-    /// `text` with every non-ASCII word character made [`STAND_IN`] (borrowed when there is
-    /// none); `None` when one of them is told apart from it.
-    fn searched_text<'t>(&self, text: &'t str) -> Option<Cow<'t, str>> {
-        let is_stood_in =
-            |c: char| !c.is_ascii() && regex_syntax::try_is_word_character(c).unwrap_or(true);
-        let Some(first) = text.find(is_stood_in) else {
-            return Some(Cow::Borrowed(text));
-        };
-        let mut searched = String::with_capacity(text.len());
-        searched.push_str(&text[..first]);
-        for c in text[first..].chars() {
-            if is_stood_in(c) {
-                if self.tells_apart(c) {
-                    return None;
-                }
-                searched.push(STAND_IN);
-            } else {
-                searched.push(c);
+/// `text` with every non-ASCII word character made [`STAND_IN`] (borrowed when there is none),
+/// and the distinct characters that were.
+fn stand_in(text: &str) -> (Cow<'_, str>, Vec<char>) {
+    let is_stood_in =
+        |c: char| !c.is_ascii() && regex_syntax::try_is_word_character(c).unwrap_or(true);
+    let Some(first) = text.find(is_stood_in) else {
+        return (Cow::Borrowed(text), Vec::new());
+    };
+    let mut searched = String::with_capacity(text.len());
+    let mut stood_in = Vec::new();
+    searched.push_str(&text[..first]);
+    for c in text[first..].chars() {
+        if is_stood_in(c) {
+            if !stood_in.contains(&c) {
+                stood_in.push(c);
             }
+            searched.push(STAND_IN);
+        } else {
+            searched.push(c);
         }
-        Some(Cow::Owned(searched))
     }
+    (Cow::Owned(searched), stood_in)
+}
 
-    fn tells_apart(&self, c: char) -> bool {
-        let ranges = self.told_apart.ranges();
-        ranges
-            .binary_search_by(|r| {
-                if r.end() < c {
-                    std::cmp::Ordering::Less
-                } else if r.start() > c {
-                    std::cmp::Ordering::Greater
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-            .is_ok()
-    }
+fn holds(class: &ClassUnicode, c: char) -> bool {
+    class
+        .ranges()
+        .binary_search_by(|r| {
+            if r.end() < c {
+                std::cmp::Ordering::Less
+            } else if r.start() > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
 }
 
 /// The word characters (`\w`) outside ASCII.

@@ -229,17 +229,32 @@ fn the_ascii_boundary_set_answers_as_the_unicode_set_wherever_it_is_used() {
         assert_eq!(g.matching_patterns(text), unicode, "{text}");
     }
     // Characters a class of the grammar tells apart from the stand-in: `\p{Lu}` matches
-    // capitals, `(?i)k` the Kelvin sign, `\d` the digits of other scripts. Only the Unicode set
-    // answers there.
+    // capitals, `\d` the digits of other scripts. The patterns with such a class are asked again
+    // on the text itself.
     for text in [
         "Über-critics must not win; naïve plans fail",
-        "It was 300 \u{212A} in the lab.",
+        "Critics, argues Émile Zola, should act.",
         "It costs \u{0663}0 dinars.",
     ] {
         let unicode: Vec<usize> = g.pattern_set.matches(text).into_iter().collect();
-        assert_eq!(set.matches(text), None, "{text}");
+        assert_eq!(set.matches(text).as_ref(), Some(&unicode), "{text}");
         assert_eq!(g.matching_patterns(text), unicode, "{text}");
     }
+    // The capital is what `\p{Lu}` looks for here: the set alone, searching `_`, would miss it.
+    let reported = g
+        .patterns
+        .iter()
+        .position(|p| p.name == "position_reported_after")
+        .expect("the default grammar's position_reported_after pattern");
+    assert!(g
+        .matching_patterns("Critics, argues Émile Zola, should act.")
+        .contains(&reported));
+    // `(?i)k` matches the Kelvin sign in every pattern with a `k`: too many to ask again, so
+    // the Unicode set answers.
+    let kelvin = "It was 300 \u{212A} in the lab, she said.";
+    let unicode: Vec<usize> = g.pattern_set.matches(kelvin).into_iter().collect();
+    assert_eq!(set.matches(kelvin), None);
+    assert_eq!(g.matching_patterns(kelvin), unicode);
     // Every line of the reference articles, whatever characters it holds.
     for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
         .into_iter()

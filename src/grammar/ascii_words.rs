@@ -9,13 +9,13 @@
 //!
 //! Names and loanwords ("Martín", "café", "naïve") bring non-ASCII letters. Such a letter is
 //! searched as `_`, the one ASCII word character that almost no class of the default grammar
-//! tells apart from a lower-case non-ASCII letter: the boundaries then fall where the Unicode ones do, and every
-//! class answers for `_` as it would for the letter. Where some class or literal of the grammar
-//! does tell a character apart from `_` (a capital, which `\p{Lu}` matches; the Kelvin sign,
-//! which `(?i)k` matches; digits of other scripts, which `\d` matches), that pattern is asked
-//! again on the text itself whenever the text holds such a character, and so is a pattern with a
-//! literal `_`, which a searched-as letter could complete. A text that would send back more than
-//! a few patterns is left to the Unicode set.
+//! tells apart from a lower-case non-ASCII letter: the boundaries then fall where the Unicode
+//! ones do, and every class answers for `_` as it would for the letter. Where some class or
+//! literal of the grammar does tell a character apart from `_` (a capital, which `\p{Lu}`
+//! matches; the Kelvin sign, which `(?i)k` matches; digits of other scripts, which `\d`
+//! matches), that pattern is asked again on the text itself whenever the text holds such a
+//! character, and so is a pattern with a literal `_`, which a searched-as letter could
+//! complete. A text that would send back more than a few patterns is left to the Unicode set.
 
 use std::borrow::Cow;
 

@@ -466,12 +466,12 @@ struct RoleIndex {
     /// Policy and value units: the opinions facts, figures and testimony back.
     opinions: Vec<usize>,
     /// The first two points of every section (of the preamble and of the body separately).
-    section_points: std::collections::HashMap<(Option<usize>, bool), Vec<usize>>,
+    section_points: rustc_hash::FxHashMap<(Option<usize>, bool), Vec<usize>>,
     /// In an article, per body paragraph that has no claim: its first opinion, the point the
     /// rest of the paragraph makes its case for (block → unit).
-    heads: std::collections::HashMap<usize, usize>,
+    heads: rustc_hash::FxHashMap<usize, usize>,
     /// Per section, its first point or paragraph head: what a later paragraph head backs.
-    section_first: std::collections::HashMap<(Option<usize>, bool), usize>,
+    section_first: rustc_hash::FxHashMap<(Option<usize>, bool), usize>,
     /// The block of an article's introduction (its first body paragraph).
     introduction: Option<usize>,
 }
@@ -481,7 +481,7 @@ impl RoleIndex {
         let mut by_role = vec![Vec::new(); Role::ALL.len()];
         let mut points = Vec::new();
         let mut opinions = Vec::new();
-        let mut section_points: std::collections::HashMap<_, Vec<usize>> = Default::default();
+        let mut section_points: rustc_hash::FxHashMap<_, Vec<usize>> = Default::default();
         for (i, u) in units.iter().enumerate() {
             by_role[u.role as usize].push(i);
             if matches!(u.kind, Some(Kind::Policy | Kind::Value)) {
@@ -502,7 +502,7 @@ impl RoleIndex {
         } else {
             Default::default()
         };
-        let mut section_first: std::collections::HashMap<_, usize> = Default::default();
+        let mut section_first: rustc_hash::FxHashMap<_, usize> = Default::default();
         for &j in points.iter().chain(heads.values()) {
             let first = section_first.entry(section_key(&units[j])).or_insert(j);
             *first = (*first).min(j);
@@ -559,8 +559,8 @@ const MIN_UNITS_UNDER_HEAD: usize = 3;
 /// demand that argues rather than concedes. Commentary makes one point
 /// per paragraph, often without a marker that makes it a claim; without a head, every
 /// sentence of such a paragraph would back the thesis directly, a fan no reader can follow.
-fn paragraph_heads(units: &[LinkUnit]) -> std::collections::HashMap<usize, usize> {
-    let mut heads = std::collections::HashMap::new();
+fn paragraph_heads(units: &[LinkUnit]) -> rustc_hash::FxHashMap<usize, usize> {
+    let mut heads = rustc_hash::FxHashMap::default();
     let body: Vec<usize> = (0..units.len())
         .filter(|&i| units[i].place.region == Region::Body)
         .collect();

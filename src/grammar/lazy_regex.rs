@@ -14,6 +14,7 @@ use regex::{Regex, RegexBuilder};
 use regex_automata::nfa::thompson;
 
 /// Why a pattern does not compile.
+#[derive(Debug)]
 pub enum PatternFault {
     /// Its syntax, by regex-syntax (which knows where in the pattern the fault is).
     Syntax(Box<regex_syntax::Error>),
@@ -92,18 +93,53 @@ impl Deref for LazyRegex {
     fn deref(&self) -> &Regex {
         let inner = &*self.inner;
         inner.compiled.get_or_init(|| {
-            RegexBuilder::new(&inner.source)
-                .case_insensitive(inner.flags.contains('i'))
-                .multi_line(inner.flags.contains('m'))
-                .dot_matches_new_line(inner.flags.contains('s'))
-                .ignore_whitespace(inner.flags.contains('x'))
-                .size_limit(inner.size_limit)
-                .build()
-                // Checked when the grammar loaded: its syntax, and its automaton within the
-                // limit. Should regex still refuse it, the pattern matches nothing rather than
-                // stopping a batch half-way.
+            let build = |size_limit: usize| {
+                RegexBuilder::new(&inner.source)
+                    .case_insensitive(inner.flags.contains('i'))
+                    .multi_line(inner.flags.contains('m'))
+                    .dot_matches_new_line(inner.flags.contains('s'))
+                    .ignore_whitespace(inner.flags.contains('x'))
+                    .size_limit(size_limit)
+                    .build()
+            };
+            // Checked when the grammar loaded: its syntax, and its forward automaton within the
+            // limit. regex also builds a reverse automaton, which can come out a little larger:
+            // a pattern at the edge of the limit gets more room rather than failing here.
+            build(inner.size_limit)
+                .or_else(|_| build(inner.size_limit.saturating_mul(4)))
+                // Should regex still refuse it, the pattern matches nothing rather than stopping
+                // a batch half-way.
                 .or_else(|_| Regex::new(r"[^\s\S]"))
                 .unwrap_or_else(|_| unreachable!("the empty class is a valid regex"))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pattern_compiled_on_first_use_matches_with_its_flags() {
+        let regex = match LazyRegex::new(r"\bmust\b", "i", 1 << 20) {
+            Ok(r) => r,
+            Err(e) => panic!("valid pattern refused: {e:?}"),
+        };
+        let shared = regex.clone();
+        assert!(regex.is_match("We MUST act."));
+        assert!(!shared.is_match("mustard"));
+        assert!(!LazyRegex::never().is_match("anything at all"));
+    }
+
+    #[test]
+    fn a_broken_pattern_is_refused_when_checked_not_when_used() {
+        assert!(matches!(
+            LazyRegex::new("(unclosed", "", 1 << 20),
+            Err(PatternFault::Syntax(_))
+        ));
+        assert!(matches!(
+            LazyRegex::new(r"\w{200}{200}", "", 1 << 20),
+            Err(PatternFault::TooBig(_))
+        ));
     }
 }

@@ -142,6 +142,10 @@ impl AsciiWordSet {
 /// `text` with every non-ASCII word character made [`STAND_IN`] (borrowed when there is none),
 /// and the distinct characters that were.
 fn stand_in(text: &str) -> (Cow<'_, str>, Vec<char>) {
+    // Most units are plain ASCII: checked a word at a time rather than decoded char by char.
+    if text.is_ascii() {
+        return (Cow::Borrowed(text), Vec::new());
+    }
     let is_stood_in =
         |c: char| !c.is_ascii() && regex_syntax::try_is_word_character(c).unwrap_or(true);
     let Some(first) = text.find(is_stood_in) else {

@@ -72,11 +72,7 @@ impl AsciiWordSet {
             .enumerate()
             .map(|(index, p)| {
                 // The same flags as each pattern's own regex and its place in the Unicode set.
-                let hir = regex_syntax::ParserBuilder::new()
-                    .case_insensitive(p.flags.contains('i'))
-                    .multi_line(p.flags.contains('m'))
-                    .dot_matches_new_line(p.flags.contains('s'))
-                    .ignore_whitespace(p.flags.contains('x'))
+                let hir = super::lazy_regex::parser(&p.flags)
                     .build()
                     .parse(&p.source)
                     .ok()?;

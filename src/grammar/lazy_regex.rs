@@ -77,7 +77,8 @@ impl LazyRegex {
     }
 }
 
-fn parser(flags: &str) -> regex_syntax::ParserBuilder {
+/// A parser reading a pattern as the grammar does: its `imsx` flags, nothing else.
+pub(super) fn parser(flags: &str) -> regex_syntax::ParserBuilder {
     let mut parser = regex_syntax::ParserBuilder::new();
     parser
         .case_insensitive(flags.contains('i'))

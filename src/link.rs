@@ -131,13 +131,12 @@ pub fn is_question(ctx: &Context, i: usize) -> bool {
 /// earlier unit.
 fn choose_thesis(units: &[LinkUnit]) -> (Option<usize>, Vec<f64>) {
     let scores: Vec<f64> = units.iter().map(|u| u.thesis_score).collect();
-    let questions: Vec<bool> = units.iter().map(|u| u.question).collect();
     let eligible = |pred: &dyn Fn(&LinkUnit) -> bool, asking: bool| {
         units
             .iter()
             .enumerate()
-            .filter(|(i, u)| (asking || !questions[*i]) && pred(u))
-            .max_by(|(a, _), (b, _)| scores[*a].total_cmp(&scores[*b]).then(b.cmp(a)))
+            .filter(|(_, u)| (asking || !u.question) && pred(u))
+            .max_by(|(a, u), (b, v)| u.thesis_score.total_cmp(&v.thesis_score).then(b.cmp(a)))
             .map(|(i, _)| i)
     };
     let in_body = |u: &LinkUnit| u.place.region == Region::Body;

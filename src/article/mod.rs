@@ -5,6 +5,7 @@
 //! converts them to the character offsets the JSON promises.
 
 mod blocks;
+mod char_index;
 mod dates;
 mod html;
 mod input;
@@ -141,8 +142,8 @@ pub struct Article {
     /// A title given beside the text (a `title` field of a `--jsonl` record), used when the
     /// text itself has none.
     pub given_title: Option<String>,
-    /// Byte offset of every character, for byte → char conversion by binary search.
-    char_starts: Vec<usize>,
+    /// Byte ↔ character offsets.
+    char_index: char_index::CharIndex,
     /// Per block, the 1-based number of the last prose block up to it (see `paragraph_number`).
     paragraph_numbers: Vec<usize>,
 }
@@ -204,7 +205,7 @@ impl Article {
                 });
             }
         }
-        let char_starts = text.char_indices().map(|(i, _)| i).collect();
+        let char_index = char_index::CharIndex::new(text);
         let paragraph_numbers = blocks
             .iter()
             .scan(0, |n, b| {
@@ -223,7 +224,7 @@ impl Article {
             markup: Markup::default(),
             original: None,
             given_title: None,
-            char_starts,
+            char_index,
             paragraph_numbers,
         }
     }
@@ -272,19 +273,16 @@ impl Article {
 
     /// Character offset of a byte offset that lies on a character boundary.
     pub fn char_offset(&self, byte: usize) -> usize {
-        match self.char_starts.binary_search(&byte) {
-            Ok(i) => i,
-            Err(i) => i,
-        }
+        self.char_index.char_offset(&self.text, byte)
     }
 
     /// Byte offset of a character offset (the end of the text for offsets past it).
     pub fn byte_offset(&self, ch: usize) -> usize {
-        self.char_starts.get(ch).copied().unwrap_or(self.text.len())
+        self.char_index.byte_offset(&self.text, ch)
     }
 
     pub fn chars(&self) -> usize {
-        self.char_starts.len()
+        self.char_index.chars()
     }
 
     /// The title line of the text, or else the title given beside it.

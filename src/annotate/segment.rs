@@ -94,7 +94,7 @@ impl<'t> Words<'t> {
 
 /// Whether `re` matches right at the start of `rest` (after its leading space). Only the next
 /// words matter, and a bounded window keeps a long sentence with many cues or commas linear.
-fn matches_next_words(re: &regex::Regex, rest: &str) -> bool {
+fn matches_next_words(re: &regex_automata::meta::Regex, rest: &str) -> bool {
     let rest = rest.trim_start();
     let mut end = rest.len().min(80);
     while !rest.is_char_boundary(end) {

@@ -10,8 +10,9 @@
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
-use regex::{Regex, RegexBuilder};
+use regex_automata::meta::{self, Regex};
 use regex_automata::nfa::thompson;
+use regex_automata::util::syntax;
 
 /// Why a pattern does not compile.
 #[derive(Debug)]
@@ -95,20 +96,31 @@ impl Deref for LazyRegex {
         let inner = &*self.inner;
         inner.compiled.get_or_init(|| {
             let build = |size_limit: usize| {
-                RegexBuilder::new(&inner.source)
-                    .case_insensitive(inner.flags.contains('i'))
-                    .multi_line(inner.flags.contains('m'))
-                    .dot_matches_new_line(inner.flags.contains('s'))
-                    .ignore_whitespace(inner.flags.contains('x'))
-                    .size_limit(size_limit)
-                    .build()
+                meta::Builder::new()
+                    .syntax(
+                        syntax::Config::new()
+                            .case_insensitive(inner.flags.contains('i'))
+                            .multi_line(inner.flags.contains('m'))
+                            .dot_matches_new_line(inner.flags.contains('s'))
+                            .ignore_whitespace(inner.flags.contains('x')),
+                    )
+                    // A pattern's own regex is only asked where the pattern set already found
+                    // it, on one unit: a prefilter would save little there, and extracting the
+                    // literals of the grammar's long alternations to make one was the larger
+                    // part of compiling them (a tenth of a batch of short comments).
+                    .configure(
+                        meta::Config::new()
+                            .nfa_size_limit(Some(size_limit))
+                            .auto_prefilter(false),
+                    )
+                    .build(&inner.source)
             };
             // Checked when the grammar loaded: its syntax, and its forward automaton within the
-            // limit. regex also builds a reverse automaton, which can come out a little larger:
-            // a pattern at the edge of the limit gets more room rather than failing here.
+            // limit. The reverse automaton built beside it can come out a little larger: a
+            // pattern at the edge of the limit gets more room rather than failing here.
             build(inner.size_limit)
                 .or_else(|_| build(inner.size_limit.saturating_mul(4)))
-                // Should regex still refuse it, the pattern matches nothing rather than stopping
+                // Should it still be refused, the pattern matches nothing rather than stopping
                 // a batch half-way.
                 .or_else(|_| Regex::new(r"[^\s\S]"))
                 .unwrap_or_else(|_| unreachable!("the empty class is a valid regex"))

@@ -73,46 +73,37 @@ impl AsciiWordSet {
     /// `None` when a pattern uses a boundary with no exact ASCII twin (`\B`) or the set
     /// cannot be built: the Unicode set then answers for every text.
     pub fn new(patterns: &[Pattern]) -> Option<AsciiWordSet> {
-        let mut telling_apart = Vec::new();
         let non_ascii_word = non_ascii_word_characters()?;
-        let hirs = patterns
-            .iter()
-            .enumerate()
-            .map(|(index, p)| {
-                // The same flags as each pattern's own regex and its place in the Unicode set.
-                let hir = super::lazy_regex::parser(&p.flags)
-                    .build()
-                    .parse(&p.source)
-                    .ok()?;
-                let mut seen = Seen::default();
-                let hir = ascii_boundaries(hir, &non_ascii_word, &mut seen)?;
-                if seen.literal_stand_in || !seen.told_apart.ranges().is_empty() {
-                    telling_apart.push(TellsApart {
-                        index,
-                        characters: seen.told_apart,
-                        literal_stand_in: seen.literal_stand_in,
-                        regex: p.regex.clone(),
-                    });
-                }
-                Some(hir)
-            })
-            .collect::<Option<Vec<Hir>>>()?;
-        let config = meta::Config::new()
-            .match_kind(MatchKind::All)
-            .nfa_size_limit(Some(MAX_REGEX_SET_BYTES))
-            .hybrid_cache_capacity(HYBRID_CACHE_BYTES)
-            .auto_prefilter(false);
-        let sets = hirs
+        let groups: Vec<(usize, &[Pattern])> = patterns
             .chunks(PATTERNS_PER_SET)
             .enumerate()
-            .map(|(k, group)| {
-                let set = meta::Builder::new()
-                    .configure(config.clone())
-                    .build_many_from_hir(group)
-                    .ok()?;
-                Some((set, k * PATTERNS_PER_SET))
-            })
-            .collect::<Option<Vec<_>>>()?;
+            .map(|(k, group)| (k * PATTERNS_PER_SET, group))
+            .collect();
+        // The sets are the larger part of loading a grammar, which every run waits for:
+        // half of them are built on a second thread.
+        let (first, second) = groups.split_at(groups.len() / 2);
+        let build_all = |groups: &[(usize, &[Pattern])]| {
+            groups
+                .iter()
+                .map(|&(first, group)| Group::build(first, group, &non_ascii_word))
+                .collect::<Option<Vec<Group>>>()
+        };
+        let (first, second) = std::thread::scope(|scope| {
+            let second = std::thread::Builder::new().spawn_scoped(scope, || build_all(second));
+            let first = build_all(first);
+            let second = match second {
+                Ok(handle) => handle.join().ok().flatten(),
+                // No thread to be had (a process at its limit): build them here instead.
+                Err(_) => build_all(groups.split_at(groups.len() / 2).1),
+            };
+            (first, second)
+        });
+        let mut sets = Vec::with_capacity(groups.len());
+        let mut telling_apart = Vec::new();
+        for group in first?.into_iter().chain(second?) {
+            sets.push((group.set, group.first));
+            telling_apart.extend(group.telling_apart);
+        }
         Some(AsciiWordSet {
             sets,
             telling_apart,
@@ -155,6 +146,57 @@ impl AsciiWordSet {
             }
         }
         Some(matches)
+    }
+}
+
+/// One set of [`PATTERNS_PER_SET`] patterns, and those of them that tell some non-ASCII word
+/// character apart from the stand-in.
+struct Group {
+    first: usize,
+    set: Regex,
+    telling_apart: Vec<TellsApart>,
+}
+
+impl Group {
+    /// `first`: the index of the group's first pattern.
+    fn build(first: usize, patterns: &[Pattern], non_ascii_word: &ClassUnicode) -> Option<Group> {
+        let mut telling_apart = Vec::new();
+        let hirs = patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                // The same flags as each pattern's own regex and its place in the Unicode set.
+                let hir = super::lazy_regex::parser(&p.flags)
+                    .build()
+                    .parse(&p.source)
+                    .ok()?;
+                let mut seen = Seen::default();
+                let hir = ascii_boundaries(hir, non_ascii_word, &mut seen)?;
+                if seen.literal_stand_in || !seen.told_apart.ranges().is_empty() {
+                    telling_apart.push(TellsApart {
+                        index: first + i,
+                        characters: seen.told_apart,
+                        literal_stand_in: seen.literal_stand_in,
+                        regex: p.regex.clone(),
+                    });
+                }
+                Some(hir)
+            })
+            .collect::<Option<Vec<Hir>>>()?;
+        let config = meta::Config::new()
+            .match_kind(MatchKind::All)
+            .nfa_size_limit(Some(MAX_REGEX_SET_BYTES))
+            .hybrid_cache_capacity(HYBRID_CACHE_BYTES)
+            .auto_prefilter(false);
+        let set = meta::Builder::new()
+            .configure(config)
+            .build_many_from_hir(&hirs)
+            .ok()?;
+        Some(Group {
+            first,
+            set,
+            telling_apart,
+        })
     }
 }
 

@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 
 use super::error::{suggest, Diagnostics, ErrorKind, GrammarError};
 use super::lazy_regex::{LazyRegex, PatternFault};
 use super::lexer::tokenize;
 use super::source::{SourceFile, SourceMap, Span};
 use super::syntax::{self, Cond, Item, LexExpr, PatternRef, RegexLit, Setting, SplitKind, Test};
+use super::unicode_set::UnicodeSet;
 use super::{
     Check, CheckTest, Example, Grammar, KindRule, Lexicon, LinkRule, Pattern, RoleRule, Settings,
     SplitRule, TunedWeight,
@@ -988,36 +989,32 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             p
         })
         .collect();
-    // The two sets are the largest part of loading a grammar, which every run waits for before
-    // mapping anything: build them side by side.
-    let ascii_set = || super::ascii_words::AsciiWordSet::new(&set_patterns);
-    let (pattern_set, pattern_set_ascii_words) = std::thread::scope(|scope| {
-        let ascii = std::thread::Builder::new().spawn_scoped(scope, ascii_set);
-        let unicode = build_set(&set_patterns);
-        let ascii = match ascii {
-            // A panic there only costs the fast path: the Unicode set answers for every text.
-            Ok(handle) => handle.join().ok().flatten(),
-            // No thread to be had (a process at its limit): build it here instead.
-            Err(_) => ascii_set(),
-        };
-        (unicode, ascii)
-    });
-    let pattern_set = pattern_set.map_err(|e| {
-        // The set as a whole is too large: no one pattern is at fault, so point at the last
-        // one defined (the file being edited comes last).
-        let last = patterns
-            .iter()
-            .map(|p| p.span)
-            .max_by_key(|s| (s.file, s.start))
-            .unwrap_or(Span::point(0, 0));
-        let reason = match e {
-            regex::Error::CompiledTooBig(limit) => format!(
-                "all patterns together compile to more than {limit} bytes (the size limit of the pattern set)"
-            ),
-            other => format!("cannot build the pattern set: {}", first_line(&other.to_string())),
-        };
-        vec![GrammarError::new(ErrorKind::Invalid(reason), last)]
-    })?;
+    let asked: Vec<bool> = (0..patterns.len())
+        .map(|i| in_conditions.contains(&i))
+        .collect();
+    // The ASCII-boundary sets answer for nearly every text; the Unicode set waits for a text
+    // they leave to it, unless they cannot be built, when it answers for all of them.
+    let pattern_set_ascii_words = super::ascii_words::AsciiWordSet::new(&set_patterns);
+    let pattern_set = if pattern_set_ascii_words.is_some() {
+        UnicodeSet::lazy(&patterns, &asked)
+    } else {
+        UnicodeSet::built(&patterns, &asked).map_err(|e| {
+            // The set as a whole is too large: no one pattern is at fault, so point at the
+            // last one defined (the file being edited comes last).
+            let last = patterns
+                .iter()
+                .map(|p| p.span)
+                .max_by_key(|s| (s.file, s.start))
+                .unwrap_or(Span::point(0, 0));
+            let reason = match e {
+                regex::Error::CompiledTooBig(limit) => format!(
+                    "all patterns together compile to more than {limit} bytes (the size limit of the pattern set)"
+                ),
+                other => format!("cannot build the pattern set: {}", first_line(&other.to_string())),
+            };
+            vec![GrammarError::new(ErrorKind::Invalid(reason), last)]
+        })?
+    };
     Ok(Grammar {
         name: defs.header.unwrap_or_else(|| "unnamed".into()),
         settings,
@@ -1160,24 +1157,6 @@ fn apply_weights(
         }
     }
     tuned
-}
-
-fn build_set(patterns: &[Pattern]) -> Result<RegexSet, regex::Error> {
-    // A RegexSet takes one set of flags, so each pattern carries its flags inline.
-    let sources: Vec<String> = patterns
-        .iter()
-        .map(|p| {
-            let flags: String = p.flags.chars().filter(|c| "imsx".contains(*c)).collect();
-            if flags.is_empty() {
-                p.source.clone()
-            } else {
-                format!("(?{flags}:{})", p.source)
-            }
-        })
-        .collect();
-    RegexSetBuilder::new(sources)
-        .size_limit(MAX_REGEX_SET_BYTES)
-        .build()
 }
 
 fn settings(raw: &[(syntax::Name, Setting)]) -> Result<Settings, GrammarError> {

@@ -9,12 +9,11 @@ mod lazy_regex;
 mod lexer;
 pub mod source;
 pub mod syntax;
+mod unicode_set;
 
 use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
-
-use regex::RegexSet;
 
 pub use lazy_regex::LazyRegex;
 
@@ -216,7 +215,7 @@ pub struct Grammar {
     automaton: AhoCorasick,
     phrases: Vec<String>,
     phrase_lexicons: Vec<Vec<usize>>,
-    pattern_set: RegexSet,
+    pattern_set: unicode_set::UnicodeSet,
     /// The same set with ASCII word boundaries, for the texts on which they mean the same:
     /// `None` when some pattern cannot be carried over.
     pattern_set_ascii_words: Option<ascii_words::AsciiWordSet>,
@@ -268,7 +267,7 @@ impl Grammar {
         hits
     }
 
-    /// Indices of the patterns that match `text`: one pass of the `RegexSet`.
+    /// Indices of the patterns that match `text`, in order: one pass over each pattern set.
     pub fn matching_patterns(&self, text: &str) -> Vec<usize> {
         // Unicode word boundaries make the set's lazy DFA give up on any non-ASCII byte, and
         // the fallback costs 20 times as much: a curly quote in a unit tripled the time spent
@@ -280,7 +279,7 @@ impl Grammar {
         {
             return found;
         }
-        self.pattern_set.matches(text).into_iter().collect()
+        self.pattern_set.matches(text)
     }
 
     pub fn rule_location(&self, span: Span) -> String {

@@ -1,0 +1,97 @@
+//! The grammar's patterns as one set with Unicode word boundaries: the answer for the texts the
+//! ASCII-boundary sets of [`super::ascii_words`] leave to it.
+//!
+//! Such a text is rare (one whose non-ASCII letters a pattern's classes tell apart from each
+//! other), and building the set was a fifth of loading the default grammar, which every run
+//! waits for. So the set is built when the first such text comes. Where the ASCII sets could
+//! not be built at all, every text needs this set: it is built when the grammar loads, so that
+//! a set too large to build is reported then, at the grammar's place.
+
+use std::sync::{Arc, OnceLock};
+
+use regex::{RegexSet, RegexSetBuilder};
+
+use super::compile::MAX_REGEX_SET_BYTES;
+use super::{LazyRegex, Pattern};
+
+#[derive(Debug, Clone)]
+pub struct UnicodeSet {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    /// Each pattern with its flags inline, as the set takes them.
+    sources: Vec<String>,
+    /// Each pattern's own regex, for answering one pattern at a time should the set, built
+    /// late, turn out too large (`None`: a pattern no condition asks about, which the set
+    /// never reports).
+    one_by_one: Vec<Option<LazyRegex>>,
+    set: OnceLock<Option<RegexSet>>,
+}
+
+impl UnicodeSet {
+    /// Built when first needed. `asked[i]`: whether some condition asks about pattern `i`
+    /// (the set answers only for those).
+    pub(super) fn lazy(patterns: &[Pattern], asked: &[bool]) -> UnicodeSet {
+        let sources = patterns
+            .iter()
+            .zip(asked)
+            .map(|(p, &asked)| {
+                if !asked {
+                    // Stands in the set as a regex that never matches, so that it costs nothing
+                    // there and the set's indices stay the patterns' own.
+                    return r"[^\s\S]".to_string();
+                }
+                let flags: String = p.flags.chars().filter(|c| "imsx".contains(*c)).collect();
+                if flags.is_empty() {
+                    p.source.clone()
+                } else {
+                    format!("(?{flags}:{})", p.source)
+                }
+            })
+            .collect();
+        let one_by_one = patterns
+            .iter()
+            .zip(asked)
+            .map(|(p, &asked)| asked.then(|| p.regex.clone()))
+            .collect();
+        UnicodeSet {
+            inner: Arc::new(Inner {
+                sources,
+                one_by_one,
+                set: OnceLock::new(),
+            }),
+        }
+    }
+
+    /// Built now: the error is the grammar's.
+    pub(super) fn built(patterns: &[Pattern], asked: &[bool]) -> Result<UnicodeSet, regex::Error> {
+        let set = UnicodeSet::lazy(patterns, asked);
+        let built = build(&set.inner.sources)?;
+        // A fresh OnceLock: the set cannot have been initialised yet.
+        let _ = set.inner.set.set(Some(built));
+        Ok(set)
+    }
+
+    /// Indices of the patterns that match `text`, in order.
+    pub fn matches(&self, text: &str) -> Vec<usize> {
+        let inner = &*self.inner;
+        match inner.set.get_or_init(|| build(&inner.sources).ok()) {
+            Some(set) => set.matches(text).into_iter().collect(),
+            None => inner
+                .one_by_one
+                .iter()
+                .enumerate()
+                .filter(|(_, regex)| regex.as_ref().is_some_and(|r| r.is_match(text)))
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+}
+
+fn build(sources: &[String]) -> Result<RegexSet, regex::Error> {
+    RegexSetBuilder::new(sources)
+        .size_limit(MAX_REGEX_SET_BYTES)
+        .build()
+}

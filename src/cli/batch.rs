@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc::{self, TryRecvError};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -63,11 +62,17 @@ where
         freed: Condvar::new(),
         window,
     };
+    let finished = Finished {
+        state: Mutex::new(FinishedState {
+            results: BTreeMap::new(),
+            next: 0,
+            workers: jobs,
+        }),
+        next_ready: Condvar::new(),
+    };
     std::thread::scope(|scope| {
-        let (done_tx, done_rx) = mpsc::channel::<(usize, Result<R, Panicked>)>();
         for _ in 0..jobs {
-            let done_tx = done_tx.clone();
-            let (guarded, input, room) = (&guarded, &input, &room);
+            let (guarded, input, room, finished) = (&guarded, &input, &room, &finished);
             scope.spawn(move || {
                 while room.take() {
                     let task = match input.lock() {
@@ -78,42 +83,31 @@ where
                         room.give_back(1);
                         break;
                     };
-                    if done_tx.send((seq, guarded(item))).is_err() {
-                        break;
-                    }
+                    finished.put(seq, guarded(item));
                 }
                 // One worker out of input (or stopped) means every worker is: wake the others.
                 room.stop();
+                finished.worker_done();
             });
         }
-        drop(done_tx);
-        let mut waiting: BTreeMap<usize, Result<R, Panicked>> = BTreeMap::new();
-        let mut next = 0;
         let result = loop {
-            let (seq, r) = match done_rx.try_recv() {
-                Ok(done) => done,
-                Err(TryRecvError::Empty) => {
-                    if let Err(e) = sink(Step::Idle) {
-                        break Err(e);
-                    }
-                    match done_rx.recv() {
-                        Ok(done) => done,
-                        Err(_) => break Ok(()),
-                    }
+            let ready = finished.take_ready();
+            if ready.is_empty() {
+                if finished.all_done() {
+                    break Ok(());
                 }
-                Err(TryRecvError::Disconnected) => break Ok(()),
-            };
-            waiting.insert(seq, r);
-            let mut failed = None;
-            let mut written = 0;
-            while let Some(r) = waiting.remove(&next) {
-                next += 1;
-                written += 1;
-                if let Err(e) = sink(Step::Done(r)) {
-                    failed = Some(e);
-                    break;
+                // Caught up: the moment to flush, before waiting for the next result.
+                if let Err(e) = sink(Step::Idle) {
+                    break Err(e);
                 }
+                finished.wait_for_next();
+                continue;
             }
+            let written = ready.len();
+            let failed = ready
+                .into_iter()
+                .map(|r| sink(Step::Done(r)))
+                .find_map(Result::err);
             room.give_back(written);
             if let Some(e) = failed {
                 break Err(e);
@@ -121,9 +115,79 @@ where
         };
         // Stops the workers: none takes another document.
         room.stop();
-        drop(done_rx);
         result.and_then(|()| sink(Step::Idle))
     })
+}
+
+/// The results the workers have finished and the writer has not yet taken. The writer is woken
+/// only when the result it waits for comes in (or the last worker stops), not for every result:
+/// with a channel it was woken for each document, two workers finishing out of order woke it
+/// for results it could not yet write.
+struct Finished<R> {
+    state: Mutex<FinishedState<R>>,
+    next_ready: Condvar,
+}
+
+struct FinishedState<R> {
+    results: BTreeMap<usize, Result<R, Panicked>>,
+    /// The next result in input order, which the writer waits for.
+    next: usize,
+    /// Workers still running.
+    workers: usize,
+}
+
+impl<R> Finished<R> {
+    fn put(&self, seq: usize, result: Result<R, Panicked>) {
+        if let Ok(mut state) = self.state.lock() {
+            state.results.insert(seq, result);
+            if seq == state.next {
+                self.next_ready.notify_one();
+            }
+        }
+    }
+
+    fn worker_done(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.workers -= 1;
+            if state.workers == 0 {
+                self.next_ready.notify_one();
+            }
+        }
+    }
+
+    /// The results that follow in input order from the next one, taken out.
+    fn take_ready(&self) -> Vec<Result<R, Panicked>> {
+        let mut ready = Vec::new();
+        if let Ok(mut state) = self.state.lock() {
+            loop {
+                let next = state.next;
+                let Some(r) = state.results.remove(&next) else {
+                    break;
+                };
+                state.next += 1;
+                ready.push(r);
+            }
+        }
+        ready
+    }
+
+    fn all_done(&self) -> bool {
+        self.state
+            .lock()
+            .map_or(true, |state| state.workers == 0 && state.results.is_empty())
+    }
+
+    fn wait_for_next(&self) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        while state.workers > 0 && !state.results.contains_key(&state.next) {
+            state = match self.next_ready.wait(state) {
+                Ok(state) => state,
+                Err(_) => return,
+            };
+        }
+    }
 }
 
 /// How many documents are taken from the input and not yet written, bounded by the window.

@@ -67,6 +67,7 @@ where
             results: BTreeMap::new(),
             next: 0,
             workers: jobs,
+            busy: 0,
         }),
         next_ready: Condvar::new(),
     };
@@ -83,6 +84,7 @@ where
                         room.give_back(1);
                         break;
                     };
+                    finished.started();
                     finished.put(seq, guarded(item));
                 }
                 // One worker out of input (or stopped) means every worker is: wake the others.
@@ -120,9 +122,11 @@ where
 }
 
 /// The results the workers have finished and the writer has not yet taken. The writer is woken
-/// only when the result it waits for comes in (or the last worker stops), not for every result:
-/// with a channel it was woken for each document, two workers finishing out of order woke it
-/// for results it could not yet write.
+/// only when it has something to do, not for every result (with a channel it was woken for
+/// each document, and two workers finishing out of order woke it for results it could not yet
+/// write): when the next results in input order are ready, two of them or one with no worker
+/// busy (waiting for input, which streamed output must not wait for, or for room in the
+/// window), or when the last worker stops.
 struct Finished<R> {
     state: Mutex<FinishedState<R>>,
     next_ready: Condvar,
@@ -134,13 +138,32 @@ struct FinishedState<R> {
     next: usize,
     /// Workers still running.
     workers: usize,
+    /// Workers mapping a document.
+    busy: usize,
+}
+
+impl<R> FinishedState<R> {
+    fn writer_has_work(&self) -> bool {
+        if self.workers == 0 {
+            return true;
+        }
+        self.results.contains_key(&self.next)
+            && (self.busy == 0 || self.results.contains_key(&(self.next + 1)))
+    }
 }
 
 impl<R> Finished<R> {
+    fn started(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.busy += 1;
+        }
+    }
+
     fn put(&self, seq: usize, result: Result<R, Panicked>) {
         if let Ok(mut state) = self.state.lock() {
             state.results.insert(seq, result);
-            if seq == state.next {
+            state.busy -= 1;
+            if state.writer_has_work() {
                 self.next_ready.notify_one();
             }
         }
@@ -149,7 +172,7 @@ impl<R> Finished<R> {
     fn worker_done(&self) {
         if let Ok(mut state) = self.state.lock() {
             state.workers -= 1;
-            if state.workers == 0 {
+            if state.writer_has_work() {
                 self.next_ready.notify_one();
             }
         }
@@ -181,7 +204,7 @@ impl<R> Finished<R> {
         let Ok(mut state) = self.state.lock() else {
             return;
         };
-        while state.workers > 0 && !state.results.contains_key(&state.next) {
+        while !state.writer_has_work() {
             state = match self.next_ready.wait(state) {
                 Ok(state) => state,
                 Err(_) => return,

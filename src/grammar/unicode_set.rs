@@ -27,6 +27,7 @@ struct Inner {
     /// late, turn out too large (`None`: a pattern no condition asks about, which the set
     /// never reports).
     one_by_one: Vec<Option<LazyRegex>>,
+    size_limit: usize,
     set: OnceLock<Option<RegexSet>>,
 }
 
@@ -60,6 +61,7 @@ impl UnicodeSet {
             inner: Arc::new(Inner {
                 sources,
                 one_by_one,
+                size_limit: MAX_REGEX_SET_BYTES,
                 set: OnceLock::new(),
             }),
         }
@@ -68,7 +70,7 @@ impl UnicodeSet {
     /// Built now: the error is the grammar's.
     pub(super) fn built(patterns: &[Pattern], asked: &[bool]) -> Result<UnicodeSet, regex::Error> {
         let set = UnicodeSet::lazy(patterns, asked);
-        let built = build(&set.inner.sources)?;
+        let built = build(&set.inner.sources, set.inner.size_limit)?;
         // A fresh OnceLock: the set cannot have been initialised yet.
         let _ = set.inner.set.set(Some(built));
         Ok(set)
@@ -77,7 +79,10 @@ impl UnicodeSet {
     /// Indices of the patterns that match `text`, in order.
     pub fn matches(&self, text: &str) -> Vec<usize> {
         let inner = &*self.inner;
-        match inner.set.get_or_init(|| build(&inner.sources).ok()) {
+        match inner
+            .set
+            .get_or_init(|| build(&inner.sources, inner.size_limit).ok())
+        {
             Some(set) => set.matches(text).into_iter().collect(),
             None => inner
                 .one_by_one
@@ -90,8 +95,62 @@ impl UnicodeSet {
     }
 }
 
-fn build(sources: &[String]) -> Result<RegexSet, regex::Error> {
-    RegexSetBuilder::new(sources)
-        .size_limit(MAX_REGEX_SET_BYTES)
-        .build()
+fn build(sources: &[String], size_limit: usize) -> Result<RegexSet, regex::Error> {
+    RegexSetBuilder::new(sources).size_limit(size_limit).build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::source::Span;
+
+    fn pattern(source: &str, flags: &str) -> Pattern {
+        let regex = match LazyRegex::new(source, flags, 1 << 20) {
+            Ok(regex) => regex,
+            Err(e) => panic!("test pattern {source}: {e:?}"),
+        };
+        Pattern::new(
+            source.into(),
+            source.into(),
+            flags.into(),
+            regex,
+            Span::point(0, 0),
+        )
+    }
+
+    #[test]
+    fn built_late_it_answers_as_each_pattern_would_for_the_patterns_asked_about() {
+        let patterns = [
+            pattern(r"\bmust\b", "i"),
+            pattern(r"\d+ percent", ""),
+            pattern(r"\bcafé\b", ""),
+            // Asked about by no condition: never reported, though it matches.
+            pattern(r"the", ""),
+        ];
+        let asked = [true, true, true, false];
+        let lazy = UnicodeSet::lazy(&patterns, &asked);
+        // A set too large to build: the patterns answer one by one.
+        let mut too_large = UnicodeSet::lazy(&patterns, &asked);
+        match Arc::get_mut(&mut too_large.inner) {
+            Some(inner) => inner.size_limit = 16,
+            None => panic!("the set was just made"),
+        }
+        let built = match UnicodeSet::built(&patterns, &asked) {
+            Ok(set) => set,
+            Err(e) => panic!("{e}"),
+        };
+        for text in [
+            "We MUST act: the café lost 40 percent.",
+            "The mustard of the café",
+            "Le cafés",
+        ] {
+            let one_by_one: Vec<usize> = (0..patterns.len())
+                .filter(|&i| asked[i] && patterns[i].regex.is_match(text))
+                .collect();
+            assert_eq!(lazy.matches(text), one_by_one, "{text}");
+            assert_eq!(built.matches(text), one_by_one, "{text}");
+            assert_eq!(too_large.matches(text), one_by_one, "{text}");
+        }
+        assert_eq!(too_large.inner.set.get().map(Option::is_none), Some(true));
+    }
 }

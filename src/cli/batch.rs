@@ -75,6 +75,9 @@ where
         for _ in 0..jobs {
             let (guarded, input, room, finished) = (&guarded, &input, &room, &finished);
             scope.spawn(move || {
+                // Counted out even if the worker panics (outside the guarded work, a bug), so
+                // that the writer is not left waiting for it.
+                let _leaving = Leaving { room, finished };
                 while room.take() {
                     let task = match input.lock() {
                         Ok(mut items) => items.next(),
@@ -87,15 +90,12 @@ where
                     finished.started();
                     finished.put(seq, guarded(item));
                 }
-                // One worker out of input (or stopped) means every worker is: wake the others.
-                room.stop();
-                finished.worker_done();
             });
         }
         let result = loop {
-            let ready = finished.take_ready();
+            let (ready, all_stopped) = finished.take_ready();
             if ready.is_empty() {
-                if finished.all_done() {
+                if all_stopped {
                     break Ok(());
                 }
                 // Caught up: the moment to flush, before waiting for the next result.
@@ -154,62 +154,70 @@ impl<R> FinishedState<R> {
 
 impl<R> Finished<R> {
     fn started(&self) {
-        if let Ok(mut state) = self.state.lock() {
-            state.busy += 1;
-        }
+        self.lock().busy += 1;
     }
 
     fn put(&self, seq: usize, result: Result<R, Panicked>) {
-        if let Ok(mut state) = self.state.lock() {
-            state.results.insert(seq, result);
-            state.busy -= 1;
-            if state.writer_has_work() {
-                self.next_ready.notify_one();
-            }
+        let mut state = self.lock();
+        state.results.insert(seq, result);
+        state.busy -= 1;
+        if state.writer_has_work() {
+            self.next_ready.notify_one();
         }
     }
 
     fn worker_done(&self) {
-        if let Ok(mut state) = self.state.lock() {
-            state.workers -= 1;
-            if state.writer_has_work() {
-                self.next_ready.notify_one();
-            }
+        let mut state = self.lock();
+        state.workers -= 1;
+        if state.writer_has_work() {
+            self.next_ready.notify_one();
         }
     }
 
-    /// The results that follow in input order from the next one, taken out.
-    fn take_ready(&self) -> Vec<Result<R, Panicked>> {
+    /// The results that follow in input order from the next one, taken out, and whether every
+    /// worker had stopped by then (so that nothing more will come), read under the same lock.
+    fn take_ready(&self) -> (Vec<Result<R, Panicked>>, bool) {
+        let mut state = self.lock();
         let mut ready = Vec::new();
-        if let Ok(mut state) = self.state.lock() {
-            loop {
-                let next = state.next;
-                let Some(r) = state.results.remove(&next) else {
-                    break;
-                };
-                state.next += 1;
-                ready.push(r);
-            }
+        loop {
+            let next = state.next;
+            let Some(r) = state.results.remove(&next) else {
+                break;
+            };
+            state.next += 1;
+            ready.push(r);
         }
-        ready
-    }
-
-    fn all_done(&self) -> bool {
-        self.state
-            .lock()
-            .map_or(true, |state| state.workers == 0 && state.results.is_empty())
+        (ready, state.workers == 0)
     }
 
     fn wait_for_next(&self) {
-        let Ok(mut state) = self.state.lock() else {
-            return;
-        };
+        let mut state = self.lock();
         while !state.writer_has_work() {
-            state = match self.next_ready.wait(state) {
-                Ok(state) => state,
-                Err(_) => return,
-            };
+            state = self
+                .next_ready
+                .wait(state)
+                .unwrap_or_else(|e| e.into_inner());
         }
+    }
+
+    /// The state, even after a panic elsewhere while it was held: every change to it is
+    /// complete when made, and the writer must still learn that workers stopped.
+    fn lock(&self) -> std::sync::MutexGuard<'_, FinishedState<R>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A worker leaving the pool. One worker out of input (or stopped) means every worker is: the
+/// others are woken to stop too, and the writer to learn that this one will send nothing more.
+struct Leaving<'a, R> {
+    room: &'a Room,
+    finished: &'a Finished<R>,
+}
+
+impl<R> Drop for Leaving<'_, R> {
+    fn drop(&mut self) {
+        self.room.stop();
+        self.finished.worker_done();
     }
 }
 
@@ -436,6 +444,22 @@ mod tests {
         assert_eq!(r, Ok(()));
         let expected: Vec<Option<i32>> = (0..10).map(|i| (i != 4).then_some(i)).collect();
         assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn input_that_panics_while_being_read_stops_the_run_instead_of_hanging_it() {
+        // The input is read by the workers, outside the guarded work: the panic reaches the
+        // caller once the other workers stop, and the writer is not left waiting for results.
+        let run = std::panic::catch_unwind(|| {
+            let items = (0..100).inspect(|&i| {
+                if i == 5 {
+                    panic!("unreadable record");
+                }
+            });
+            let r: Result<(), ()> = ordered(2, items, |i| i, |_| Ok(()));
+            r
+        });
+        assert!(run.is_err());
     }
 
     #[test]

@@ -79,28 +79,14 @@ impl AsciiWordSet {
             .enumerate()
             .map(|(k, group)| (k * PATTERNS_PER_SET, group))
             .collect();
-        // The sets are the larger part of loading a grammar, which every run waits for:
-        // half of them are built on a second thread.
-        let (first, second) = groups.split_at(groups.len() / 2);
-        let build_all = |groups: &[(usize, &[Pattern])]| {
-            groups
-                .iter()
-                .map(|&(first, group)| Group::build(first, group, &non_ascii_word))
-                .collect::<Option<Vec<Group>>>()
-        };
-        let (first, second) = std::thread::scope(|scope| {
-            let second = std::thread::Builder::new().spawn_scoped(scope, || build_all(second));
-            let first = build_all(first);
-            let second = match second {
-                Ok(handle) => handle.join().ok().flatten(),
-                // No thread to be had (a process at its limit): build them here instead.
-                Err(_) => build_all(groups.split_at(groups.len() / 2).1),
-            };
-            (first, second)
+        // The sets are the larger part of loading a grammar.
+        let built = super::in_two_halves(&groups, |&(first, group)| {
+            Group::build(first, group, &non_ascii_word)
         });
         let mut sets = Vec::with_capacity(groups.len());
         let mut telling_apart = Vec::new();
-        for group in first?.into_iter().chain(second?) {
+        for group in built {
+            let group = group?;
             sets.push((group.set, group.first));
             telling_apart.extend(group.telling_apart);
         }

@@ -602,26 +602,6 @@ fn first_line(s: &str) -> String {
     s.lines().last().unwrap_or(s).trim().to_string()
 }
 
-/// Checks every named pattern, half of them on a second thread: checking a pattern builds its
-/// automaton, and the default grammar's patterns took a quarter of loading it one after the
-/// other.
-fn check_patterns(lits: Vec<&RegexLit>) -> Vec<Result<LazyRegex, GrammarError>> {
-    let (first, second) = lits.split_at(lits.len() / 2);
-    let check_all = |lits: &[&RegexLit]| -> Vec<Result<LazyRegex, GrammarError>> {
-        lits.iter().map(|lit| compile_regex(lit)).collect()
-    };
-    std::thread::scope(|scope| {
-        let second_checked = std::thread::Builder::new().spawn_scoped(scope, || check_all(second));
-        let mut checked = check_all(first);
-        match second_checked.map(|handle| handle.join()) {
-            Ok(Ok(rest)) => checked.extend(rest),
-            // No thread to be had (or a panic, which checking them here raises again).
-            _ => checked.extend(check_all(second)),
-        }
-        checked
-    })
-}
-
 /// Compiles a regex literal, mapping a syntax error to its position in the rule file.
 fn compile_regex(lit: &RegexLit) -> Result<LazyRegex, GrammarError> {
     LazyRegex::new(&lit.body, &lit.flags, MAX_REGEX_BYTES).map_err(|e| regex_error(lit, e))
@@ -790,7 +770,10 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         .map(|(i, l)| (l.name.clone(), i))
         .collect();
     let mut patterns = Vec::new();
-    let checked = check_patterns(defs.patterns.values().collect());
+    // Checking a pattern builds its automaton: the default grammar's patterns, one after the
+    // other, took a quarter of loading it.
+    let lits: Vec<&RegexLit> = defs.patterns.values().collect();
+    let checked = super::in_two_halves(&lits, |lit| compile_regex(lit));
     for ((name, lit), checked) in defs.patterns.iter().zip(checked) {
         match checked {
             Ok(regex) => patterns.push(Pattern::new(
@@ -994,9 +977,8 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             )]
         })?;
     // A pattern no condition asks about (one only a split rule's `unless_next` or
-    // `clause_goes_on` uses, or none)
-    // stands in the per-unit set as a regex that never matches, so that it costs nothing there
-    // and the set's indices stay the patterns' own.
+    // `clause_goes_on` uses, or none) stands in the per-unit sets as a regex that never
+    // matches, so that it costs nothing there and the sets' indices stay the patterns' own.
     let in_conditions = std::mem::take(&mut checks.in_conditions);
     let set_patterns: Vec<Pattern> = patterns
         .iter()
@@ -1006,20 +988,18 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             if !in_conditions.contains(&i) {
                 p.source = r"[^\s\S]".to_string();
                 p.flags.clear();
+                p.regex = LazyRegex::never();
             }
             p
         })
-        .collect();
-    let asked: Vec<bool> = (0..patterns.len())
-        .map(|i| in_conditions.contains(&i))
         .collect();
     // The ASCII-boundary sets answer for nearly every text; the Unicode set waits for a text
     // they leave to it, unless they cannot be built, when it answers for all of them.
     let pattern_set_ascii_words = super::ascii_words::AsciiWordSet::new(&set_patterns);
     let pattern_set = if pattern_set_ascii_words.is_some() {
-        UnicodeSet::lazy(&patterns, &asked)
+        UnicodeSet::lazy(&set_patterns)
     } else {
-        UnicodeSet::built(&patterns, &asked).map_err(|e| {
+        UnicodeSet::built(&set_patterns).map_err(|e| {
             // The set as a whole is too large: no one pattern is at fault, so point at the
             // last one defined (the file being edited comes last).
             let last = patterns

@@ -12,7 +12,6 @@ use std::sync::{Arc, OnceLock};
 
 use regex_automata::meta::{self, Regex};
 use regex_automata::nfa::thompson;
-use regex_automata::util::syntax;
 
 /// Why a pattern does not compile.
 #[derive(Debug)]
@@ -95,15 +94,10 @@ impl Deref for LazyRegex {
     fn deref(&self) -> &Regex {
         let inner = &*self.inner;
         inner.compiled.get_or_init(|| {
+            // Read by the same parser that checked it when the grammar loaded.
+            let hir = parser(&inner.flags).build().parse(&inner.source).ok();
             let build = |size_limit: usize| {
                 meta::Builder::new()
-                    .syntax(
-                        syntax::Config::new()
-                            .case_insensitive(inner.flags.contains('i'))
-                            .multi_line(inner.flags.contains('m'))
-                            .dot_matches_new_line(inner.flags.contains('s'))
-                            .ignore_whitespace(inner.flags.contains('x')),
-                    )
                     // A pattern's own regex is only asked where the pattern set already found
                     // it, on one unit: a prefilter would save little there, and extracting the
                     // literals of the grammar's long alternations to make one took two fifths
@@ -113,7 +107,7 @@ impl Deref for LazyRegex {
                             .nfa_size_limit(Some(size_limit))
                             .auto_prefilter(false),
                     )
-                    .build(&inner.source)
+                    .build_from_hir(hir.as_ref()?)
                     .ok()
             };
             // Checked when the grammar loaded: its syntax, and its forward automaton within the

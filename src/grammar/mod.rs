@@ -221,6 +221,24 @@ pub struct Grammar {
     pattern_set_ascii_words: Option<ascii_words::AsciiWordSet>,
 }
 
+/// `f` of every item, in order, half of them worked out on a second thread: what loading a
+/// grammar, which every run waits for, does with its patterns. With no thread to be had (a
+/// process at its limit), or after a panic there (which working them here raises again), the
+/// second half is worked out here.
+fn in_two_halves<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let (first, second) = items.split_at(items.len() / 2);
+    let all = |items: &[T]| items.iter().map(&f).collect::<Vec<R>>();
+    std::thread::scope(|scope| {
+        let later = std::thread::Builder::new().spawn_scoped(scope, || all(second));
+        let mut done = all(first);
+        match later.map(|handle| handle.join()) {
+            Ok(Ok(rest)) => done.extend(rest),
+            _ => done.extend(all(second)),
+        }
+        done
+    })
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'
 }

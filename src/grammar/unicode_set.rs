@@ -24,26 +24,19 @@ struct Inner {
     /// Each pattern with its flags inline, as the set takes them.
     sources: Vec<String>,
     /// Each pattern's own regex, for answering one pattern at a time should the set, built
-    /// late, turn out too large (`None`: a pattern no condition asks about, which the set
-    /// never reports).
-    one_by_one: Vec<Option<LazyRegex>>,
+    /// late, turn out too large.
+    one_by_one: Vec<LazyRegex>,
     size_limit: usize,
     set: OnceLock<Option<RegexSet>>,
 }
 
 impl UnicodeSet {
-    /// Built when first needed. `asked[i]`: whether some condition asks about pattern `i`
-    /// (the set answers only for those).
-    pub(super) fn lazy(patterns: &[Pattern], asked: &[bool]) -> UnicodeSet {
+    /// Built when first needed, from the grammar's per-unit patterns (where a pattern no
+    /// condition asks about already stands as one that never matches).
+    pub(super) fn lazy(patterns: &[Pattern]) -> UnicodeSet {
         let sources = patterns
             .iter()
-            .zip(asked)
-            .map(|(p, &asked)| {
-                if !asked {
-                    // Stands in the set as a regex that never matches, so that it costs nothing
-                    // there and the set's indices stay the patterns' own.
-                    return r"[^\s\S]".to_string();
-                }
+            .map(|p| {
                 let flags: String = p.flags.chars().filter(|c| "imsx".contains(*c)).collect();
                 if flags.is_empty() {
                     p.source.clone()
@@ -52,15 +45,10 @@ impl UnicodeSet {
                 }
             })
             .collect();
-        let one_by_one = patterns
-            .iter()
-            .zip(asked)
-            .map(|(p, &asked)| asked.then(|| p.regex.clone()))
-            .collect();
         UnicodeSet {
             inner: Arc::new(Inner {
                 sources,
-                one_by_one,
+                one_by_one: patterns.iter().map(|p| p.regex.clone()).collect(),
                 size_limit: MAX_REGEX_SET_BYTES,
                 set: OnceLock::new(),
             }),
@@ -68,8 +56,8 @@ impl UnicodeSet {
     }
 
     /// Built now: the error is the grammar's.
-    pub(super) fn built(patterns: &[Pattern], asked: &[bool]) -> Result<UnicodeSet, regex::Error> {
-        let set = UnicodeSet::lazy(patterns, asked);
+    pub(super) fn built(patterns: &[Pattern]) -> Result<UnicodeSet, regex::Error> {
+        let set = UnicodeSet::lazy(patterns);
         let built = build(&set.inner.sources, set.inner.size_limit)?;
         // A fresh OnceLock: the set cannot have been initialised yet.
         let _ = set.inner.set.set(Some(built));
@@ -88,7 +76,7 @@ impl UnicodeSet {
                 .one_by_one
                 .iter()
                 .enumerate()
-                .filter(|(_, regex)| regex.as_ref().is_some_and(|r| r.is_match(text)))
+                .filter(|(_, regex)| regex.is_match(text))
                 .map(|(i, _)| i)
                 .collect(),
         }
@@ -124,18 +112,24 @@ mod tests {
             pattern(r"\bmust\b", "i"),
             pattern(r"\d+ percent", ""),
             pattern(r"\bcafé\b", ""),
-            // Asked about by no condition: never reported, though it matches.
-            pattern(r"the", ""),
+            // Asked about by no condition, so standing as a pattern that never matches: never
+            // reported, though "the" is in every text.
+            Pattern::new(
+                "the".into(),
+                r"[^\s\S]".into(),
+                String::new(),
+                LazyRegex::never(),
+                Span::point(0, 0),
+            ),
         ];
-        let asked = [true, true, true, false];
-        let lazy = UnicodeSet::lazy(&patterns, &asked);
+        let lazy = UnicodeSet::lazy(&patterns);
         // A set too large to build: the patterns answer one by one.
-        let mut too_large = UnicodeSet::lazy(&patterns, &asked);
+        let mut too_large = UnicodeSet::lazy(&patterns);
         match Arc::get_mut(&mut too_large.inner) {
             Some(inner) => inner.size_limit = 16,
             None => panic!("the set was just made"),
         }
-        let built = match UnicodeSet::built(&patterns, &asked) {
+        let built = match UnicodeSet::built(&patterns) {
             Ok(set) => set,
             Err(e) => panic!("{e}"),
         };
@@ -145,7 +139,7 @@ mod tests {
             "Le cafés",
         ] {
             let one_by_one: Vec<usize> = (0..patterns.len())
-                .filter(|&i| asked[i] && patterns[i].regex.is_match(text))
+                .filter(|&i| patterns[i].regex.is_match(text))
                 .collect();
             assert_eq!(lazy.matches(text), one_by_one, "{text}");
             assert_eq!(built.matches(text), one_by_one, "{text}");

@@ -66,6 +66,8 @@ pub struct LinkUnit<'a> {
     pub thesis_score: f64,
     /// Whether the unit or its sentence asks a question (see [`is_question`]).
     pub question: bool,
+    /// Whether the unit is inside a quotation (see [`in_quotation`]).
+    pub in_quotation: bool,
 }
 
 /// The units' neighbours and the thesis: what [`Context`] tells linking besides conditions.
@@ -126,9 +128,41 @@ pub fn is_question(ctx: &Context, i: usize) -> bool {
     ends_asking(article.slice(&sentence.span)) || ends_asking(article.slice(&ctx.units[i].span))
 }
 
+/// Per unit, whether it is inside a quotation: it opens with a quotation mark, or its paragraph
+/// has a quotation open where the unit starts. Someone else's words, quoted, are what the writer
+/// reports or answers, not the writer's position. One pass over the text: units come in
+/// document order, and the open quotations are counted on from the last unit's start.
+pub fn in_quotation(ctx: &Context) -> Vec<bool> {
+    let text = &ctx.article.text;
+    let mut out = Vec::with_capacity(ctx.units.len());
+    let (mut block, mut counted_to, mut open) = (usize::MAX, 0, 0usize);
+    for place in ctx.units {
+        if place.block != block || place.span.start < counted_to {
+            block = place.block;
+            counted_to = ctx.article.blocks[block].span.start.min(place.span.start);
+            open = 0;
+        }
+        // Curly quotes tell opening from closing; straight ones do not, and in comments a
+        // stray one (`user"s`, `12" screen`) would turn a whole paragraph inside out.
+        for c in text[counted_to..place.span.start].chars() {
+            match c {
+                '“' | '«' | '„' => open += 1,
+                '”' | '»' => open = open.saturating_sub(1),
+                _ => {}
+            }
+        }
+        counted_to = place.span.start;
+        let opens_with_quote = text[place.span.clone()]
+            .trim_start()
+            .starts_with(['“', '"', '«', '„']);
+        out.push(open > 0 || opens_with_quote);
+    }
+    out
+}
+
 /// Chooses the thesis: the unit with the highest thesis score among those that can state the
-/// author's position (counterclaims and rebuttals cannot, nor can questions); ties go to the
-/// earlier unit.
+/// author's position (counterclaims and rebuttals cannot, nor can questions, and quotations
+/// only when nothing else can); ties go to the earlier unit.
 fn choose_thesis(units: &[LinkUnit]) -> (Option<usize>, Vec<f64>) {
     let scores: Vec<f64> = units.iter().map(|u| u.thesis_score).collect();
     let eligible = |pred: &dyn Fn(&LinkUnit) -> bool, asking: bool| {
@@ -152,7 +186,11 @@ fn choose_thesis(units: &[LinkUnit]) -> (Option<usize>, Vec<f64>) {
             && (u.thesis_score >= DECLARED_POSITION || !statement_cued && u.thesis_score > 0.0)
     };
     let may_state_thesis = |u: &LinkUnit| can_be_thesis(u.role) || reply_states_position(u);
-    let thesis = eligible(&may_state_thesis, false)
+    // Someone else's words come second: a quotation is the thesis only when nothing the
+    // writer says in their own words can be.
+    let own_words = |u: &LinkUnit| !u.in_quotation;
+    let thesis = eligible(&|u| own_words(u) && may_state_thesis(u), false)
+        .or_else(|| eligible(&may_state_thesis, false))
         .or_else(|| eligible(&|u| u.role == Role::Rebuttal, false))
         .or_else(|| eligible(&|u| u.role != Role::Background, false))
         .or_else(|| eligible(&in_body, false))
@@ -260,6 +298,7 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit], explain: bool) -> Li
     // The same placements as the units', borrowed from the context so the units stay free
     // to take their settled roles.
     let places = ctx.units;
+    let quoted = in_quotation(ctx);
     let mut view: Vec<LinkUnit> = units
         .iter()
         .enumerate()
@@ -269,6 +308,7 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit], explain: bool) -> Li
             kind: u.kind.kind,
             thesis_score: thesis_score(grammar, u),
             question: is_question(ctx, i),
+            in_quotation: quoted[i],
         })
         .collect();
     let (thesis, thesis_scores, restates) =

@@ -124,3 +124,29 @@ rule opinion : thesis 0.5 { when contains fine }
     );
     assert_eq!(m.thesis.as_deref(), Some("u1"));
 }
+
+#[test]
+fn a_quoted_passage_is_not_the_thesis_while_the_writer_says_something_of_their_own() {
+    // Regression: a blog post quoting a news story made the story's sentence its thesis, because
+    // the quote repeated the title's words and said "is best".
+    let rules = r#"
+lexicon best = ["best"]
+lexicon trouble = ["trouble"]
+rule verdict : thesis 0.8 { when contains best }
+rule point : thesis 0.3 { when contains trouble }
+"#;
+    let text = "The story explains the plan. “In these classes, the teachers use the voice that \
+                research says is best for boys.” And there is the real trouble with the plan.";
+    let m = map(rules, text);
+    assert_eq!(m.thesis.as_deref(), Some("u3"));
+    // Inside the quotation, past its first sentence, is still inside it.
+    let text = "The story explains. “The plan works. Its approach is best.” The trouble is real.";
+    assert_eq!(map(rules, text).thesis.as_deref(), Some("u4"));
+    // A quotation is still the thesis when nothing the writer says can be.
+    let text = "“This approach is best,” the story says. Is it?";
+    assert_eq!(map(rules, text).thesis.as_deref(), Some("u1"));
+    // Straight quotes cannot tell opening from closing: a stray one in a comment does not make
+    // the rest of its paragraph a quotation.
+    let text = "The collector sent 12\" letters. The best fix is a cap on calls.";
+    assert_eq!(map(rules, text).thesis.as_deref(), Some("u2"));
+}

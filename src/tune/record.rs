@@ -10,7 +10,7 @@ use crate::eval::typed::{self, Scheme, TypedDoc};
 use crate::eval::GoldDoc;
 use crate::grammar::{Check, CheckTest, Grammar, Neighbour};
 use crate::graph::model::{ArgumentMap, Kind, RelationKind, Role, Stance};
-use crate::link::is_question;
+use crate::link::{in_quotation, is_question};
 use crate::pipeline::{map_titled_text, InvariantError};
 
 /// A condition with every test that no weight can change already decided.
@@ -133,6 +133,8 @@ pub struct DocRecord {
     pub sentence_start: Vec<usize>,
     /// Per unit: whether it or its sentence asks a question (never the thesis).
     pub question: Vec<bool>,
+    /// Per unit: whether it is inside a quotation (not the thesis while another unit can be).
+    pub in_quotation: Vec<bool>,
     /// Per unit: its content-word stems, which decide whether it restates the thesis.
     pub stems: Vec<Stems>,
     /// Per unit: whether it sits in a block quote (testimony when no kind rule decides).
@@ -198,6 +200,7 @@ pub fn record(
             next: (0..n).map(|i| ctx.next(i)).collect(),
             sentence_start: (0..n).map(|i| ctx.sentence_start(i)).collect(),
             question: (0..n).map(|i| is_question(&ctx, i)).collect(),
+            in_quotation: in_quotation(&ctx),
             stems: places
                 .iter()
                 .map(|p| Stems::of(article.slice(&p.span)))

@@ -295,6 +295,7 @@ pub fn decide(grammar: &Grammar, doc: &DocRecord, params: &Params, order: &[usiz
             kind: kinds[i],
             thesis_score: thesis_scores[i],
             question: doc.question[i],
+            in_quotation: doc.in_quotation[i],
         })
         .collect();
     let (thesis, _, restates) = link::settle_thesis(&mut view, |i| Cow::Borrowed(&doc.stems[i]));

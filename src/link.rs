@@ -366,6 +366,10 @@ pub fn settle_thesis<'s>(
         for (i, u) in units.iter_mut().enumerate() {
             if i == t {
                 u.role = Role::Thesis;
+            } else if u.role == Role::Thesis && u.in_quotation {
+                // Someone else's words that sounded like a thesis back the writer's point as
+                // testimony: evidence, not a claim of the writer's own.
+                u.role = Role::Evidence;
             } else if u.role == Role::Thesis || restates[i].is_some() {
                 u.role = Role::Claim;
             }

@@ -139,6 +139,8 @@ rule point : thesis 0.3 { when contains trouble }
                 research says is best for boys.” And there is the real trouble with the plan.";
     let m = map(rules, text);
     assert_eq!(m.thesis.as_deref(), Some("u3"));
+    // The quotation passed over backs the point as testimony, not as a claim of the writer's.
+    assert_eq!(m.units[1].role, Role::Evidence);
     // Inside the quotation, past its first sentence, is still inside it.
     let text = "The story explains. “The plan works. Its approach is best.” The trouble is real.";
     assert_eq!(map(rules, text).thesis.as_deref(), Some("u4"));

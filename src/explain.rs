@@ -175,11 +175,13 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
                 }
             })
             .collect();
-        let decided = match unit
+        let winner = unit
             .ranking
             .iter()
-            .find(|s| s.score >= grammar.settings.threshold)
-        {
+            .find(|s| s.score >= grammar.settings.threshold);
+        // The role the rules gave, before choosing the thesis settled it.
+        let ruled = winner.map_or(grammar.settings.default_role, |best| best.role);
+        let decided = match winner {
             Some(best) => format!(
                 "{} won with {} (threshold {})",
                 best.role, best.score, grammar.settings.threshold
@@ -205,11 +207,18 @@ pub fn explain(mapped: &Mapped, grammar: &Grammar, only: Option<&str>) -> Option
                 "  chosen as thesis: highest thesis score {} among units that can state the author's position",
                 mapped.linking.thesis_scores[i]
             );
-        } else if m.role != unit.role {
+        } else if m.role != ruled {
+            let quoted = mapped.linking.in_quotation.get(i).copied().unwrap_or(false);
             let _ = writeln!(
                 out,
-                "  role changed to {} when the thesis was chosen",
-                m.role
+                "  role changed to {} when the thesis was chosen{}",
+                m.role,
+                if quoted && ruled == crate::graph::model::Role::Thesis {
+                    " (inside a quotation: someone else's words are the thesis only when nothing \
+                     else can be)"
+                } else {
+                    ""
+                }
             );
         }
         match map.outgoing(&id) {

@@ -48,6 +48,8 @@ pub struct Linking {
     pub thesis_scores: Vec<f64>,
     /// Per unit, the thesis it states again (title, standfirst, introduction, conclusion).
     pub restates: Vec<Option<usize>>,
+    /// Per unit, whether it is inside a quotation (see [`in_quotation`]).
+    pub in_quotation: Vec<bool>,
 }
 
 pub const FALLBACK_RULE: &str = "fallback:thesis";
@@ -347,6 +349,7 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit], explain: bool) -> Li
         candidates,
         thesis_scores,
         restates,
+        in_quotation: quoted,
     }
 }
 

@@ -150,6 +150,29 @@ fn explain_shows_the_kind_decision() {
 }
 
 #[test]
+fn explain_says_why_a_quotation_that_scored_as_the_thesis_is_not_it() {
+    let dir = tempdir();
+    let input = dir.path().join("quoted.txt");
+    std::fs::write(
+        &input,
+        "Single-sex classrooms\n\nThe story explains the trial. “In the single-sex classrooms, \
+         the approach is best for boys.” Schools should drop the trial.\n",
+    )
+    .expect("write input");
+    let out = run(&["explain", input.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("— thesis u4"), "{text}");
+    assert!(
+        text.contains(
+            "role changed to evidence when the thesis was chosen (inside a quotation: someone \
+             else's words are the thesis only when nothing else can be)"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
 fn invalid_regex_is_mapped_to_its_position_in_the_rule_file() {
     assert_eq!(
         rule_error("invalid_regex.rules"),

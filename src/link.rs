@@ -130,19 +130,23 @@ pub fn is_question(ctx: &Context, i: usize) -> bool {
     ends_asking(article.slice(&sentence.span)) || ends_asking(article.slice(&ctx.units[i].span))
 }
 
-/// Per unit, whether it is inside a quotation: it opens with a quotation mark, or its paragraph
-/// has a quotation open where the unit starts. Someone else's words, quoted, are what the writer
-/// reports or answers, not the writer's position. One pass over the text: units come in
-/// document order, and the open quotations are counted on from the last unit's start.
+/// Per unit, whether it is inside a quotation: its block is a block quote (Markdown `>`, HTML
+/// `<blockquote>`), it opens with a quotation mark, or its paragraph has a quotation open where
+/// the unit starts. Someone else's words, quoted, are what the writer reports or answers, not
+/// the writer's position. One pass over the text: units come in document order, and the open
+/// quotations are counted on from the last unit's start.
 pub fn in_quotation(ctx: &Context) -> Vec<bool> {
     let text = &ctx.article.text;
+    let block_quotes: BTreeSet<usize> = ctx.article.markup.quotes.iter().copied().collect();
     let mut out = Vec::with_capacity(ctx.units.len());
     let (mut block, mut counted_to, mut open) = (usize::MAX, 0, 0usize);
+    let mut in_block_quote = false;
     for place in ctx.units {
         if place.block != block || place.span.start < counted_to {
             block = place.block;
             counted_to = ctx.article.blocks[block].span.start.min(place.span.start);
             open = 0;
+            in_block_quote = block_quotes.contains(&block);
         }
         // Curly quotes tell opening from closing; straight ones do not, and in comments a
         // stray one (`user"s`, `12" screen`) would turn a whole paragraph inside out.
@@ -157,7 +161,7 @@ pub fn in_quotation(ctx: &Context) -> Vec<bool> {
         let opens_with_quote = text[place.span.clone()]
             .trim_start()
             .starts_with(['“', '"', '«', '„']);
-        out.push(open > 0 || opens_with_quote);
+        out.push(in_block_quote || open > 0 || opens_with_quote);
     }
     out
 }

@@ -5,6 +5,11 @@ use crate::graph::ArgumentGraph;
 use crate::pipeline::map_text;
 
 fn map(rules: &str, text: &str) -> crate::graph::model::ArgumentMap {
+    map_named("t", rules, text)
+}
+
+/// [`map`] of a text read as `name` says (`t.md`: Markdown).
+fn map_named(name: &str, rules: &str, text: &str) -> crate::graph::model::ArgumentMap {
     let dir = tempfile::tempdir().expect("tempdir");
     let p = dir.path().join("g.rules");
     std::fs::write(&p, rules).expect("write");
@@ -14,7 +19,7 @@ fn map(rules: &str, text: &str) -> crate::graph::model::ArgumentMap {
     })
     .map_err(|d| d.to_string())
     .expect("compiles");
-    map_text("t", text, &g, &Segmentation::Rules)
+    map_text(name, text, &g, &Segmentation::Rules)
         .map_err(|e| e.to_string())
         .expect("maps")
         .map
@@ -144,6 +149,11 @@ rule point : thesis 0.3 { when contains trouble }
     // Inside the quotation, past its first sentence, is still inside it.
     let text = "The story explains. “The plan works. Its approach is best.” The trouble is real.";
     assert_eq!(map(rules, text).thesis.as_deref(), Some("u4"));
+    // A block quote is someone else's words too.
+    let text = "The story explains.\n\n> Its approach is best.\n\nThe trouble is real.\n";
+    let m = map_named("t.md", rules, text);
+    assert_eq!(m.thesis.as_deref(), Some("u3"));
+    assert_eq!(m.units[1].role, Role::Evidence);
     // A quotation is still the thesis when nothing the writer says can be.
     let text = "“This approach is best,” the story says. Is it?";
     assert_eq!(map(rules, text).thesis.as_deref(), Some("u1"));

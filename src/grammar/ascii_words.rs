@@ -151,13 +151,9 @@ impl Group {
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                // The same flags as each pattern's own regex and its place in the Unicode set.
-                let hir = super::lazy_regex::parser(&p.flags)
-                    .build()
-                    .parse(&p.source)
-                    .ok()?;
+                // The pattern as it was checked, the same its own regex is built from.
                 let mut seen = Seen::default();
-                let hir = ascii_boundaries(hir, non_ascii_word, &mut seen)?;
+                let hir = ascii_boundaries(p.regex.hir().clone(), non_ascii_word, &mut seen)?;
                 if seen.literal_stand_in || !seen.told_apart.ranges().is_empty() {
                     telling_apart.push(TellsApart {
                         index: first + i,

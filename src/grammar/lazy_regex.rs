@@ -12,6 +12,7 @@ use std::sync::{Arc, OnceLock};
 
 use regex_automata::meta::{self, Regex};
 use regex_automata::nfa::thompson;
+use regex_syntax::hir::Hir;
 
 /// Why a pattern does not compile.
 #[derive(Debug)]
@@ -30,8 +31,9 @@ pub struct LazyRegex {
 
 #[derive(Debug)]
 struct Inner {
-    source: String,
-    flags: String,
+    /// The pattern as the grammar's parser read it when checking it: what its own regex and
+    /// the pattern sets are built from, so that no one parses it again.
+    hir: Hir,
     size_limit: usize,
     compiled: OnceLock<Regex>,
 }
@@ -55,8 +57,7 @@ impl LazyRegex {
         }
         Ok(LazyRegex {
             inner: Arc::new(Inner {
-                source: source.to_string(),
-                flags: flags.to_string(),
+                hir,
                 size_limit,
                 compiled: OnceLock::new(),
             }),
@@ -68,17 +69,21 @@ impl LazyRegex {
     pub fn never() -> LazyRegex {
         LazyRegex {
             inner: Arc::new(Inner {
-                source: r"[^\s\S]".to_string(),
-                flags: String::new(),
+                hir: Hir::fail(),
                 size_limit: usize::MAX,
                 compiled: OnceLock::new(),
             }),
         }
     }
+
+    /// The pattern as checked: its syntax tree, with its flags applied.
+    pub fn hir(&self) -> &Hir {
+        &self.inner.hir
+    }
 }
 
 /// A parser reading a pattern as the grammar does: its `imsx` flags, nothing else.
-pub(super) fn parser(flags: &str) -> regex_syntax::ParserBuilder {
+fn parser(flags: &str) -> regex_syntax::ParserBuilder {
     let mut parser = regex_syntax::ParserBuilder::new();
     parser
         .case_insensitive(flags.contains('i'))
@@ -94,8 +99,6 @@ impl Deref for LazyRegex {
     fn deref(&self) -> &Regex {
         let inner = &*self.inner;
         inner.compiled.get_or_init(|| {
-            // Read by the same parser that checked it when the grammar loaded.
-            let hir = parser(&inner.flags).build().parse(&inner.source).ok();
             let build = |size_limit: usize| {
                 meta::Builder::new()
                     // A pattern's own regex is only asked where the pattern set already found
@@ -107,7 +110,7 @@ impl Deref for LazyRegex {
                             .nfa_size_limit(Some(size_limit))
                             .auto_prefilter(false),
                     )
-                    .build_from_hir(hir.as_ref()?)
+                    .build_from_hir(&inner.hir)
                     .ok()
             };
             // Checked when the grammar loaded: its syntax, and its forward automaton within the

@@ -10,7 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 
 use super::error::{suggest, Diagnostics, ErrorKind, GrammarError};
-use super::lazy_regex::{LazyRegex, PatternFault};
+use super::lazy_regex::{LazyRegex, PatternFault, NEVER_MATCHES};
 use super::lexer::tokenize;
 use super::source::{SourceFile, SourceMap, Span};
 use super::syntax::{self, Cond, Item, LexExpr, PatternRef, RegexLit, Setting, SplitKind, Test};
@@ -986,7 +986,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         .map(|(i, p)| {
             let mut p = p.clone();
             if !in_conditions.contains(&i) {
-                p.source = r"[^\s\S]".to_string();
+                p.source = NEVER_MATCHES.to_string();
                 p.flags.clear();
                 p.regex = LazyRegex::never();
             }

@@ -24,6 +24,10 @@ pub enum PatternFault {
     Other(String),
 }
 
+/// The source of a regex that matches nothing: what [`LazyRegex::never`] stands for, written
+/// where a pattern's source must say the same.
+pub const NEVER_MATCHES: &str = r"[^\s\S]";
+
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
     inner: Arc<Inner>,
@@ -120,7 +124,7 @@ impl Deref for LazyRegex {
                 .or_else(|| build(inner.size_limit.saturating_mul(4)))
                 // Should it still be refused, the pattern matches nothing rather than stopping
                 // a batch half-way.
-                .or_else(|| Regex::new(r"[^\s\S]").ok())
+                .or_else(|| Regex::new(NEVER_MATCHES).ok())
                 .unwrap_or_else(|| unreachable!("the empty class is a valid regex"))
         })
     }

@@ -3,7 +3,7 @@
 
 use toulmin::annotate::Segmentation;
 use toulmin::grammar::Grammar;
-use toulmin::graph::model::{ArgumentMap, RelationKind, Role, Stance};
+use toulmin::graph::model::{ArgumentMap, Kind, RelationKind, Role, Stance};
 use toulmin::graph::ArgumentGraph;
 use toulmin::pipeline::map_text;
 
@@ -436,4 +436,27 @@ fn an_essay_position_declared_as_a_reply_is_the_thesis() {
     let conclusion = unit_containing(&map, "To conclude");
     assert_eq!(conclusion.restates.as_deref(), Some(thesis.as_str()));
     assert_claims_for_thesis(&map, &["The main reason", "Another reason"]);
+}
+
+/// Commentary states most of its opinions without a judgement word. A plain statement is a
+/// fact only when it says something a reader could check: it narrates, names something, says
+/// that something exists or what a rule requires.
+#[test]
+fn a_plainly_worded_general_statement_is_the_writers_assumption_not_a_fact() {
+    let text = "Cities should charge drivers at peak hours. \
+                Every extra car slows the buses behind it. \
+                Stockholm introduced a charge in 2006. \
+                There are cheaper ways to cross the city by rail. \
+                The mechanism is not mysterious. \
+                The statute requires a notice in the first letter.";
+    let map = map_text("plain.txt", text, &grammar(), &Segmentation::Rules)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .map;
+    let kind = |needle: &str| unit_containing(&map, needle).kind;
+    assert_eq!(kind("Cities should charge"), Some(Kind::Policy));
+    assert_eq!(kind("Every extra car"), Some(Kind::Value));
+    assert_eq!(kind("The mechanism is not"), Some(Kind::Value));
+    assert_eq!(kind("Stockholm introduced"), Some(Kind::Fact));
+    assert_eq!(kind("There are cheaper"), Some(Kind::Fact));
+    assert_eq!(kind("The statute requires"), Some(Kind::Fact));
 }

@@ -400,10 +400,12 @@ fn render_range(
             .filter(|&k| k < starts)
             .and_then(|k| units[k..starts].iter().find(|(r, _)| b <= r.end))
             .map(|(_, i)| *i);
-        // Cues are merged, so at most the last one starting at or before `a` holds it.
-        let cue = cues[..cues.partition_point(|r| r.start <= a)]
-            .last()
-            .is_some_and(|r| b <= r.end);
+        // Cues are merged, so at most the last one starting at or before `a` holds it. A cue
+        // found in hidden markup (a link's destination) has nothing to mark.
+        let cue = !article.is_hidden(a)
+            && cues[..cues.partition_point(|r| r.start <= a)]
+                .last()
+                .is_some_and(|r| b <= r.end);
         if unit != open_unit {
             if open_mark {
                 out.push_str("</mark>");

@@ -48,7 +48,7 @@ pub struct Linking {
     pub thesis_scores: Vec<f64>,
     /// Per unit, the thesis it states again (title, standfirst, introduction, conclusion).
     pub restates: Vec<Option<usize>>,
-    /// Per unit, whether it is inside a quotation (see [`in_quotation`]).
+    /// Per unit, whether it is inside a quotation (see [`crate::annotate::quotation::quoted_units`]).
     pub in_quotation: Vec<bool>,
 }
 
@@ -68,7 +68,7 @@ pub struct LinkUnit<'a> {
     pub thesis_score: f64,
     /// Whether the unit or its sentence asks a question (see [`is_question`]).
     pub question: bool,
-    /// Whether the unit is inside a quotation (see [`in_quotation`]).
+    /// Whether the unit is inside a quotation (see [`crate::annotate::quotation::quoted_units`]).
     pub in_quotation: bool,
 }
 
@@ -128,42 +128,6 @@ pub fn is_question(ctx: &Context, i: usize) -> bool {
             .ends_with('?')
     };
     ends_asking(article.slice(&sentence.span)) || ends_asking(article.slice(&ctx.units[i].span))
-}
-
-/// Per unit, whether it is inside a quotation: its block is a block quote (Markdown `>`, HTML
-/// `<blockquote>`), it opens with a quotation mark, or its paragraph has a quotation open where
-/// the unit starts. Someone else's words, quoted, are what the writer reports or answers, not
-/// the writer's position. One pass over the text: units come in document order, and the open
-/// quotations are counted on from the last unit's start.
-pub fn in_quotation(ctx: &Context) -> Vec<bool> {
-    let text = &ctx.article.text;
-    let block_quotes: BTreeSet<usize> = ctx.article.markup.quotes.iter().copied().collect();
-    let mut out = Vec::with_capacity(ctx.units.len());
-    let (mut block, mut counted_to, mut open) = (usize::MAX, 0, 0usize);
-    let mut in_block_quote = false;
-    for place in ctx.units {
-        if place.block != block || place.span.start < counted_to {
-            block = place.block;
-            counted_to = ctx.article.blocks[block].span.start.min(place.span.start);
-            open = 0;
-            in_block_quote = block_quotes.contains(&block);
-        }
-        // Curly quotes tell opening from closing; straight ones do not, and in comments a
-        // stray one (`user"s`, `12" screen`) would turn a whole paragraph inside out.
-        for c in text[counted_to..place.span.start].chars() {
-            match c {
-                '“' | '«' | '„' => open += 1,
-                '”' | '»' => open = open.saturating_sub(1),
-                _ => {}
-            }
-        }
-        counted_to = place.span.start;
-        let opens_with_quote = text[place.span.clone()]
-            .trim_start()
-            .starts_with(['“', '"', '«', '„']);
-        out.push(in_block_quote || open > 0 || opens_with_quote);
-    }
-    out
 }
 
 /// Chooses the thesis: the unit with the highest thesis score among those that can state the
@@ -304,7 +268,7 @@ pub fn link(ctx: &mut Context, units: &mut [AnnotatedUnit], explain: bool) -> Li
     // The same placements as the units', borrowed from the context so the units stay free
     // to take their settled roles.
     let places = ctx.units;
-    let quoted = in_quotation(ctx);
+    let quoted = ctx.quoted().to_vec();
     let mut view: Vec<LinkUnit> = units
         .iter()
         .enumerate()

@@ -460,3 +460,22 @@ fn a_plainly_worded_general_statement_is_the_writers_assumption_not_a_fact() {
     assert_eq!(kind("There are cheaper"), Some(Kind::Fact));
     assert_eq!(kind("The statute requires"), Some(Kind::Fact));
 }
+
+/// A quoted passage stays the speaker's words after its speech tag, until its closing mark;
+/// German quotation marks close with the English opening mark („…“).
+#[test]
+fn the_rest_of_a_quoted_passage_is_testimony_and_what_follows_it_is_not() {
+    let text = "The minister defended the plan in March 2016. \
+                He put it plainly: “We lost this vote. We should win the next one.” \
+                The council rejected the plan in June 2016.\n\n\
+                Die Kanzlerin sagte: „Wir schaffen das. Wir müssen es schaffen.“ \
+                The plan failed in 2017.";
+    let map = map_text("quoted.txt", text, &grammar(), &Segmentation::Rules)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .map;
+    let kind = |needle: &str| unit_containing(&map, needle).kind;
+    assert_eq!(kind("We should win the next one"), Some(Kind::Testimony));
+    assert_eq!(kind("Wir müssen es schaffen"), Some(Kind::Testimony));
+    assert_eq!(kind("The council rejected"), Some(Kind::Fact));
+    assert_eq!(kind("The plan failed"), Some(Kind::Fact));
+}

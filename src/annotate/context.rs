@@ -5,6 +5,7 @@ use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::quotation::quoted_units;
 use super::stems::Stems;
 use crate::article::{Article, BlockKind};
 use crate::grammar::{Check, CheckTest, Grammar, Hit, Neighbour, Region, Scope};
@@ -65,6 +66,8 @@ pub struct Context<'a> {
     unit_stems: Vec<OnceCell<Stems>>,
     /// Per unit, its content range: `starts_with` and `ends_with` ask for it from every rule.
     unit_content: Vec<Range<usize>>,
+    /// Per unit, whether it is inside a quotation (`in quotation`; the thesis choice asks too).
+    quoted: Vec<bool>,
 }
 
 #[derive(Default)]
@@ -168,7 +171,13 @@ impl<'a> Context<'a> {
                 .iter()
                 .map(|u| content_range(&article.text, &u.span))
                 .collect(),
+            quoted: quoted_units(article, units),
         }
+    }
+
+    /// Per unit, whether it is someone else's words (see [`quoted_units`]).
+    pub fn quoted(&self) -> &[bool] {
+        &self.quoted
     }
 
     fn is_body(&self, i: usize) -> bool {
@@ -436,12 +445,16 @@ impl<'a> Context<'a> {
             CheckTest::In(Region::Conclusion) => {
                 self.is_body(s.unit) && self.edge_blocks.is_some_and(|(_, last)| unit.block == last)
             }
+            CheckTest::In(Region::Quotation) => self.quoted[s.unit],
             CheckTest::In(region) => unit.region == *region,
             CheckTest::Echoes(region) => {
                 let which = match region {
                     Region::Title => 0,
                     Region::Standfirst => 1,
-                    Region::Body | Region::Introduction | Region::Conclusion => return false,
+                    Region::Body
+                    | Region::Introduction
+                    | Region::Conclusion
+                    | Region::Quotation => return false,
                 };
                 let reference = &self.echo_sets[which];
                 if reference.is_empty() {

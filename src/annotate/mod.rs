@@ -2,6 +2,7 @@
 //! and cues that produced it.
 
 pub mod context;
+pub mod quotation;
 pub mod segment;
 pub mod stems;
 

@@ -94,7 +94,7 @@ fn is_closer(c: char) -> bool {
 fn is_opener(c: char) -> bool {
     matches!(
         c,
-        '"' | '\'' | '“' | '‘' | '(' | '[' | '«' | '*' | '_' | '¿' | '¡'
+        '"' | '\'' | '“' | '‘' | '„' | '‚' | '(' | '[' | '«' | '*' | '_' | '¿' | '¡'
     )
 }
 
@@ -102,7 +102,8 @@ fn terminator(input: &str) -> IResult<&str, &str> {
     alt((tag("..."), tag("…"), is_a(".!?"))).parse(input)
 }
 
-/// A terminator cluster: the terminator, any further terminators, closing marks.
+/// A terminator cluster: the terminator, any further terminators, closing marks. Right after
+/// a terminator, “ and ‘ close too: German quotes close with them („Wir schaffen das.“).
 fn cluster(input: &str) -> IResult<&str, (&str, &str)> {
     (
         (
@@ -110,7 +111,7 @@ fn cluster(input: &str) -> IResult<&str, (&str, &str)> {
             take_while(|c| matches!(c, '.' | '!' | '?' | '…')),
         )
             .map(|(t, _)| t),
-        take_while(is_closer),
+        take_while(|c| is_closer(c) || matches!(c, '“' | '‘')),
     )
         .parse(input)
 }

@@ -26,6 +26,21 @@ fn abbreviations_initials_and_decimals_do_not_end_sentences() {
 }
 
 #[test]
+fn a_german_closing_quote_stays_with_its_sentence() {
+    let got =
+        sentences_of("Sie sagte: „Wir schaffen das.“ The plan failed. „Warum?“ Keiner wusste es.");
+    assert_eq!(
+        got,
+        vec![
+            "Sie sagte: „Wir schaffen das.“",
+            "The plan failed.",
+            "„Warum?“",
+            "Keiner wusste es."
+        ]
+    );
+}
+
+#[test]
 fn dotted_acronym_ends_a_sentence_before_a_sentence_opener() {
     let got = sentences_of("Talks stalled in the U.S. The allies waited.");
     assert_eq!(got, vec!["Talks stalled in the U.S.", "The allies waited."]);

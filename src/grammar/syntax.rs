@@ -77,6 +77,8 @@ pub enum Region {
     Introduction,
     /// The last paragraph of a body of three or more: where they state it again.
     Conclusion,
+    /// Inside a quoted passage: someone else's words (see `annotate::quotation`).
+    Quotation,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1004,20 +1006,28 @@ impl<'a> Parser<'a> {
     }
 
     fn region(&mut self) -> PResult<Region> {
-        let name = self.name("title, standfirst, body, introduction or conclusion")?;
+        let name = self.name("title, standfirst, body, introduction, conclusion or quotation")?;
         match name.text.as_str() {
             "title" => Ok(Region::Title),
             "standfirst" => Ok(Region::Standfirst),
             "body" => Ok(Region::Body),
             "introduction" => Ok(Region::Introduction),
             "conclusion" => Ok(Region::Conclusion),
+            "quotation" => Ok(Region::Quotation),
             other => Err(GrammarError::new(
                 ErrorKind::Unknown {
                     what: "region",
                     name: other.to_string(),
                     suggestion: super::error::suggest(
                         other,
-                        ["title", "standfirst", "body", "introduction", "conclusion"],
+                        [
+                            "title",
+                            "standfirst",
+                            "body",
+                            "introduction",
+                            "conclusion",
+                            "quotation",
+                        ],
                     ),
                 },
                 name.span,

@@ -10,7 +10,7 @@ use crate::eval::typed::{self, Scheme, TypedDoc};
 use crate::eval::GoldDoc;
 use crate::grammar::{Check, CheckTest, Grammar, Neighbour};
 use crate::graph::model::{ArgumentMap, Kind, RelationKind, Role, Stance};
-use crate::link::{in_quotation, is_question};
+use crate::link::is_question;
 use crate::pipeline::{map_titled_text, InvariantError};
 
 /// A condition with every test that no weight can change already decided.
@@ -200,7 +200,7 @@ pub fn record(
             next: (0..n).map(|i| ctx.next(i)).collect(),
             sentence_start: (0..n).map(|i| ctx.sentence_start(i)).collect(),
             question: (0..n).map(|i| is_question(&ctx, i)).collect(),
-            in_quotation: in_quotation(&ctx),
+            in_quotation: ctx.quoted().to_vec(),
             stems: places
                 .iter()
                 .map(|p| Stems::of(article.slice(&p.span)))

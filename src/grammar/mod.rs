@@ -239,6 +239,17 @@ fn in_two_halves<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> V
     })
 }
 
+/// Whether a one-letter match opens a dotted abbreviation ("i" of "i.e.", "e" of "e.g."):
+/// the pronoun "I" must not be found in "i.e.". A letter, a dot, a letter, a dot: "I.Then"
+/// (a missing space) keeps its "I".
+fn in_dotted_abbreviation(text: &str, start: usize, end: usize) -> bool {
+    let mut rest = text[end..].chars();
+    text[start..end].chars().count() == 1
+        && rest.next() == Some('.')
+        && rest.next().is_some_and(char::is_alphabetic)
+        && rest.next() == Some('.')
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'
 }
@@ -270,7 +281,10 @@ impl Grammar {
                 .chars()
                 .next_back()
                 .is_some_and(is_word_char);
-            if before_ok && (after_ok || !phrase_ends_in_word) {
+            if before_ok
+                && (after_ok || !phrase_ends_in_word)
+                && !in_dotted_abbreviation(text, start, end)
+            {
                 for &lexicon in &self.phrase_lexicons[m.pattern().as_usize()] {
                     hits.push(Hit {
                         start,

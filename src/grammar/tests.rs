@@ -97,6 +97,22 @@ fn scan_matches_on_word_boundaries_case_insensitively() {
 }
 
 #[test]
+fn the_i_of_i_e_is_no_pronoun() {
+    let (_d, g) = load_files(&[("g.rules", "lexicon me = [\"i\"]\n")]);
+    let g = g.map_err(|d| d.to_string()).expect("compiles");
+    let text = "The short trips, i.e. most of them. I walk; so do i. I.Then";
+    let found: Vec<usize> = g.scan(text).iter().map(|h| h.start).collect();
+    assert_eq!(
+        found,
+        vec![
+            text.find("I walk").unwrap(),
+            text.find("i. I").unwrap(),
+            text.find("I.Then").unwrap()
+        ]
+    );
+}
+
+#[test]
 fn patterns_compile_into_one_set_with_inline_regexes() {
     let rules =
         "pattern n = /\\d+ ?%/\nrule r : evidence 1 { when matches n or matches /(?i)survey/ }\n";

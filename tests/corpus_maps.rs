@@ -438,6 +438,15 @@ fn an_essay_position_declared_as_a_reply_is_the_thesis() {
     assert_claims_for_thesis(&map, &["The main reason", "Another reason"]);
 }
 
+/// Maps `text` with the default grammar; the result gives the kind of the unit holding a
+/// needle.
+fn kinds_in(text: &str) -> impl Fn(&str) -> Option<Kind> {
+    let map = map_text("snippet.txt", text, &grammar(), &Segmentation::Rules)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .map;
+    move |needle| unit_containing(&map, needle).kind
+}
+
 /// Commentary states most of its opinions without a judgement word. A plain statement is a
 /// fact only when it says something a reader could check: it narrates, names something, says
 /// that something exists or what a rule requires.
@@ -449,10 +458,7 @@ fn a_plainly_worded_general_statement_is_the_writers_assumption_not_a_fact() {
                 There are cheaper ways to cross the city by rail. \
                 The mechanism is not mysterious. \
                 The statute requires a notice in the first letter.";
-    let map = map_text("plain.txt", text, &grammar(), &Segmentation::Rules)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .map;
-    let kind = |needle: &str| unit_containing(&map, needle).kind;
+    let kind = kinds_in(text);
     assert_eq!(kind("Cities should charge"), Some(Kind::Policy));
     assert_eq!(kind("Every extra car"), Some(Kind::Value));
     assert_eq!(kind("The mechanism is not"), Some(Kind::Value));
@@ -470,10 +476,7 @@ fn the_rest_of_a_quoted_passage_is_testimony_and_what_follows_it_is_not() {
                 The council rejected the plan in June 2016.\n\n\
                 Die Kanzlerin sagte: „Wir schaffen das. Wir müssen es schaffen.“ \
                 The plan failed in 2017.";
-    let map = map_text("quoted.txt", text, &grammar(), &Segmentation::Rules)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .map;
-    let kind = |needle: &str| unit_containing(&map, needle).kind;
+    let kind = kinds_in(text);
     assert_eq!(kind("We should win the next one"), Some(Kind::Testimony));
     assert_eq!(kind("Wir müssen es schaffen"), Some(Kind::Testimony));
     assert_eq!(kind("The council rejected"), Some(Kind::Fact));

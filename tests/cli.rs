@@ -221,6 +221,22 @@ fn unknown_role_and_field_get_suggestions() {
     );
 }
 
+/// Regression: `echoes quotation` (or `body`, `introduction`, `conclusion`) parsed as a region
+/// and silently never fired; only the title and the standfirst can be echoed.
+#[test]
+fn echoing_a_region_that_cannot_be_echoed_is_an_error() {
+    assert_eq!(
+        rule_error("echoed_region.rules"),
+        "error: unknown region to echo `quotation`
+ --> tests/data/rules/echoed_region.rules:2:15
+  |
+2 |   when echoes quotation
+  |               ^^^^^^^^^
+  = note: a unit can echo the title or the standfirst; `in` tests the other regions
+"
+    );
+}
+
 /// A field that the kind of rule it is written in ignores was once accepted and silently did
 /// nothing (`clause_goes_on` on a rule that cuts before its cue).
 #[test]

@@ -448,14 +448,8 @@ impl<'a> Context<'a> {
             CheckTest::In(Region::Quotation) => self.quoted[s.unit],
             CheckTest::In(region) => unit.region == *region,
             CheckTest::Echoes(region) => {
-                let which = match region {
-                    Region::Title => 0,
-                    Region::Standfirst => 1,
-                    Region::Body
-                    | Region::Introduction
-                    | Region::Conclusion
-                    | Region::Quotation => return false,
-                };
+                // The parser lets only the title and the standfirst be echoed.
+                let which = usize::from(*region == Region::Standfirst);
                 let reference = &self.echo_sets[which];
                 if reference.is_empty() {
                     return false;

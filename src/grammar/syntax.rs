@@ -920,7 +920,7 @@ impl<'a> Parser<'a> {
             "first_in" => Test::FirstIn(self.scope()?),
             "last_in" => Test::LastIn(self.scope()?),
             "in" => Test::In(self.region()?),
-            "echoes" => Test::Echoes(self.region()?),
+            "echoes" => Test::Echoes(self.echoed_region()?),
             "is_thesis" => Test::IsThesis,
             "role" => {
                 let negated = if self.eat_punct("!=") {
@@ -1001,6 +1001,27 @@ impl<'a> Parser<'a> {
                     ),
                 },
                 name.span,
+            )),
+        }
+    }
+
+    /// What a unit can echo: the title or the standfirst, the two texts that announce the
+    /// thesis. `echoes body` or `echoes quotation` would parse as a region and never fire.
+    fn echoed_region(&mut self) -> PResult<Region> {
+        let name = self.name("title or standfirst")?;
+        match name.text.as_str() {
+            "title" => Ok(Region::Title),
+            "standfirst" => Ok(Region::Standfirst),
+            other => Err(GrammarError::new(
+                ErrorKind::Unknown {
+                    what: "region to echo",
+                    name: other.to_string(),
+                    suggestion: super::error::suggest(other, ["title", "standfirst"]),
+                },
+                name.span,
+            )
+            .with_note(
+                "a unit can echo the title or the standfirst; `in` tests the other regions",
             )),
         }
     }

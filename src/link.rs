@@ -48,7 +48,8 @@ pub struct Linking {
     pub thesis_scores: Vec<f64>,
     /// Per unit, the thesis it states again (title, standfirst, introduction, conclusion).
     pub restates: Vec<Option<usize>>,
-    /// Per unit, whether it is inside a quotation (see [`crate::annotate::quotation::quoted_units`]).
+    /// Per unit, whether it is inside a quotation (see
+    /// [`quoted_units`](crate::annotate::quotation::quoted_units)).
     pub in_quotation: Vec<bool>,
 }
 
@@ -68,7 +69,8 @@ pub struct LinkUnit<'a> {
     pub thesis_score: f64,
     /// Whether the unit or its sentence asks a question (see [`is_question`]).
     pub question: bool,
-    /// Whether the unit is inside a quotation (see [`crate::annotate::quotation::quoted_units`]).
+    /// Whether the unit is inside a quotation (see
+    /// [`quoted_units`](crate::annotate::quotation::quoted_units)).
     pub in_quotation: bool,
 }
 

@@ -400,9 +400,10 @@ fn render_range(
             .filter(|&k| k < starts)
             .and_then(|k| units[k..starts].iter().find(|(r, _)| b <= r.end))
             .map(|(_, i)| *i);
+        let hidden = article.is_hidden(a);
         // Cues are merged, so at most the last one starting at or before `a` holds it. A cue
         // found in hidden markup (a link's destination) has nothing to mark.
-        let cue = !article.is_hidden(a)
+        let cue = !hidden
             && cues[..cues.partition_point(|r| r.start <= a)]
                 .last()
                 .is_some_and(|r| b <= r.end);
@@ -434,7 +435,7 @@ fn render_range(
             });
             open_mark = cue;
         }
-        if article.is_hidden(a) {
+        if hidden {
             if text[a..b].contains(char::is_whitespace) {
                 out.push(' ');
             }

@@ -283,8 +283,42 @@ fn every_unit_is_in_both_panes() {
                 page.contains("<mark class=\"cue\">"),
                 "{name} {renderer}: cues"
             );
+            // A defeated unit says so in the outline too, not only by fading in the diagram.
+            for u in &m.map.units {
+                let head = format!(
+                    "<span class=\"outline-unit\" data-unit=\"{}\" tabindex=\"0\">",
+                    u.id
+                );
+                let Some(at) = page.find(&head) else {
+                    panic!("{name} {renderer}: no outline item for {}", u.id)
+                };
+                let rest = &page[at + head.len()..];
+                // The item itself, without the items nested under it.
+                let end = ["</li>", "<ul"]
+                    .iter()
+                    .filter_map(|t| rest.find(t))
+                    .min()
+                    .unwrap_or(rest.len());
+                let item = &rest[..end];
+                let out = u.status == Some(toulmin::graph::model::Status::Out);
+                assert_eq!(
+                    item.contains("chip out"),
+                    out,
+                    "{name} {renderer}: outline item of {}: {item}",
+                    u.id
+                );
+            }
         }
     }
+    let reference = mapped("ipcs-us-north-korea-2018.txt", REFERENCE);
+    assert!(
+        reference
+            .map
+            .units
+            .iter()
+            .any(|u| u.status == Some(toulmin::graph::model::Status::Out)),
+        "the reference map has a defeated counterclaim, so the outline check above ran"
+    );
 }
 
 #[test]

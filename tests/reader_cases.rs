@@ -354,7 +354,8 @@ mod markup_cli {
         let dot = std::fs::read_to_string(dir.path().join("out/md01-issue-op-ed.dot")).unwrap();
         // Labels and the text line of tooltips show the rendered text; the link destination
         // appears only among the cues that made a rule fire.
-        for line in dot.lines().filter(|l| l.contains("label=")) {
+        // Quoted labels: the units' (the legend's is an HTML-like label of fixed words).
+        for line in dot.lines().filter(|l| l.contains("label=\"")) {
             let label = line
                 .split("label=\"")
                 .nth(1)

@@ -129,10 +129,19 @@ struct Header {
     height: f64,
 }
 
+/// How the legend shows the kind badge that follows a node's id.
+const KIND_MARK: &str = "[kind]";
+
 #[derive(Clone, Copy)]
 enum LegendItem {
     Role(Role),
     Edge(RelationKind),
+    /// The double line of a restatement of the thesis.
+    Restates,
+    /// A defeated unit's faded box and the dotted line of a relation that does not carry.
+    Out,
+    /// The proposition kind in brackets after a node's id.
+    Kind,
 }
 
 impl LegendItem {
@@ -141,12 +150,16 @@ impl LegendItem {
             LegendItem::Role(r) => r.as_str(),
             LegendItem::Edge(RelationKind::Support) => "supports",
             LegendItem::Edge(RelationKind::Attack) => "attacks",
+            LegendItem::Restates => "restates the thesis",
+            LegendItem::Out => "out: defeated, its links do not carry",
+            LegendItem::Kind => "proposition kind",
         }
     }
     fn width(self) -> f64 {
         let mark = match self {
-            LegendItem::Role(_) => 22.0,
-            LegendItem::Edge(_) => 34.0,
+            LegendItem::Role(_) | LegendItem::Out => 22.0,
+            LegendItem::Edge(_) | LegendItem::Restates => 34.0,
+            LegendItem::Kind => text_width(KIND_MARK, LEGEND_SIZE),
         };
         mark + 5.0 + text_width(self.label(), LEGEND_SIZE) + 16.0
     }
@@ -167,6 +180,23 @@ fn header(map: &ArgumentMap, width: f64) -> Header {
             LegendItem::Edge(RelationKind::Support),
             LegendItem::Edge(RelationKind::Attack),
         ])
+        .chain(
+            map.units
+                .iter()
+                .any(|u| u.restates.is_some())
+                .then_some(LegendItem::Restates),
+        )
+        .chain(
+            (map.units.iter().any(super::style::is_out)
+                || map.relations.iter().any(|r| !r.carries))
+            .then_some(LegendItem::Out),
+        )
+        .chain(
+            map.units
+                .iter()
+                .any(|u| u.kind.is_some())
+                .then_some(LegendItem::Kind),
+        )
         .collect();
     let mut rows: Vec<Vec<LegendItem>> = vec![Vec::new()];
     let mut used = 0.0;
@@ -277,21 +307,17 @@ fn render(map: &ArgumentMap, texts: &[NodeText], lay: &Layout) -> String {
     );
     let (_, names) = section_groups(map);
     for band in &lay.bands {
-        let Some(Some(name)) = names.get(band.group) else {
+        let Some(Some(_)) = names.get(band.group) else {
             continue;
         };
         let r = band.rect;
         let _ = writeln!(
             s,
-            "<g class=\"section\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\" fill=\"#f8f9fa\" stroke=\"#adb5bd\" stroke-dasharray=\"6,4\"/>\
-             <text x=\"{}\" y=\"{}\" font-size=\"13\" fill=\"#495057\" font-weight=\"bold\">{}</text></g>",
+            "<g class=\"section\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\" fill=\"#f8f9fa\" stroke=\"#adb5bd\" stroke-dasharray=\"6,4\"/></g>",
             num(r.x),
             num(r.y),
             num(r.width),
             num(r.height),
-            num(r.x + 10.0),
-            num(r.y + 16.0),
-            escape_xml(&clip(name, r.width - 20.0, 13.0))
         );
     }
     let index = map.positions();
@@ -303,7 +329,24 @@ fn render(map: &ArgumentMap, texts: &[NodeText], lay: &Layout) -> String {
         let route = lay.routes.get(k).cloned().flatten();
         k += 1;
         let Some(route) = route else { continue };
-        edge(&mut s, r, &route);
+        let restates = map.unit(&r.from).is_some_and(|u| u.restates.is_some());
+        edge(&mut s, r, &route, restates);
+    }
+    // Section names go over the edges that cross their band's top, on a halo of the band's
+    // colour, so that a line running along the band does not strike them through.
+    for band in &lay.bands {
+        let Some(Some(name)) = names.get(band.group) else {
+            continue;
+        };
+        let r = band.rect;
+        let _ = writeln!(
+            s,
+            "<text class=\"section-name\" x=\"{}\" y=\"{}\" font-size=\"13\" fill=\"#495057\" font-weight=\"bold\" \
+             stroke=\"#f8f9fa\" stroke-width=\"5\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>",
+            num(r.x + 10.0),
+            num(r.y + 16.0),
+            escape_xml(&clip(name, r.width - 20.0, 13.0))
+        );
     }
     for (i, u) in map.units.iter().enumerate() {
         node(&mut s, u, &texts[i], &lay.nodes[i]);
@@ -334,7 +377,14 @@ fn defs() -> String {
          <path d=\"M0 0 L10 5 L0 10 z\" fill=\"{SUPPORT_COLOR}\"/></marker>\
          <marker id=\"tee-attack\" viewBox=\"0 0 4 14\" refX=\"3\" refY=\"7\" markerWidth=\"4\" markerHeight=\"14\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\">\
          <rect x=\"0\" y=\"0\" width=\"3\" height=\"14\" fill=\"{ATTACK_COLOR}\"/></marker>\
-         </defs>\n"
+         <marker id=\"arrow-restates\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"13\" markerHeight=\"13\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\">\
+         <path d=\"M0 0 L10 5 L0 10 z\" fill=\"white\" stroke=\"{SUPPORT_COLOR}\" stroke-width=\"1.2\"/></marker>\
+         <marker id=\"arrow-faded\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"9\" markerHeight=\"9\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\">\
+         <path d=\"M0 0 L10 5 L0 10 z\" fill=\"{FADED_EDGE}\"/></marker>\
+         <marker id=\"tee-faded\" viewBox=\"0 0 4 14\" refX=\"3\" refY=\"7\" markerWidth=\"4\" markerHeight=\"14\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\">\
+         <rect x=\"0\" y=\"0\" width=\"3\" height=\"14\" fill=\"{FADED_EDGE}\"/></marker>\
+         </defs>\n",
+        FADED_EDGE = super::style::FADED_EDGE,
     )
 }
 
@@ -378,6 +428,37 @@ fn legend(s: &mut String, head: &Header, width: f64, top: f64) {
                     );
                     x += 39.0;
                 }
+                LegendItem::Restates => {
+                    let _ = write!(
+                        s,
+                        "<path d=\"M{x0} {y} L{x1} {y}\" stroke=\"{SUPPORT_COLOR}\" stroke-width=\"4.5\" fill=\"none\" marker-end=\"url(#arrow-restates)\"/>\
+                         <path d=\"M{x0} {y} L{x1} {y}\" stroke=\"white\" stroke-width=\"1.5\" fill=\"none\"/>",
+                        x0 = num(x),
+                        x1 = num(x + 30.0),
+                        y = num(mid)
+                    );
+                    x += 39.0;
+                }
+                LegendItem::Out => {
+                    let _ = write!(
+                        s,
+                        "<rect x=\"{}\" y=\"{}\" width=\"22\" height=\"13\" fill=\"{}\" stroke=\"{}\" stroke-width=\"1.5\" stroke-dasharray=\"2,3\"/>",
+                        num(x),
+                        num(mid - 6.5),
+                        super::style::OUT_FILL,
+                        super::style::OUT_BORDER,
+                    );
+                    x += 27.0;
+                }
+                LegendItem::Kind => {
+                    let _ = write!(
+                        s,
+                        "<text x=\"{}\" y=\"{}\" font-size=\"{LEGEND_SIZE}\" fill=\"#343a40\">{KIND_MARK}</text>",
+                        num(x),
+                        num(mid + 4.0),
+                    );
+                    x += text_width(KIND_MARK, LEGEND_SIZE) + 5.0;
+                }
             }
             let _ = write!(
                 s,
@@ -403,8 +484,13 @@ fn dash(dot_style: &str) -> &'static str {
     }
 }
 
-fn edge(s: &mut String, r: &crate::graph::model::Relation, route: &layered::Route) {
-    let (mut color, mut dashes, marker, width, label) = match r.kind {
+fn edge(s: &mut String, r: &crate::graph::model::Relation, route: &layered::Route, restates: bool) {
+    let (mut color, mut dashes, mut marker, mut width, label) = match r.kind {
+        // A restatement of the thesis is the same position said again: a double line with an
+        // open head, as in DOT, so that it does not read as one more reason.
+        RelationKind::Support if restates => {
+            (SUPPORT_COLOR, "", "arrow-restates", "4.5", "restates")
+        }
         RelationKind::Support => (SUPPORT_COLOR, "", "arrow-support", "1.5", "supports"),
         RelationKind::Attack => (
             ATTACK_COLOR,
@@ -414,27 +500,47 @@ fn edge(s: &mut String, r: &crate::graph::model::Relation, route: &layered::Rout
             "attacks",
         ),
     };
-    // A relation whose source is defeated carries nothing: drawn faded and dotted, as in DOT.
+    // A relation whose source is defeated carries nothing: drawn faded and dotted, as in DOT,
+    // its head faded with it.
     if !r.carries {
-        (color, dashes) = (super::style::FADED_EDGE, " stroke-dasharray=\"2,3\"");
+        (color, dashes, width) = (super::style::FADED_EDGE, " stroke-dasharray=\"2,3\"", "1.5");
+        marker = match r.kind {
+            RelationKind::Support => "arrow-faded",
+            RelationKind::Attack => "tee-faded",
+        };
     }
     let end = if route.reversed {
         "marker-start"
     } else {
         "marker-end"
     };
+    let d = route.svg_d();
+    // The white core that makes a restatement's line double.
+    let core = if restates && r.carries {
+        format!("<path d=\"{d}\" fill=\"none\" stroke=\"white\" stroke-width=\"1.5\"/>")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         s,
         "<g id=\"edge-{id}\" class=\"edge relation {kind}{carry}\"><title>{tip}</title>\
-         <path d=\"{d}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{width}\"{dashes} {end}=\"url(#{marker})\"/></g>",
+         <path d=\"{d}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{width}\"{dashes} {end}=\"url(#{marker})\"/>{core}</g>",
         id = escape_xml(&r.id),
         kind = r.kind,
         carry = if r.carries { "" } else { " not-carrying" },
         tip = escape_xml(&format!(
-            "{} {} {} (rule {}, score {})",
-            r.from, label, r.to, r.rule, r.score
+            "{} {} {} (rule {}, score {}){}",
+            r.from,
+            label,
+            r.to,
+            r.rule,
+            r.score,
+            if r.carries {
+                ""
+            } else {
+                "; does not carry: its source is out"
+            }
         )),
-        d = route.svg_d(),
     );
 }
 
@@ -648,6 +754,37 @@ pub(crate) mod tests {
                 assert!(11.0 * 1600.0 / w >= 10.0, "{units} units: width {w}");
             }
         }
+    }
+
+    #[test]
+    fn a_restatement_and_a_defeated_attack_look_as_they_do_in_dot() {
+        let mut map = synthetic(12, 1);
+        // u1 restates the thesis; u5 (a counterclaim) is out, so its attack carries nothing.
+        map.units[1].restates = Some("u0".into());
+        map.units[5].status = Some(crate::graph::model::Status::Out);
+        let attack = map
+            .relations
+            .iter_mut()
+            .find(|r| r.from == "u5")
+            .expect("u5 attacks");
+        attack.carries = false;
+        let svg = to_svg(&map);
+        let edge = |from: &str| {
+            let at = svg
+                .find(&format!("<title>{from} "))
+                .unwrap_or_else(|| panic!("edge from {from}"));
+            svg[at..at + svg[at..].find("</g>").expect("edge ends")].to_string()
+        };
+        let restates = edge("u1");
+        assert!(restates.starts_with("<title>u1 restates u0"), "{restates}");
+        assert!(restates.contains("url(#arrow-restates)") && restates.contains("stroke=\"white\""));
+        let defeated = edge("u5");
+        assert!(
+            defeated.contains("does not carry: its source is out"),
+            "{defeated}"
+        );
+        assert!(defeated.contains("url(#tee-faded)"), "{defeated}");
+        assert!(svg.contains(">restates the thesis</text>") && svg.contains(">out: defeated"));
     }
 
     #[test]

@@ -244,6 +244,93 @@ impl Default for Fit {
     }
 }
 
+/// Escapes text for a Graphviz HTML-like label.
+fn html_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A legend as an HTML-like label: a PNG or SVG opened on its own must say what its colours,
+/// lines and badges mean. Only what the map shows is explained; roles go four to a row so that
+/// the legend does not widen a small map. (It is a node's label, not the graph's: Graphviz
+/// stretches the cells of a graph label to the title's width.)
+fn legend_label(map: &ArgumentMap) -> String {
+    let cell = |body: &str| format!("<TD>{body}</TD>");
+    let small = |text: &str, color: &str| {
+        format!(
+            "<FONT POINT-SIZE=\"10\" COLOR=\"{color}\">{}</FONT>",
+            html_text(text)
+        )
+    };
+    let roles: Vec<String> = Role::ALL
+        .into_iter()
+        .filter(|r| map.units.iter().any(|u| u.role == *r))
+        .map(|r| {
+            let st = role_style(r);
+            let style = if st.dot_style.contains("rounded") {
+                " STYLE=\"rounded\""
+            } else {
+                ""
+            };
+            format!(
+                "<TD BGCOLOR=\"{}\" COLOR=\"{}\" BORDER=\"1\"{style}>{}</TD>",
+                if st.dot_style.contains("filled") {
+                    st.fill
+                } else {
+                    "#ffffff"
+                },
+                st.border,
+                small(st.label, "#212529")
+            )
+        })
+        .collect();
+    let mut notes = vec![
+        cell(&small("→ supports", SUPPORT_COLOR)),
+        cell(&small("⊣ attacks (dashed)", ATTACK_COLOR)),
+    ];
+    if map.units.iter().any(|u| u.restates.is_some()) {
+        notes.push(cell(&small(
+            "⇒ restates the thesis (double line)",
+            SUPPORT_COLOR,
+        )));
+    }
+    if map.units.iter().any(is_out) || map.relations.iter().any(|r| !r.carries) {
+        notes.push(cell(&small(
+            "faded box · OUT: defeated; dotted line: does not carry",
+            OUT_FONT,
+        )));
+    }
+    if map.units.iter().any(|u| u.kind.is_some()) {
+        notes.push(cell(&small("[kind]: proposition kind", "#495057")));
+    }
+    // Each row its own table, so that its cells take their own widths rather than the
+    // columns of the rows above and below.
+    let row = |cells: &[String]| {
+        format!(
+            "<TR><TD><TABLE BORDER=\"0\" CELLSPACING=\"4\" CELLPADDING=\"2\"><TR>{}</TR></TABLE></TD></TR>",
+            cells.concat()
+        )
+    };
+    let legend_rows: String = roles
+        .chunks(4)
+        .map(row)
+        .chain(notes.chunks(3).map(row))
+        .collect();
+    format!(
+        "<<TABLE BORDER=\"1\" COLOR=\"#dee2e6\" CELLSPACING=\"0\" CELLPADDING=\"3\">{legend_rows}</TABLE>>"
+    )
+}
+
 /// [`to_dot`] with its fold width and shape steered by `fit`.
 pub fn to_dot_fitted(map: &ArgumentMap, fit: Fit) -> String {
     let mut graph_attributes = vec![
@@ -304,9 +391,16 @@ pub fn to_dot_fitted(map: &ArgumentMap, fit: Fit) -> String {
             continue;
         }
         let mut sub = match section {
-            None => vec![Stmt::Attribute(plain("style", "invis"))],
+            // A cluster inherits the graph's label: the title and legend would be drawn again.
+            None => vec![
+                Stmt::Attribute(plain("style", "invis")),
+                Stmt::Attribute(plain("label", "")),
+            ],
             Some(name) => vec![
                 Stmt::Attribute(plain("label", name)),
+                // With the ranks running bottom to top, "b" is the top of the band, where the
+                // built-in renderer puts section names too.
+                Stmt::Attribute(plain("labelloc", "b")),
                 Stmt::Attribute(plain("style", "rounded,dashed")),
                 Stmt::Attribute(plain("color", "#adb5bd")),
                 Stmt::Attribute(plain("fontcolor", "#495057")),
@@ -326,6 +420,17 @@ pub fn to_dot_fitted(map: &ArgumentMap, fit: Fit) -> String {
             stmts: vec![
                 Stmt::Attribute(plain("rank", "max")),
                 Stmt::Node(Node::new(NodeId(quoted(t), None), vec![])),
+                // The legend beside the thesis, where a reader starts.
+                Stmt::Node(Node::new(
+                    NodeId(quoted("legend"), None),
+                    vec![
+                        plain("id", "legend"),
+                        plain("shape", "plaintext"),
+                        plain("margin", "0"),
+                        plain("tooltip", "legend"),
+                        attr("label", Id::Html(legend_label(map))),
+                    ],
+                )),
             ],
         }));
     }

@@ -556,8 +556,13 @@ fn outline_html(map: &ArgumentMap) -> String {
             out,
             "<li class=\"outline-item role-{role}{fold}\" data-unit=\"{id}\">\
              <span class=\"outline-unit\" data-unit=\"{id}\" tabindex=\"0\">\
-             <span class=\"chip role-{role}\">{role}</span> <span class=\"outline-id\">{id}</span> {text}</span>",
+             <span class=\"chip role-{role}\">{role}</span> <span class=\"outline-id\">{id}</span>{out} {text}</span>",
             role = u.role,
+            out = if crate::render::style::is_out(u) {
+                " <span class=\"chip out\">out: defeated</span>"
+            } else {
+                ""
+            },
             fold = if foldable { " foldable" } else { "" },
             id = escape_xml(&u.id),
             text = escape_xml(&u.text),

@@ -300,4 +300,48 @@ mod tests {
         }
         assert!(misses.is_empty(), "{misses:?}");
     }
+
+    /// A DOT drawing opened on its own explains what it shows, and only that; section names
+    /// sit at the top of their band (with ranks running bottom to top, Graphviz's "b").
+    #[test]
+    fn the_dot_drawing_carries_its_own_legend() {
+        let mut map = synthetic(12, 2);
+        let plain = dot::to_dot(&map);
+        let legend = plain
+            .lines()
+            .find(|l| l.contains("id=\"legend\""))
+            .expect("a legend node");
+        for role in [
+            "THESIS",
+            "CLAIM",
+            "PREMISE",
+            "EVIDENCE",
+            "COUNTERCLAIM",
+            "REBUTTAL",
+        ] {
+            assert!(
+                legend.contains(&format!(">{role}</FONT>")),
+                "{role}: {legend}"
+            );
+        }
+        assert!(
+            !legend.contains(">BACKGROUND<"),
+            "no background unit in this map"
+        );
+        assert!(legend.contains("supports") && legend.contains("[kind]"));
+        assert!(!legend.contains("restates") && !legend.contains("OUT"));
+        assert!(plain.contains("labelloc=\"b\""), "section names on top");
+
+        map.units[1].restates = Some("u0".into());
+        map.units[5].status = Some(crate::graph::model::Status::Out);
+        let marked = dot::to_dot(&map);
+        let legend = marked
+            .lines()
+            .find(|l| l.contains("id=\"legend\""))
+            .expect("a legend node");
+        assert!(legend.contains("restates the thesis") && legend.contains("OUT: defeated"));
+        if dot_available() {
+            run_dot(&marked, "svg").expect("Graphviz reads the legend");
+        }
+    }
 }

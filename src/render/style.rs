@@ -122,9 +122,38 @@ pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     }
     if truncated {
         if let Some(last) = lines.last_mut() {
-            let keep: String = last.chars().take(width.saturating_sub(2)).collect();
-            *last = format!("{} …", keep.trim_end());
+            // Whole words give way to the ellipsis: "just as importa …" reads as a misprint.
+            while last.chars().count() + 2 > width {
+                match last.rfind(' ') {
+                    Some(cut) => last.truncate(cut),
+                    None => {
+                        *last = last.chars().take(width.saturating_sub(2)).collect();
+                        break;
+                    }
+                }
+            }
+            *last = format!("{} …", last.trim_end());
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn a_cut_label_ends_on_a_whole_word() {
+        // Regression: the ellipsis used to cut into the last word ("just as importa …").
+        let text = "It is important to remember that building trust is just as important as talks";
+        let lines = wrap(text, 30, 2);
+        assert_eq!(lines.len(), 2);
+        let last = &lines[1];
+        assert!(last.ends_with(" …"), "{last}");
+        assert!(last.chars().count() <= 30, "{last}");
+        let source_words: Vec<&str> = text.split(' ').collect();
+        for word in last.trim_end_matches(" …").split(' ') {
+            assert!(source_words.contains(&word), "{word:?} is cut in {last:?}");
+        }
+    }
 }

@@ -242,6 +242,8 @@
     var head = el('div', 'tip-head');
     el('span', 'chip role-' + u.role, u.role, head);
     if (u.kind) el('span', 'chip kind', u.kind, head);
+    // Defeated under grounded semantics: the diagram fades it; the tooltip says so in words.
+    if (u.status === 'out') el('span', 'chip out', 'out: defeated', head);
     el('span', 'tip-id', u.id, head);
     el('span', 'tip-meta', 'score ' + fmtScore(u.score) + ' \u00b7 stance ' + (u.stance || '\u2014'), head);
     if (withText) {

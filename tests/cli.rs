@@ -643,3 +643,163 @@ fn huge_map_diagram_is_omitted_with_a_warning() {
     let json = std::fs::read_to_string(dir.path().join("out/long.json")).expect("json");
     assert_eq!(json.matches("\"id\": \"u").count(), 2600);
 }
+
+/// Regression: `explain … | head` panicked ("failed printing to stdout: Broken pipe") with a
+/// backtrace and exit code 101 whenever the explanation outgrew the pipe buffer.
+#[test]
+fn explain_piped_into_head_stops_quietly() {
+    use std::io::{BufRead, BufReader};
+    let mut child = bin()
+        .args(["explain", "corpus/four-day-week.txt"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut first = String::new();
+    {
+        let out = child.stdout.take().expect("stdout");
+        BufReader::new(out).read_line(&mut first).expect("a line");
+        // The reader goes away here, as `head -1` does.
+    }
+    let output = child.wait_with_output().expect("exits");
+    assert!(first.starts_with("four-day-week.txt"), "{first}");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(output.status.code(), Some(0), "{err}");
+}
+
+/// Regression: with standard error closed (`2>&1 >/dev/null | head -1`), a batch with a bad
+/// input panicked (exit 101) or hung when it came to report the failure.
+#[test]
+fn a_closed_standard_error_does_not_stop_a_batch() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("good.txt"),
+        "Tariffs must go. They raise prices.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("bad.txt"), [0u8, 1, 2, 3]).unwrap();
+    let mut child = bin()
+        .args(["map", "-q", "--format", "json", "-o"])
+        .arg(dir.path().join("out"))
+        .arg(dir.path().join("good.txt"))
+        .arg(dir.path().join("bad.txt"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    drop(child.stderr.take());
+    let status = child.wait().expect("exits");
+    assert_eq!(status.code(), Some(1), "one input failed; no panic");
+    assert!(dir.path().join("out/good.json").is_file());
+}
+
+/// Regression: `eval -o` wrote its report over the gold file (or a rule file) it had just read.
+#[test]
+fn eval_refuses_to_write_its_report_over_an_input() {
+    let dir = tempdir();
+    let gold = dir.path().join("gold.jsonl");
+    std::fs::copy("tests/data/corpus_gold.jsonl", &gold).unwrap();
+    let rules = dir.path().join("extra.rules");
+    std::fs::write(&rules, "# nothing\n").unwrap();
+    for target in [&gold, &rules] {
+        let before = std::fs::read(target).unwrap();
+        let o = bin()
+            .args(["eval", "--gold"])
+            .arg(&gold)
+            .arg("--rules")
+            .arg(&rules)
+            .arg("-o")
+            .arg(target)
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            stderr(&o).contains("the report would overwrite an input"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read(target).unwrap(), before, "left as it was");
+    }
+}
+
+/// Regression: Ctrl-C (or SIGTERM) while an output was being written left its temporary
+/// `.toulmin-*.tmp` file behind, 28 MB of it for a large batch.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_leaves_no_temporary_file() {
+    let dir = tempdir();
+    let article = std::fs::read_to_string(REFERENCE).unwrap();
+    let record = serde_json::json!({ "id": "doc", "text": article }).to_string();
+    // Enough records that the batch is still writing when the signal comes.
+    let batch: String = (0..4000).map(|_| format!("{record}\n")).collect();
+    std::fs::write(dir.path().join("batch.jsonl"), batch).unwrap();
+    let out = dir.path().join("mapped.jsonl");
+    let child = bin()
+        .args(["map", "-q", "-j", "1", "--jsonl"])
+        .arg(dir.path().join("batch.jsonl"))
+        .arg("-o")
+        .arg(&out)
+        .spawn()
+        .expect("runs");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let status = child.wait_with_output().expect("exits").status;
+    assert_eq!(status.code(), Some(130), "stopped by the signal, mid-batch");
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".toulmin-"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert!(!out.exists(), "no half-written output");
+}
+
+/// Regression: `map -o . p.html` refused to write over its input p.html only after it had
+/// written p.json, p.dot and p.svg; and a PNG that could not be drawn failed after the other
+/// formats were written, once per input. Both now fail before anything is written.
+#[test]
+fn a_refused_run_writes_nothing() {
+    let dir = tempdir();
+    let article = std::fs::read_to_string(REFERENCE).unwrap();
+    std::fs::write(dir.path().join("p.html"), format!("<p>{article}</p>")).unwrap();
+    let o = bin()
+        .current_dir(dir.path())
+        .args(["map", "p.html", "-o", "."])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("refusing to write ./p.html: it is one of the inputs"));
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["p.html"]);
+
+    let out = dir.path().join("out");
+    let o = bin()
+        .args([
+            "map",
+            REFERENCE,
+            "--format",
+            "json,png",
+            "--renderer",
+            "builtin",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: PNG output needs Graphviz `dot`, which was not found; install graphviz (e.g. `apt-get install graphviz`) or leave png out of --format\n"
+    );
+    assert!(!out.exists(), "nothing written, not even the directory");
+}

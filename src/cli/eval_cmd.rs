@@ -67,15 +67,40 @@ fn emit(args: &EvalArgs, text: &str) -> Result<i32, Failure> {
     match &args.output {
         Some(path) => write_atomic(path, text.as_bytes())
             .map_err(|e| super::fail(format!("cannot write {}: {e}", path.display())))?,
-        None => print!("{text}"),
+        None => super::print_out(text)?,
     }
     Ok(0)
 }
 
+/// The report must not replace what it was computed from: the gold file, a file of a gold
+/// directory, or a rule file.
+fn check_output(args: &EvalArgs) -> Result<(), Failure> {
+    let Some(out) = &args.output else {
+        return Ok(());
+    };
+    let inside_gold_dir = args.gold.is_dir()
+        && out.exists()
+        && match (out.canonicalize(), args.gold.canonicalize()) {
+            (Ok(o), Ok(g)) => o.starts_with(g),
+            _ => false,
+        };
+    let names_an_input = std::iter::once(&args.gold)
+        .chain(&args.rules.rules)
+        .any(|p| super::same_file(p, out));
+    if names_an_input || inside_gold_dir {
+        return Err(super::fail(format!(
+            "{}: the report would overwrite an input (the gold or a rule file); choose another -o",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
 pub fn run(args: EvalArgs) -> Result<i32, Failure> {
+    check_output(&args)?;
     let grammar = args.rules.load()?;
     let (gold, warnings) = eval::read_gold(&args.gold)?;
-    warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+    warnings.iter().for_each(|w| say!("warning: {w}"));
     let gold = match gold {
         eval::Gold::Typed(docs) => return run_typed(&args, &grammar, docs),
         eval::Gold::Structure(docs) => docs,

@@ -34,7 +34,7 @@ pub fn run(args: ExplainArgs) -> Result<i32, Failure> {
     let mapped = map_text_explained(&name, &text, &grammar, &Segmentation::Rules)?;
     match explain(&mapped, &grammar, args.unit.as_deref()) {
         Some(text) => {
-            print!("{text}");
+            super::print_out(&text)?;
             Ok(0)
         }
         None => Err(fail(format!(

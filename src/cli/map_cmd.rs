@@ -254,6 +254,9 @@ pub fn run(args: MapArgs) -> Result<i32, Failure> {
     };
     formats.sort();
     formats.dedup();
+    if formats.contains(&Format::Png) {
+        render::png_possible(args.renderer.into()).map_err(|e| fail(e.to_string()))?;
+    }
     if let Some(jsonl) = &args.jsonl {
         if args.format.is_empty() || formats == [Format::Json] {
             let jobs = args.jobs.map_or_else(batch::default_jobs, usize::from);
@@ -461,12 +464,22 @@ fn write_outputs(
         )),
         _ => Ok(()),
     };
+    // Every path is checked before anything is written: a refusal must not leave the formats
+    // before it written and the rest missing.
+    for &format in formats {
+        match format.interchange() {
+            Some(interchange) => {
+                for file in interchange_files(interchange, &mapped.map, &mapped.article.text, stem)
+                {
+                    refuse_inputs(&out_dir.join(&file.path))?;
+                }
+            }
+            None => refuse_inputs(&out_dir.join(format!("{stem}.{}", format.ext())))?,
+        }
+    }
     for &format in formats {
         if let Some(interchange) = format.interchange() {
             let files = interchange_files(interchange, &mapped.map, &mapped.article.text, stem);
-            for file in &files {
-                refuse_inputs(&out_dir.join(&file.path))?;
-            }
             for file in files {
                 let path = out_dir.join(&file.path);
                 if let Some(parent) = path.parent() {
@@ -480,7 +493,6 @@ fn write_outputs(
             continue;
         }
         let path = out_dir.join(format!("{stem}.{}", format.ext()));
-        refuse_inputs(&path)?;
         let bytes: Vec<u8> = match format {
             Format::Json => {
                 write_atomic_with(&path, |out| write_json(&mapped.map, out))
@@ -874,20 +886,23 @@ fn run_jsonl_files(
                 // Said once per run: it is about the machine, not the input.
                 Notice::Fallback if notices_shown => {}
                 Notice::Fallback => {
-                    eprintln!("note: {}", render::Notice::BuiltinFallback);
+                    say!("note: {}", render::Notice::BuiltinFallback);
                     notices_shown = true;
                 }
-                Notice::Warning(w) => eprintln!("{w}"),
+                Notice::Warning(w) => say!("{w}"),
             }
         }
         match result {
             Ok(_) => records += 1,
             Err(msg) => {
-                eprintln!("error: {shown}:{line_no}: {msg}");
+                say!("error: {shown}:{line_no}: {msg}");
                 failures += 1;
             }
         }
     }
-    println!("{records} records mapped into {}", dir.display());
+    super::print_out(&format!(
+        "{records} records mapped into {}\n",
+        dir.display()
+    ))?;
     Ok(if failures > 0 { 1 } else { 0 })
 }

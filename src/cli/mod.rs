@@ -1,6 +1,16 @@
 //! Flags → validated options → library calls. Everything a user sees on the terminal is
 //! written here; the library returns values and typed errors.
 
+/// A message for the user on standard error. A closed standard error (`2>&1 | head`) loses
+/// the message but must not stop the run: `eprintln!` would panic there, in the middle of a
+/// batch whose outputs are half written.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod batch;
 mod eval_cmd;
 mod explain_cmd;
@@ -77,11 +87,33 @@ impl RuleArgs {
 pub enum Failure {
     Shown(String),
     Message(String),
+    /// Standard output was closed by its reader; nothing more to say.
+    OutputClosed,
 }
 
 impl<E: std::fmt::Display> From<E> for Failure {
     fn from(e: E) -> Failure {
         Failure::Message(e.to_string())
+    }
+}
+
+/// Whether two paths name the same file (through `.`, `..` and symlinks when both exist).
+pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Writes a command's report to standard output. A reader that stops early (`| head`, `| less`
+/// then `q`) closes the pipe: the command then stops quietly instead of panicking.
+pub fn print_out(text: &str) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::OutputClosed),
+        Err(e) => Err(fail(format!("cannot write to standard output: {e}"))),
     }
 }
 
@@ -97,6 +129,13 @@ pub fn run() -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    // Stopped by Ctrl-C (or SIGTERM, SIGHUP): outputs already written stay; the one being
+    // written is dropped rather than left as a `.toulmin-*.tmp` file. 130 is the shell's code
+    // for a run ended by SIGINT.
+    let _ = ctrlc::set_handler(|| {
+        toulmin::export::remove_unfinished_outputs();
+        std::process::exit(130);
+    });
     let result = match cli.command {
         Command::Map(args) => map_cmd::run(args),
         Command::Eval(args) => eval_cmd::run(args),
@@ -108,15 +147,14 @@ pub fn run() -> i32 {
     match result {
         Ok(code) => code,
         Err(Failure::Shown(text)) => {
-            eprint!("{text}");
-            if !text.ends_with('\n') {
-                eprintln!();
-            }
+            say!("{}", text.trim_end_matches('\n'));
             1
         }
         Err(Failure::Message(msg)) => {
-            eprintln!("error: {msg}");
+            say!("error: {msg}");
             1
         }
+        // The reader closed standard output (`| head`): it has what it wanted.
+        Err(Failure::OutputClosed) => 0,
     }
 }

@@ -43,18 +43,24 @@ fn test(args: TestArgs) -> Result<i32, Failure> {
         .collect();
     let results = run_examples(&grammar, Some(&files));
     let mut failed = 0;
+    let mut report = String::new();
     for r in &results {
         if let Some(why) = &r.failure {
             failed += 1;
-            println!(
-                "FAIL {} ({}): {} \"{}\"\n     {why}",
+            report.push_str(&format!(
+                "FAIL {} ({}): {} \"{}\"\n     {why}\n",
                 r.rule,
                 r.location,
                 if r.positive { "yes" } else { "no" },
                 r.text
-            );
+            ));
         }
     }
-    println!("{} passed, {} failed", results.len() - failed, failed);
+    report.push_str(&format!(
+        "{} passed, {} failed\n",
+        results.len() - failed,
+        failed
+    ));
+    super::print_out(&report)?;
     Ok(if failed > 0 { 1 } else { 0 })
 }

@@ -61,12 +61,12 @@ pub fn run(args: ServeArgs) -> Result<i32, Failure> {
         other => fail(other.to_string()),
     })?;
     if let Some(notice) = &server.startup_notice {
-        eprintln!("warning: {notice}");
+        say!("warning: {notice}");
     }
     let url = server.url();
-    println!("toulmin serve: {url}  (Ctrl-C to stop)");
+    super::print_out(&format!("toulmin serve: {url}  (Ctrl-C to stop)\n"))?;
     if !args.bind.is_loopback() {
-        eprintln!("warning: listening on {}: anyone who can reach this address can read the inputs and overwrite the rules file", args.bind);
+        say!("warning: listening on {}: anyone who can reach this address can read the inputs and overwrite the rules file", args.bind);
     }
     if args.open {
         let _ = std::process::Command::new("xdg-open")

@@ -1,4 +1,4 @@
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
@@ -59,7 +59,7 @@ pub fn run(args: TuneArgs) -> Result<i32, Failure> {
         .gold
         .iter()
         .chain(&args.rules.rules)
-        .any(|p| same_file(p, &args.output));
+        .any(|p| super::same_file(p, &args.output));
     if output_names_an_input {
         return Err(fail(format!(
             "{}: the weights file would overwrite an input; choose another -o",
@@ -71,7 +71,7 @@ pub fn run(args: TuneArgs) -> Result<i32, Failure> {
     for path in &args.gold {
         // The reader's errors already name the file.
         let (set, warnings) = GoldSet::read(path)?;
-        warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+        warnings.iter().for_each(|w| say!("warning: {w}"));
         let label = if args.gold.len() == 1 {
             String::new()
         } else {
@@ -131,14 +131,14 @@ pub fn run(args: TuneArgs) -> Result<i32, Failure> {
     if args.json {
         let mut s = serde_json::to_string_pretty(&report)?;
         s.push('\n');
-        print!("{s}");
+        super::print_out(&s)?;
     } else {
-        print!("{}", tune::render_table(&report));
-        println!(
-            "\n{} of the written values changed; weights written to {}",
+        let mut out = tune::render_table(&report);
+        out.push_str(&format!(
+            "\n{} of the written values changed; weights written to {}\n",
             report.changes.len(),
             args.output.display()
-        );
+        ));
         for gold in &args.gold {
             let mut eval_cmd = format!("toulmin eval --gold {}", gold.display());
             if args.gold_units {
@@ -150,26 +150,20 @@ pub fn run(args: TuneArgs) -> Result<i32, Failure> {
             for r in &args.rules.rules {
                 eval_cmd.push_str(&format!(" --rules {}", r.display()));
             }
-            println!(
-                "check: {eval_cmd} --rules {} (reproduces the train column)",
+            out.push_str(&format!(
+                "check: {eval_cmd} --rules {} (reproduces the train column)\n",
                 args.output.display()
-            );
+            ));
         }
+        super::print_out(&out)?;
     }
     for w in &report.warnings {
-        eprintln!("warning: {w}");
+        say!("warning: {w}");
     }
     if let Some(w) = &report.overfitting {
-        eprintln!("warning: overfitting: {w}");
+        say!("warning: overfitting: {w}");
     }
     Ok(0)
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
 }
 
 /// Today's date (UTC), or the one `SOURCE_DATE_EPOCH` names, so a weights file can be

@@ -116,6 +116,46 @@ pub type AtomicOut<'a> = std::io::BufWriter<&'a mut std::fs::File>;
 
 const WRITE_BUFFER: usize = 1 << 16;
 
+/// Temporary files of outputs being written right now. A temporary file removes itself when
+/// dropped, but a process stopped by a signal drops nothing: [`remove_unfinished_outputs`]
+/// lets a signal handler clean up instead.
+static UNFINISHED: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// One entry of [`UNFINISHED`], taken out again when the write ends either way.
+struct Unfinished(std::path::PathBuf);
+
+impl Unfinished {
+    fn register(path: &Path) -> Unfinished {
+        if let Ok(mut list) = UNFINISHED.lock() {
+            list.push(path.to_path_buf());
+        }
+        Unfinished(path.to_path_buf())
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        if let Ok(mut list) = UNFINISHED.lock() {
+            if let Some(i) = list.iter().position(|p| *p == self.0) {
+                list.swap_remove(i);
+            }
+        }
+    }
+}
+
+/// Removes the temporary files of every output still being written, for a process about to
+/// stop on a signal (Ctrl-C): the outputs already in place stay, none is left half-written,
+/// and no `.toulmin-*.tmp` file is left behind.
+pub fn remove_unfinished_outputs() {
+    // `try_lock`: the signal may arrive while a writer holds the list; leaving a file then is
+    // better than waiting forever.
+    if let Ok(list) = UNFINISHED.try_lock() {
+        for path in list.iter() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
 /// Writes `contents` to `path` through a temporary file in the same directory and a rename, so a
 /// reader never sees a half-written file and a failure leaves any old file intact.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
@@ -142,6 +182,7 @@ pub fn write_atomic_with(
         .prefix(".toulmin-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
+    let _pending = Unfinished::register(tmp.path());
     {
         let mut out = std::io::BufWriter::with_capacity(WRITE_BUFFER, tmp.as_file_mut());
         write(&mut out)?;

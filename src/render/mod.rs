@@ -26,7 +26,7 @@ pub enum RenderError {
     DotMissing(String),
     #[error("Graphviz `dot` failed: {0}")]
     DotFailed(String),
-    #[error("PNG output needs Graphviz `dot`, which was not found; install graphviz or leave png out of --format")]
+    #[error("PNG output needs Graphviz `dot`, which was not found; install graphviz (e.g. `apt-get install graphviz`) or leave png out of --format")]
     PngNeedsDot,
     #[error("the map has {units} units; diagrams are drawn for at most {limit} (the layout would take minutes): use the JSON or DOT output")]
     TooLarge { units: usize, limit: usize },
@@ -138,6 +138,16 @@ pub fn svg(
             let (svg, notice) = svg(map, dot_source, Renderer::Builtin)?;
             Ok((svg, notice.or(Some(Notice::BuiltinFallback))))
         }
+    }
+}
+
+/// Whether `renderer` can draw PNGs on this machine: known before any input is mapped, so a
+/// batch fails once, up front, rather than once per input after writing its other formats.
+pub fn png_possible(renderer: Renderer) -> Result<(), RenderError> {
+    match renderer {
+        Renderer::Builtin => Err(RenderError::PngNeedsDot),
+        Renderer::Auto if !dot_available() => Err(RenderError::PngNeedsDot),
+        _ => Ok(()),
     }
 }
 

@@ -372,6 +372,15 @@ pub fn run(args: MapArgs) -> Result<i32, Failure> {
     Ok(if failures > 0 { 1 } else { 0 })
 }
 
+/// "; 3 failed" for a batch summary, or nothing.
+fn failed_note(failures: usize) -> String {
+    if failures == 0 {
+        String::new()
+    } else {
+        format!("; {failures} failed (see the errors above)")
+    }
+}
+
 /// What mapping one input in a worker produced, held until the writer reaches it in input
 /// order: the summary for stdout, and what to say on stderr.
 #[derive(Default)]
@@ -901,8 +910,9 @@ fn run_jsonl_files(
         }
     }
     super::print_out(&format!(
-        "{records} records mapped into {}\n",
-        dir.display()
+        "{records} records mapped into {}{}\n",
+        dir.display(),
+        failed_note(failures)
     ))?;
     Ok(if failures > 0 { 1 } else { 0 })
 }

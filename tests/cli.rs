@@ -803,3 +803,69 @@ fn a_refused_run_writes_nothing() {
     );
     assert!(!out.exists(), "nothing written, not even the directory");
 }
+
+/// Regression: a `dot` that exits 0 but is not Graphviz had its output written as the SVG.
+#[cfg(unix)]
+#[test]
+fn a_dot_that_writes_no_svg_is_an_error_not_a_drawing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let fake = dir.path().join("fake-dot");
+    std::fs::write(&fake, "#!/bin/sh\necho 'hello from a stub'\n").unwrap();
+    // It reads nothing: the DOT written to it meets a closed pipe, or not, by timing; the
+    // error must be the same either way.
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = dir.path().join("out");
+    let o = bin()
+        .env("TOULMIN_DOT", &fake)
+        .args([
+            "map",
+            REFERENCE,
+            "--format",
+            "svg",
+            "--renderer",
+            "dot",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("-Tsvg exited 0 but wrote no SVG"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.join("ipcs-us-north-korea-2018.svg").exists());
+}
+
+/// `-o` naming a file gets a message that says what map writes instead of "File exists".
+#[test]
+fn map_output_that_is_a_file_says_a_directory_is_needed() {
+    let dir = tempdir();
+    let file = dir.path().join("taken.txt");
+    std::fs::write(&file, "x").unwrap();
+    let o = bin()
+        .args(["map", REFERENCE, "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("is a file, but map writes a directory of outputs"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}
+
+/// `serve --gold` names a missing file: said at startup, not when "Tune on gold…" is pressed.
+#[test]
+fn serve_checks_its_gold_at_startup() {
+    let o = run(&["serve", REFERENCE, "--gold", "no-such-gold.jsonl"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: --gold no-such-gold.jsonl: no such file or directory\n"
+    );
+}

@@ -219,6 +219,12 @@ pub fn read_input(path: Option<&Path>) -> Result<String, String> {
                 .take(limit)
                 .read_to_end(&mut bytes)
                 .map_err(|e| format!("cannot read standard input: {e}"))?;
+            // Reading stopped at the limit: how much more there was is unknown.
+            if bytes.len() as u64 == limit {
+                return Err(format!(
+                    "stdin: the input is more than {MAX_INPUT_BYTES} bytes; toulmin reads at most {MAX_INPUT_BYTES} bytes (8 MiB) per article"
+                ));
+            }
         }
         Some(p) => {
             if p.is_dir() {
@@ -288,6 +294,12 @@ pub fn run(args: MapArgs) -> Result<i32, Failure> {
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from("output"));
+    if out_dir.exists() && !out_dir.is_dir() {
+        return Err(fail(format!(
+            "-o {}: is a file, but map writes a directory of outputs (one file per format); name a directory, or use --jsonl to write all maps into one file",
+            out_dir.display()
+        )));
+    }
     std::fs::create_dir_all(&out_dir).map_err(|e| {
         fail(format!(
             "cannot create output directory {}: {e}",
@@ -796,7 +808,15 @@ fn run_jsonl(
     // writer; standard output streams.
     let written = match output {
         None => stream(&mut std::io::BufWriter::new(std::io::stdout().lock())),
-        Some(path) => write_atomic_with(path, |out| stream(out)),
+        Some(path) => {
+            // As for directory outputs, a missing parent directory is made.
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    fail(format!("cannot create directory {}: {e}", parent.display()))
+                })?;
+            }
+            write_atomic_with(path, |out| stream(out))
+        }
     };
     if let Some(e) = broken {
         return Err(fail(format!("cannot read {shown}: {e}")));

@@ -31,7 +31,7 @@ pub struct ServeArgs {
     port: u16,
     /// Address to listen on. The default serves this machine only; anything else exposes the
     /// page, and saving rules, to the network.
-    #[arg(long, value_name = "ADDR", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    #[arg(long, value_name = "ADDR", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST), value_parser = parse_bind)]
     bind: IpAddr,
     /// Open the page in a browser (with xdg-open; failures are ignored).
     #[arg(long)]
@@ -45,7 +45,25 @@ pub struct ServeArgs {
     gold: Option<PathBuf>,
 }
 
+/// An IP address, or `localhost` for 127.0.0.1 (the name most people type).
+fn parse_bind(s: &str) -> Result<IpAddr, String> {
+    if s.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+    s.parse()
+        .map_err(|e| format!("{e}: give an IP address such as 127.0.0.1 or 0.0.0.0, or localhost"))
+}
+
 pub fn run(args: ServeArgs) -> Result<i32, Failure> {
+    // Said now, not when the page's "Tune on gold…" is first pressed.
+    if let Some(gold) = &args.gold {
+        if !gold.exists() {
+            return Err(fail(format!(
+                "--gold {}: no such file or directory",
+                gold.display()
+            )));
+        }
+    }
     let config = ServeConfig {
         inputs: args.inputs,
         rule_files: args.rules.rules.clone(),

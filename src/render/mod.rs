@@ -73,9 +73,14 @@ pub fn run_dot(source: &str, format: &str) -> Result<Vec<u8>, RenderError> {
         .spawn()
         .map_err(|e| RenderError::DotMissing(format!("{program}: {e}")))?;
     if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(source.as_bytes())
-            .map_err(|e| RenderError::DotFailed(e.to_string()))?;
+        // A `dot` that stops reading early closes the pipe: what it exits with and prints
+        // then says more than "Broken pipe".
+        match stdin.write_all(source.as_bytes()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                return Err(RenderError::DotFailed(e.to_string()))
+            }
+            _ => {}
+        }
     }
     let out = child
         .wait_with_output()
@@ -84,6 +89,20 @@ pub fn run_dot(source: &str, format: &str) -> Result<Vec<u8>, RenderError> {
         return Err(RenderError::DotFailed(
             String::from_utf8_lossy(&out.stderr).trim().to_string(),
         ));
+    }
+    // A `dot` that is not Graphviz (a wrapper, a stub) can exit 0 with anything on stdout:
+    // that must not be written out as the drawing.
+    let looks_right = match format {
+        "svg" => out.stdout.windows(4).take(4096).any(|w| w == b"<svg"),
+        "png" => out.stdout.starts_with(b"\x89PNG"),
+        _ => true,
+    };
+    if !looks_right {
+        return Err(RenderError::DotFailed(format!(
+            "{program} -T{format} exited 0 but wrote no {} ({} bytes)",
+            format.to_uppercase(),
+            out.stdout.len()
+        )));
     }
     Ok(out.stdout)
 }

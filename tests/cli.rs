@@ -869,3 +869,37 @@ fn serve_checks_its_gold_at_startup() {
         "error: --gold no-such-gold.jsonl: no such file or directory\n"
     );
 }
+
+/// Gold that is not UTF-8 says where ("stream did not contain valid UTF-8" said nothing), and
+/// reversed offsets are called reversed, not "outside the text".
+#[test]
+fn eval_says_where_its_gold_is_broken() {
+    let dir = tempdir();
+    let latin = dir.path().join("latin.jsonl");
+    std::fs::write(&latin, b"{\"id\": \"a\"}\n{\"id\": \"caf\xe9\"}\n").unwrap();
+    let o = bin().args(["eval", "--gold"]).arg(&latin).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).ends_with("is not valid UTF-8: invalid byte 0xe9 at line 2, column 12\n"),
+        "{}",
+        stderr(&o)
+    );
+    let reversed = dir.path().join("reversed.jsonl");
+    let record = serde_json::json!({
+        "id": "r", "corpus": "cdcp", "text": "We should act now.",
+        "units": [{"id": "p0", "start": 10, "end": 3, "type": "policy", "text": "x"}],
+        "relations": []
+    });
+    std::fs::write(&reversed, format!("{record}\n")).unwrap();
+    let o = bin()
+        .args(["eval", "--gold"])
+        .arg(&reversed)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("unit p0 has offsets 10..3: the start must come before the end"),
+        "{}",
+        stderr(&o)
+    );
+}

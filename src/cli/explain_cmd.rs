@@ -37,6 +37,11 @@ pub fn run(args: ExplainArgs) -> Result<i32, Failure> {
             super::print_out(&text)?;
             Ok(0)
         }
+        None if mapped.map.units.is_empty() => Err(fail(format!(
+            "{}: no unit `{}`; the map has no units (no text once the markup is set aside)",
+            name,
+            args.unit.unwrap_or_default(),
+        ))),
         None => Err(fail(format!(
             "{}: no unit `{}`; units are u1 to u{}",
             name,

@@ -572,7 +572,15 @@ fn summary(mapped: &Mapped, written: &[PathBuf]) -> String {
         .filter(|(_, n)| *n > 0)
         .map(|(r, n)| format!("{n} {r}"))
         .collect();
-    let _ = writeln!(out, "  units: {} ({})", map.units.len(), counts.join(", "));
+    if map.units.is_empty() {
+        // A page of markup alone (navigation, code, comments) reads as no text at all.
+        let _ = writeln!(
+            out,
+            "  units: 0 (no text to map once the markup is set aside: the map is empty)"
+        );
+    } else {
+        let _ = writeln!(out, "  units: {} ({})", map.units.len(), counts.join(", "));
+    }
     let (supports, attacks) = map.relation_counts();
     let _ = writeln!(out, "  relations: {supports} support, {attacks} attack");
     let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();

@@ -118,7 +118,13 @@ impl GoldDoc {
             if !ids.insert(u.id.as_str()) {
                 return Err(format!("document {}: duplicate unit id {}", self.id, u.id));
             }
-            if u.start >= u.end || u.end > len {
+            if u.start >= u.end {
+                return Err(format!(
+                    "document {}: unit {} has offsets {}..{}: the start must come before the end",
+                    self.id, u.id, u.start, u.end
+                ));
+            }
+            if u.end > len {
                 return Err(format!(
                     "document {}: unit {} has offsets {}..{} outside the text ({} characters)",
                     self.id, u.id, u.start, u.end, len
@@ -173,10 +179,38 @@ pub enum GoldError {
     File { path: PathBuf, message: String },
 }
 
-fn read_text(path: &Path) -> Result<String, GoldError> {
-    std::fs::read_to_string(path).map_err(|source| GoldError::Io {
+pub(crate) fn read_text(path: &Path) -> Result<String, GoldError> {
+    let bytes = std::fs::read(path).map_err(|source| GoldError::Io {
         path: path.to_path_buf(),
         source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        // Where the bad byte is, as the article reader says it: "stream did not contain valid
+        // UTF-8" sends the user searching a large file.
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let before = &bytes[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        let what = if bytes.contains(&0) {
+            "looks binary (it has NUL bytes) and is"
+        } else {
+            "is"
+        };
+        GoldError::File {
+            path: path.to_path_buf(),
+            message: format!(
+                "{what} not valid UTF-8: invalid byte 0x{:02x} at line {line}, column {column}",
+                bytes[at]
+            ),
+        }
     })
 }
 

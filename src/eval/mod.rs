@@ -72,7 +72,27 @@ pub fn read_gold(path: &Path) -> Result<(Gold, Vec<String>), GoldError> {
     } else {
         Gold::Structure(read_jsonl(path)?)
     };
-    Ok((gold, Vec::new()))
+    let warnings = {
+        let ids: Vec<&str> = match &gold {
+            Gold::Structure(docs) => docs.iter().map(|d| d.id.as_str()).collect(),
+            Gold::Typed(docs) => docs.iter().map(|d| d.id.as_str()).collect(),
+        };
+        duplicate_id_warnings(&ids)
+    };
+    Ok((gold, warnings))
+}
+
+/// A document id given twice is most often the same document pasted twice: it would be
+/// scored twice, silently.
+fn duplicate_id_warnings(ids: &[&str]) -> Vec<String> {
+    let mut seen = std::collections::BTreeMap::new();
+    for id in ids {
+        *seen.entry(*id).or_insert(0usize) += 1;
+    }
+    seen.into_iter()
+        .filter(|&(_, n)| n > 1)
+        .map(|(id, n)| format!("document id {id} occurs {n} times; each copy is scored"))
+        .collect()
 }
 
 /// Scores `predicted[i]` against `gold[i]`.

@@ -232,7 +232,13 @@ fn convert(raw: RawDoc) -> Result<TypedDoc, String> {
             return Err(format!("document {}: duplicate unit id {}", raw.id, u.id));
         }
         let scored = scheme.scores_unit(&u.label, u.implicit);
-        if scored && (u.start >= u.end || u.end > len) {
+        if scored && u.start >= u.end {
+            return Err(format!(
+                "document {}: unit {} has offsets {}..{}: the start must come before the end",
+                raw.id, u.id, u.start, u.end
+            ));
+        }
+        if scored && u.end > len {
             return Err(format!(
                 "document {}: unit {} has offsets {}..{} outside the text ({} characters)",
                 raw.id, u.id, u.start, u.end, len
@@ -286,10 +292,7 @@ fn convert(raw: RawDoc) -> Result<TypedDoc, String> {
 /// to one corpus, since the two are scored on different labels.
 pub fn read_typed_jsonl(path: impl AsRef<Path>) -> Result<Vec<TypedDoc>, GoldError> {
     let path = path.as_ref();
-    let content = std::fs::read_to_string(path).map_err(|source| GoldError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let content = super::gold::read_text(path)?;
     let mut docs: Vec<TypedDoc> = Vec::new();
     for (index, line) in content.lines().enumerate() {
         if line.trim().is_empty() {

@@ -903,3 +903,32 @@ fn eval_says_where_its_gold_is_broken() {
         stderr(&o)
     );
 }
+
+/// Regression: two inputs with one stem were named by their file names alone ("inputs
+/// same.txt and same.txt would both write …"), and the same file given twice looked the same.
+#[test]
+fn clashing_inputs_are_named_by_their_paths() {
+    let dir = tempdir();
+    for sub in ["d1", "d2"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+        std::fs::copy(REFERENCE, dir.path().join(sub).join("same.txt")).unwrap();
+    }
+    let o = bin()
+        .current_dir(dir.path())
+        .args(["map", "d1/same.txt", "d2/same.txt", "-o", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stderr(&o),
+        "error: inputs d1/same.txt and d2/same.txt would both write out/same.*; map them into different directories\n"
+    );
+    let o = bin()
+        .current_dir(dir.path())
+        .args(["map", "d1/same.txt", "./d1/same.txt", "-o", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stderr(&o),
+        "error: ./d1/same.txt is given twice; each input is mapped once\n"
+    );
+}

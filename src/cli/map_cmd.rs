@@ -308,12 +308,30 @@ pub fn run(args: MapArgs) -> Result<i32, Failure> {
     })?;
 
     // Two inputs with one stem would overwrite each other's outputs.
-    let mut stems: BTreeMap<&str, &str> = BTreeMap::new();
+    // Named by their paths: two "same.txt" from different directories must be told apart.
+    let shown = |i: &Input| {
+        i.path
+            .as_ref()
+            .map_or("standard input".to_string(), |p| p.display().to_string())
+    };
+    let mut stems: BTreeMap<&str, &Input> = BTreeMap::new();
     for i in &inputs {
-        if let Some(other) = stems.insert(&i.stem, &i.name) {
+        if let Some(other) = stems.insert(&i.stem, i) {
+            let same = match (&other.path, &i.path) {
+                (Some(a), Some(b)) => super::same_file(a, b),
+                (None, None) => true,
+                _ => false,
+            };
+            if same {
+                return Err(fail(format!(
+                    "{} is given twice; each input is mapped once",
+                    shown(i)
+                )));
+            }
             return Err(fail(format!(
-                "inputs {other} and {} would both write {}/{}.*; map them into different directories",
-                i.name,
+                "inputs {} and {} would both write {}/{}.*; map them into different directories",
+                shown(other),
+                shown(i),
                 out_dir.display(),
                 i.stem
             )));

@@ -770,7 +770,10 @@ fn resolve(
             Some(target)
         }
         Target::Sibling => {
-            let prev = ctx.prev(i)?;
+            // The previous point is its sentence's head: a clause inside it ("First, X, as Y
+            // did in 2023") backs that head, and the next point ("Second, …") is no reason
+            // for the first one.
+            let prev = ctx.sentence_start(ctx.prev(i)?);
             links
                 .iter()
                 .rev()

@@ -2,7 +2,7 @@
 //! replace earlier ones of the same name), lexicons resolved, every phrase of every lexicon put
 //! into one Aho-Corasick automaton and every pattern into one `RegexSet`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -132,7 +132,17 @@ fn load_all(spec: &GrammarSpec, inline: Option<InlineRules>) -> Result<Grammar, 
                 let mut chain: Vec<PathBuf> = std::fs::canonicalize(path).into_iter().collect();
                 read_items(file, &mut sources, &mut defs, &mut errors, &mut chain);
             }
-            Err(reason) => errors.push(GrammarError::new(
+            Err(ReadFault::NotUtf8 { text, at, byte }) => errors.push(not_utf8(
+                &mut sources,
+                SourceFile {
+                    name: path.display().to_string(),
+                    text,
+                    dir: Some(path.parent().map(Path::to_path_buf).unwrap_or_default()),
+                },
+                at,
+                byte,
+            )),
+            Err(ReadFault::Unread(reason)) => errors.push(GrammarError::new(
                 ErrorKind::Io {
                     path: path.display().to_string(),
                     reason,
@@ -153,21 +163,25 @@ fn load_all(spec: &GrammarSpec, inline: Option<InlineRules>) -> Result<Grammar, 
         } else {
             let file = sources.add(SourceFile {
                 name: inline.name.to_string(),
-                text: inline.text.to_string(),
+                text: inline
+                    .text
+                    .strip_prefix('\u{feff}')
+                    .unwrap_or(inline.text)
+                    .to_string(),
                 dir: Some(inline.dir.to_path_buf()),
             });
             read_items(file, &mut sources, &mut defs, &mut errors, &mut Vec::new());
         }
     }
     if !errors.is_empty() {
-        return Err(Diagnostics { errors, sources });
+        return Err(Diagnostics::new(errors, sources));
     }
     match build(defs, &sources) {
         Ok(mut g) => {
             g.sources = sources;
             Ok(g)
         }
-        Err(errors) => Err(Diagnostics { errors, sources }),
+        Err(errors) => Err(Diagnostics::new(errors, sources)),
     }
 }
 
@@ -205,7 +219,9 @@ fn read_items(
                 },
             ),
         };
-        if !what.is_empty() && seen.insert((what, name.text.clone()), name.span).is_some() {
+        if what.is_empty() {
+            // Not a named item.
+        } else if let Some(&first) = seen.get(&(what, name.text.clone())) {
             errors.push(
                 GrammarError::new(
                     ErrorKind::Duplicate {
@@ -216,9 +232,12 @@ fn read_items(
                 )
                 .with_note(
                     "to replace a definition from another file, define it again in a later file",
-                ),
+                )
+                .with_note_at("the first definition is at", first),
             );
             continue;
+        } else {
+            seen.insert((what, name.text.clone()), name.span);
         }
         match item {
             Item::Header { name, .. } => defs.header = Some(name.text),
@@ -293,7 +312,10 @@ fn read_items(
                             chain.pop();
                         }
                     }
-                    Err(reason) => errors.push(GrammarError::new(
+                    Err((name, dir, ReadFault::NotUtf8 { text, at, byte })) => {
+                        errors.push(not_utf8(sources, SourceFile { name, text, dir }, at, byte))
+                    }
+                    Err((_, _, ReadFault::Unread(reason))) => errors.push(GrammarError::new(
                         ErrorKind::Io {
                             path: path.text.clone(),
                             reason,
@@ -325,6 +347,58 @@ fn read_items(
     }
 }
 
+/// Why a rule or word-list file could not be read as text.
+enum ReadFault {
+    /// Not read (missing, not a regular file, too large, binary): why.
+    Unread(String),
+    /// Read, but not UTF-8: the text with each bad sequence replaced by U+FFFD, the byte offset
+    /// of the first (the same in the text as in the file) and its first byte.
+    NotUtf8 { text: String, at: usize, byte: u8 },
+}
+
+impl ReadFault {
+    /// What a message that cannot point into the file says (a word list's fault).
+    fn reason(&self) -> String {
+        match self {
+            ReadFault::Unread(reason) => reason.clone(),
+            ReadFault::NotUtf8 { text, at, byte } => {
+                let (line, col) = line_col(&text[..*at]);
+                format!(
+                    "the file is not valid UTF-8: invalid byte 0x{byte:02x} at byte {at} (line {line}, column {col})"
+                )
+            }
+        }
+    }
+}
+
+/// The 1-based line and column (in characters) just after `before`.
+fn line_col(before: &str) -> (usize, usize) {
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// A rule file that is not UTF-8, added to the sources as read (each bad sequence replaced) so
+/// that the error shows its line with a caret under the first bad byte.
+fn not_utf8(sources: &mut SourceMap, file: SourceFile, at: usize, byte: u8) -> GrammarError {
+    let end = at + file.text[at..].chars().next().map_or(0, char::len_utf8);
+    let file = sources.add(file);
+    GrammarError::new(
+        ErrorKind::Invalid(format!(
+            "the file is not valid UTF-8: invalid byte 0x{byte:02x} here"
+        )),
+        Span::new(file, at, end),
+    )
+    .with_note("rule files are text in UTF-8; save it as UTF-8")
+}
+
+/// A file named relative to a rule file and what became of reading it.
+type Companion = Result<
+    (String, String, Option<PathBuf>),
+    // The display name and directory it would have had, and why it could not be read.
+    (String, Option<PathBuf>, ReadFault),
+>;
+
 /// Reads a file named relative to a rule file: from disk, or from the embedded companions of
 /// the default grammar. Returns (display name, text, directory).
 fn read_companion(
@@ -333,29 +407,62 @@ fn read_companion(
     path: &str,
     limit: u64,
     what: &str,
-) -> Result<(String, String, Option<PathBuf>), String> {
+) -> Companion {
     match &sources.files[from].dir {
         None => EMBEDDED
             .iter()
             .find(|(p, _)| *p == path)
             .map(|(p, text)| (format!("grammars/{p}"), text.to_string(), None))
-            .ok_or_else(|| "the built-in grammar has no such file".to_string()),
+            .ok_or_else(|| {
+                (
+                    path.to_string(),
+                    None,
+                    ReadFault::Unread("the built-in grammar has no such file".to_string()),
+                )
+            }),
         Some(dir) => {
             let full = dir.join(path);
-            let text = read_limited(&full, limit, what, true)?;
-            Ok((
-                full.display().to_string(),
-                text,
-                Some(full.parent().map(Path::to_path_buf).unwrap_or_default()),
-            ))
+            let name = full.display().to_string();
+            let dir = Some(full.parent().map(Path::to_path_buf).unwrap_or_default());
+            match read_limited(&full, limit, what, true) {
+                Ok(text) => Ok((name, text, dir)),
+                Err(fault) => Err((name, dir, fault)),
+            }
         }
     }
 }
 
 /// Reads a rule or word-list file: a regular file (not a device, FIFO or directory, which could
-/// block or never end) of at most `limit` bytes, in UTF-8. The reason says which.
-/// An I/O error names the path only when `name_path` (an import names it relative to its file).
-fn read_limited(path: &Path, limit: u64, what: &str, name_path: bool) -> Result<String, String> {
+/// block or never end) of at most `limit` bytes, text (no NUL byte) in UTF-8. The fault says
+/// which. A leading byte-order mark is dropped, so that columns count from the first character
+/// an editor shows. An I/O error names the path only when `name_path` (an import names it
+/// relative to its file).
+fn read_limited(path: &Path, limit: u64, what: &str, name_path: bool) -> Result<String, ReadFault> {
+    read_bytes_limited(path, limit, what, name_path).map_err(ReadFault::Unread).and_then(|bytes| {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        if let Some(at) = bytes.iter().position(|&b| b == 0) {
+            let (line, col) = line_col(&String::from_utf8_lossy(&bytes[..at]));
+            return Err(ReadFault::Unread(format!(
+                "the file looks binary: it has a NUL byte at byte {at} (line {line}, column {col}); a {what} is text"
+            )));
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(text.to_string()),
+            Err(e) => Err(ReadFault::NotUtf8 {
+                text: String::from_utf8_lossy(bytes).into_owned(),
+                at: e.valid_up_to(),
+                byte: bytes[e.valid_up_to()],
+            }),
+        }
+    })
+}
+
+fn read_bytes_limited(
+    path: &Path,
+    limit: u64,
+    what: &str,
+    name_path: bool,
+) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
     let shown = path.display();
     let io = |e: std::io::Error| {
@@ -385,8 +492,7 @@ fn read_limited(path: &Path, limit: u64, what: &str, name_path: bool) -> Result<
             too_large(bytes.len() as u64, limit, what)
         ));
     }
-    String::from_utf8(bytes)
-        .map_err(|e| format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+    Ok(bytes)
 }
 
 fn too_large(size: u64, limit: u64, what: &str) -> String {
@@ -429,6 +535,9 @@ struct Resolver<'a> {
     sources: &'a SourceMap,
     done: BTreeMap<String, BTreeSet<String>>,
     active: BTreeSet<String>,
+    /// Lexicons whose definition failed, already reported: a later use stands for nothing
+    /// rather than reporting the same fault again.
+    failed: BTreeSet<String>,
     tsv_cache: HashMap<(usize, String), Vec<Vec<String>>>,
 }
 
@@ -436,6 +545,9 @@ impl Resolver<'_> {
     fn lexicon(&mut self, name: &syntax::Name) -> Result<BTreeSet<String>, GrammarError> {
         if let Some(done) = self.done.get(&name.text) {
             return Ok(done.clone());
+        }
+        if self.failed.contains(&name.text) {
+            return Ok(BTreeSet::new());
         }
         let Some((expr, _)) = self.defs.get(&name.text) else {
             return Err(GrammarError::new(
@@ -462,7 +574,13 @@ impl Resolver<'_> {
                 name.span,
             ));
         }
-        let set = self.expr(expr)?;
+        let set = match self.expr(expr) {
+            Ok(set) => set,
+            Err(e) => {
+                self.failed.insert(name.text.clone());
+                return Err(e);
+            }
+        };
         self.active.remove(&name.text);
         self.done.insert(name.text.clone(), set.clone());
         Ok(set)
@@ -503,11 +621,11 @@ impl Resolver<'_> {
                 MAX_TSV_BYTES,
                 "tsv file",
             )
-            .map_err(|reason| {
+            .map_err(|(_, _, fault)| {
                 GrammarError::new(
                     ErrorKind::Io {
                         path: path.text.clone(),
-                        reason,
+                        reason: fault.reason(),
                     },
                     path.span,
                 )
@@ -561,14 +679,94 @@ impl Resolver<'_> {
             } else {
                 ColumnTest::Equals(col, f.value.text.clone())
             };
+            if !rows[1..].iter().any(|row| test.holds(row)) {
+                return Err(no_tsv_match(&path.text, &rows[1..], col, f));
+            }
             tests.push(test);
         }
-        Ok(rows[1..]
+        let matching: Vec<&Vec<String>> = rows[1..]
             .iter()
             .filter(|row| tests.iter().all(|t| t.holds(row)))
+            .collect();
+        if let (true, Some(first), Some(last)) =
+            (matching.is_empty(), filters.first(), filters.last())
+        {
+            // Each filter matches some row, never the same one.
+            return Err(GrammarError::new(
+                ErrorKind::Invalid(format!(
+                    "no row of `{}` passes all these filters together",
+                    path.text
+                )),
+                Span::new(path.span.file, first.column.span.start, last.value.span.end),
+            ));
+        }
+        Ok(matching
+            .into_iter()
             .filter_map(|row| row.first().and_then(|p| normalise_phrase(p)))
             .collect())
     }
+}
+
+/// A `tsv(...)` filter no row passes: the lexicon would be empty. Suggests the nearest value
+/// of the column, or lists its values.
+fn no_tsv_match(
+    path: &str,
+    rows: &[Vec<String>],
+    col: usize,
+    filter: &syntax::TsvFilter,
+) -> GrammarError {
+    let values: BTreeSet<&str> = rows
+        .iter()
+        .filter_map(|row| row.get(col).map(String::as_str))
+        .filter(|v| !v.is_empty())
+        .collect();
+    let (value, wanted) = if filter.is_regex {
+        // A regex meant as a value: its escapes and anchors are not part of the value.
+        let plain: String = filter
+            .value
+            .text
+            .trim_start_matches('^')
+            .trim_end_matches('$')
+            .chars()
+            .filter(|&c| c != '\\')
+            .collect();
+        (format!("a value matching /{}/", filter.value.text), plain)
+    } else {
+        (
+            format!("\"{}\"", filter.value.text),
+            filter.value.text.clone(),
+        )
+    };
+    let suggestion = suggest(&wanted, values.iter().copied());
+    let mut error = GrammarError::new(
+        ErrorKind::NoTsvMatch {
+            message: format!(
+                "no row of `{path}` has {value} in its `{}` column",
+                filter.column.text
+            ),
+            suggestion: suggestion.clone(),
+        },
+        filter.value.span,
+    );
+    if suggestion.is_none() {
+        const SHOWN: usize = 12;
+        let mut list: Vec<&str> = values.iter().copied().take(SHOWN).collect();
+        let more = values.len().saturating_sub(SHOWN);
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        if list.is_empty() {
+            list.push("(none)");
+        }
+        error = error.with_note(format!(
+            "the values of `{}` are: {}{more}",
+            filter.column.text,
+            list.join(", ")
+        ));
+    }
+    error
 }
 
 enum ColumnTest {
@@ -731,11 +929,11 @@ impl CheckBuilder<'_> {
 
 fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarError>> {
     let mut errors = Vec::new();
-    let settings = match settings(&defs.settings) {
+    let (settings, threshold_span) = match settings(&defs.settings) {
         Ok(s) => s,
         Err(e) => {
             errors.push(e);
-            Settings::default()
+            (Settings::default(), None)
         }
     };
     let mut resolver = Resolver {
@@ -743,6 +941,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         sources,
         done: BTreeMap::new(),
         active: BTreeSet::new(),
+        failed: BTreeSet::new(),
         tsv_cache: HashMap::new(),
     };
     let mut lexicons = Vec::new();
@@ -761,6 +960,13 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             Err(e) => {
                 errors.push(e);
                 resolver.active.clear();
+                // Keep the name known so rules using it do not add "unknown lexicon" noise.
+                lexicons.push(Lexicon {
+                    name: name.clone(),
+                    cue_source: Arc::from(name.as_str()),
+                    phrases: Vec::new(),
+                    span: *span,
+                });
             }
         }
     }
@@ -822,11 +1028,15 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             })
             .collect()
     };
-    for (_, item) in &defs.rules {
-        if let Some(e) = misplaced_field(item) {
+    // Rules that did not compile, already reported: a `weight` for one is not "unknown".
+    let mut failed_rules: HashSet<&str> = HashSet::new();
+    for (rule_name, item) in &defs.rules {
+        if let Some(e) = misplaced_field(item).or_else(|| missing_when(item)) {
             errors.push(e);
+            failed_rules.insert(rule_name);
             continue;
         }
+        let before = errors.len();
         let when = |checks: &mut CheckBuilder, body: &syntax::Body| {
             body.when.as_ref().map(|c| checks.check(c)).transpose()
         };
@@ -918,6 +1128,9 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             },
             _ => {}
         }
+        if errors.len() > before {
+            failed_rules.insert(rule_name);
+        }
     }
     let tuned = apply_weights(
         &defs.weights,
@@ -925,11 +1138,18 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         &mut kinds,
         &mut links,
         &splits,
+        &failed_rules,
         &mut errors,
     );
     let mut settings = settings;
     for (role, bias) in &defs.biases {
         settings.bias[*role as usize] = *bias;
+    }
+    if let (Some(span), true) = (threshold_span, failed_rules.is_empty()) {
+        if let Some(e) = unreachable_threshold(settings.threshold, span, &settings, &roles, &kinds)
+        {
+            errors.push(e);
+        }
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -1035,6 +1255,82 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
     })
 }
 
+/// A role or kind rule without a `when` would fire on every unit, adding its weight to every
+/// unit's score: almost always a condition left out. (A link rule without one is a fallback
+/// target, "every unit supports the one before", and is allowed.)
+fn missing_when(item: &Item) -> Option<GrammarError> {
+    let (name, body, what, default) = match item {
+        Item::Rule { name, body, .. } => (name, body, "role", "default_role"),
+        Item::Kind { name, body, .. } => (name, body, "kind", "default_kind"),
+        _ => return None,
+    };
+    if body.when.is_some() {
+        return None;
+    }
+    Some(
+        GrammarError::new(
+            ErrorKind::Invalid(format!(
+                "rule `{}` has no `when` condition, so it would fire on every unit",
+                name.text
+            )),
+            name.span,
+        )
+        .with_note(format!(
+            "write the condition it needs, such as `{{ when contains LEXICON }}`; the {what} of \
+             units no rule decides is set with `{default}` in `settings`"
+        )),
+    )
+}
+
+/// A `threshold` no role and no kind can reach: every unit would get the default role.
+fn unreachable_threshold(
+    threshold: f64,
+    span: Span,
+    settings: &Settings,
+    roles: &[RoleRule],
+    kinds: &[KindRule],
+) -> Option<GrammarError> {
+    let mut best: Option<(f64, String)> = None;
+    let mut consider = |score: f64, what: String| {
+        if best.as_ref().is_none_or(|(b, _)| score > *b) {
+            best = Some((score, what));
+        }
+    };
+    for role in Role::ALL {
+        let weights: Vec<f64> = roles
+            .iter()
+            .filter(|r| r.role == role)
+            .map(|r| r.weight.max(0.0))
+            .collect();
+        if !weights.is_empty() {
+            let most = weights.iter().sum::<f64>() + settings.bias[role as usize];
+            consider(most, format!("role `{}`", role.as_str()));
+        }
+    }
+    for kind in Kind::ALL {
+        let weights: Vec<f64> = kinds
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| r.weight.max(0.0))
+            .collect();
+        if !weights.is_empty() {
+            consider(weights.iter().sum(), format!("kind `{}`", kind.as_str()));
+        }
+    }
+    let (most, what) = best?;
+    let most = crate::annotate::round3(most);
+    (threshold > most).then(|| {
+        GrammarError::new(
+            ErrorKind::Invalid(format!(
+                "threshold {threshold} can never be reached: the most any unit can score is \
+                 {most} (every rule of {what} firing at once)"
+            )),
+            span,
+        )
+        .with_note("with it, every unit gets the default role and kind")
+    })
+}
+
 /// A field the item's kind ignores (`after_comma` in a role rule, `clause_goes_on` in a split
 /// rule that cuts before its cue): said, rather than silently doing nothing.
 fn misplaced_field(item: &Item) -> Option<GrammarError> {
@@ -1092,6 +1388,7 @@ fn apply_weights(
     kinds: &mut [KindRule],
     links: &mut [LinkRule],
     splits: &[SplitRule],
+    failed: &HashSet<&str>,
     errors: &mut Vec<GrammarError>,
 ) -> BTreeMap<String, TunedWeight> {
     let mut tuned: BTreeMap<String, TunedWeight> = BTreeMap::new();
@@ -1125,6 +1422,8 @@ fn apply_weights(
                     },
                 );
             }
+            // Reported where the rule is.
+            None if failed.contains(name.text.as_str()) => {}
             None if splits.iter().any(|s| s.name == name.text) => errors.push(
                 GrammarError::new(
                     ErrorKind::Invalid(format!(
@@ -1160,11 +1459,16 @@ fn apply_weights(
     tuned
 }
 
-fn settings(raw: &[(syntax::Name, Setting)]) -> Result<Settings, GrammarError> {
+/// The settings, and where `threshold` is set (if it is) for the check that some unit can
+/// reach it.
+fn settings(raw: &[(syntax::Name, Setting)]) -> Result<(Settings, Option<Span>), GrammarError> {
     let mut s = Settings::default();
+    let mut threshold_span = None;
     for (key, value) in raw {
+        let out_of_range =
+            |span: Span, message: String| Err(GrammarError::new(ErrorKind::Invalid(message), span));
         let number = |v: &Setting| match v {
-            Setting::Number(n) => Ok(*n),
+            Setting::Number(n, span) => Ok((*n, *span)),
             Setting::Word(w) => Err(GrammarError::new(
                 ErrorKind::Expected {
                     expected: "a number".into(),
@@ -1174,9 +1478,34 @@ fn settings(raw: &[(syntax::Name, Setting)]) -> Result<Settings, GrammarError> {
             )),
         };
         match key.text.as_str() {
-            "threshold" => s.threshold = number(value)?,
-            "echo_overlap" => s.echo_overlap = number(value)?,
-            "min_unit_words" => s.min_unit_words = number(value)?.max(0.0) as usize,
+            "threshold" => {
+                let (n, span) = number(value)?;
+                s.threshold = n;
+                threshold_span = Some(span);
+            }
+            "echo_overlap" => {
+                let (n, span) = number(value)?;
+                if !(0.0..=1.0).contains(&n) {
+                    return out_of_range(
+                        span,
+                        format!(
+                            "echo_overlap is the share of the title's content words a unit \
+                             repeats, from 0 to 1, not {n}"
+                        ),
+                    );
+                }
+                s.echo_overlap = n;
+            }
+            "min_unit_words" => {
+                let (n, span) = number(value)?;
+                if n < 0.0 || n.fract() != 0.0 {
+                    return out_of_range(
+                        span,
+                        format!("min_unit_words is a number of words, 0 or more, not {n}"),
+                    );
+                }
+                s.min_unit_words = n as usize;
+            }
             "default_role" => match value {
                 Setting::Word(w) => {
                     s.default_role = Role::parse(&w.text).ok_or_else(|| {
@@ -1190,7 +1519,7 @@ fn settings(raw: &[(syntax::Name, Setting)]) -> Result<Settings, GrammarError> {
                         )
                     })?
                 }
-                Setting::Number(_) => {
+                Setting::Number(..) => {
                     return Err(GrammarError::new(
                         ErrorKind::Invalid("default_role must be a role name".into()),
                         key.span,
@@ -1214,7 +1543,7 @@ fn settings(raw: &[(syntax::Name, Setting)]) -> Result<Settings, GrammarError> {
                         )
                     })?)
                 }
-                Setting::Number(_) => {
+                Setting::Number(..) => {
                     return Err(GrammarError::new(
                         ErrorKind::Invalid("default_kind must be a kind name or `none`".into()),
                         key.span,
@@ -1242,5 +1571,5 @@ fn settings(raw: &[(syntax::Name, Setting)]) -> Result<Settings, GrammarError> {
             }
         }
     }
-    Ok(s)
+    Ok((s, threshold_span))
 }

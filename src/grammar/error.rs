@@ -43,6 +43,12 @@ pub enum ErrorKind {
         item: &'static str,
         belongs: &'static str,
     },
+    /// A `tsv(...)` filter no row passes: "no row of `FILE` has VALUE in its `COLUMN` column".
+    #[error("{message}")]
+    NoTsvMatch {
+        message: String,
+        suggestion: Option<String>,
+    },
     #[error("{0}")]
     Invalid(String),
 }
@@ -52,6 +58,10 @@ pub struct GrammarError {
     pub kind: ErrorKind,
     pub span: Span,
     pub note: Option<String>,
+    /// A note about a second place (where a name defined twice was first defined): the text,
+    /// followed by that place's `file:line:col`, goes in front of `note` when the diagnostics
+    /// are put together.
+    pub note_at: Option<Box<(String, Span)>>,
 }
 
 impl GrammarError {
@@ -60,12 +70,34 @@ impl GrammarError {
             kind,
             span,
             note: None,
+            note_at: None,
         }
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> GrammarError {
         self.note = Some(note.into());
         self
+    }
+
+    /// A note about another place in the rule files: `note` followed by that place's
+    /// `file:line:col` (see [`GrammarError::locate_note`]).
+    pub fn with_note_at(mut self, note: impl Into<String>, at: Span) -> GrammarError {
+        self.note_at = Some(Box::new((note.into(), at)));
+        self
+    }
+
+    /// Writes the place of a [`GrammarError::with_note_at`] note into the note, once the files
+    /// are known.
+    pub fn locate_note(&mut self, sources: &SourceMap) {
+        if let Some((text, at)) = self.note_at.take().map(|b| *b) {
+            if sources.files.get(at.file).is_some() {
+                let place = format!("{text} {}", sources.location(at));
+                self.note = Some(match self.note.take() {
+                    Some(note) => format!("{place}; {note}"),
+                    None => place,
+                });
+            }
+        }
     }
 
     /// The message as a user sees it:
@@ -107,6 +139,10 @@ impl GrammarError {
             ErrorKind::Unknown {
                 suggestion: Some(s),
                 ..
+            }
+            | ErrorKind::NoTsvMatch {
+                suggestion: Some(s),
+                ..
             } => Some(format!("did you mean `{s}`?")),
             _ => None,
         };
@@ -114,7 +150,9 @@ impl GrammarError {
             let _ = write!(out, " {label}");
         }
         out.push('\n');
-        if let Some(note) = &self.note {
+        let mut located = self.clone();
+        located.locate_note(sources);
+        if let Some(note) = &located.note {
             let _ = writeln!(out, "{:gutter$} = note: {note}", "");
         }
         out
@@ -126,7 +164,8 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(name, c), c))
-        .filter(|&(d, c)| d <= 2.max(name.len() / 3) && d < c.len().max(name.len()))
+        // Never the name itself: a name whose definition failed is not suggested for itself.
+        .filter(|&(d, c)| d > 0 && d <= 2.max(name.len() / 3) && d < c.len().max(name.len()))
         .min()
         .map(|(_, c)| c.to_string())
 }
@@ -136,6 +175,16 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 pub struct Diagnostics {
     pub errors: Vec<GrammarError>,
     pub sources: SourceMap,
+}
+
+impl Diagnostics {
+    /// The diagnostics of `errors`, their notes' places written in.
+    pub fn new(mut errors: Vec<GrammarError>, sources: SourceMap) -> Diagnostics {
+        for e in &mut errors {
+            e.locate_note(&sources);
+        }
+        Diagnostics { errors, sources }
+    }
 }
 
 impl std::fmt::Display for Diagnostics {

@@ -2,7 +2,7 @@
 
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_till, take_while, take_while1};
-use nom::character::complete::{char, digit1};
+use nom::character::complete::{char, digit1, one_of};
 use nom::combinator::{opt, recognize};
 use nom::sequence::pair;
 use nom::{IResult, Parser};
@@ -74,8 +74,23 @@ fn ident(input: &str) -> IResult<&str, &str> {
     .parse(input)
 }
 
+/// `3`, `-0.25`, `1e-3`, `2.5E+2`.
 fn number(input: &str) -> IResult<&str, &str> {
-    recognize((opt(char('-')), digit1, opt(pair(char('.'), digit1)))).parse(input)
+    recognize((
+        opt(char('-')),
+        digit1,
+        opt(pair(char('.'), digit1)),
+        opt((one_of("eE"), opt(one_of("+-")), digit1)),
+    ))
+    .parse(input)
+}
+
+/// How numbers are written, for the message about one that is not.
+const NUMBER_FORMS: &str = "numbers are written like 0.5, 3, -0.25 or 1e-3";
+
+/// Whether `c`, right after a number, makes the number malformed (`0.5x`, `1e`, `1.`, `1.5.3`).
+fn continues_number(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '.'
 }
 
 fn punct(input: &str) -> IResult<&str, &'static str> {
@@ -127,15 +142,50 @@ pub fn tokenize(file: usize, src: &str) -> Result<Vec<Token>, GrammarError> {
         }
         if c == '-' || c.is_ascii_digit() {
             if let Ok((r, n)) = number(rest) {
+                if r.starts_with(continues_number) {
+                    // The whole malformed word, so the caret covers what was meant as a number.
+                    let len = r.find(|c| !continues_number(c)).unwrap_or(r.len());
+                    let end = offset(r) + len;
+                    return Err(GrammarError::new(
+                        ErrorKind::Invalid(format!(
+                            "`{}` is not a number; {NUMBER_FORMS}",
+                            &src[start..end]
+                        )),
+                        Span::new(file, start, end),
+                    ));
+                }
                 if let Ok(value) = n.parse::<f64>() {
+                    let span = Span::new(file, start, offset(r));
+                    if !value.is_finite() {
+                        return Err(GrammarError::new(
+                            ErrorKind::Invalid(
+                                "this number is too large; numbers must be finite (at most about 1.8e308)"
+                                    .into(),
+                            ),
+                            span,
+                        ));
+                    }
                     tokens.push(Token {
                         tok: Tok::Number(value),
-                        span: Span::new(file, start, offset(r)),
+                        span,
                     });
                     rest = r;
                     continue;
                 }
             }
+        }
+        // `.5`: a number without its leading zero.
+        if c == '.' && rest[1..].starts_with(|d: char| d.is_ascii_digit()) {
+            let len = rest[1..]
+                .find(|c| !continues_number(c))
+                .map_or(rest.len(), |p| p + 1);
+            return Err(GrammarError::new(
+                ErrorKind::Invalid(format!(
+                    "`{}` is not a number; {NUMBER_FORMS}",
+                    &rest[..len]
+                )),
+                Span::new(file, start, start + len),
+            ));
         }
         if let Ok((r, id)) = ident(rest) {
             tokens.push(Token {

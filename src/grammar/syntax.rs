@@ -232,7 +232,7 @@ pub enum Item {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Setting {
-    Number(f64),
+    Number(f64, Span),
     Word(Name),
 }
 
@@ -280,9 +280,15 @@ const TARGETS: [&str; 10] = [
     "paragraph_opinion",
 ];
 
+/// The newest version of the rule language this toulmin reads (`grammar NAME version N`).
+pub const GRAMMAR_VERSION: f64 = 1.0;
+
 /// Conditions nest (`not`, `(`, `prev.`) at most this deep: the parser and every stage that
 /// walks a condition recurse, and a hostile file must not overflow the stack.
 pub const MAX_CONDITION_DEPTH: usize = 64;
+/// Priorities are ranks: a million of them is more than any grammar needs, and keeps them
+/// far from the limits of the integer they are kept in.
+pub const MAX_PRIORITY: f64 = 1_000_000.0;
 /// A lexicon expression joins at most this many terms with `+` and `-`.
 pub const MAX_LEXICON_TERMS: usize = 1000;
 
@@ -478,7 +484,26 @@ impl<'a> Parser<'a> {
             "grammar" => {
                 let name = self.name("the grammar's name")?;
                 self.expect_keyword("version")?;
-                let (version, _) = self.number("a version number")?;
+                let (version, span) = self.number("a version number")?;
+                if version.fract() != 0.0 || version < 1.0 {
+                    return Err(GrammarError::new(
+                        ErrorKind::Invalid(format!(
+                            "grammar versions are whole numbers from 1, not {version}"
+                        )),
+                        span,
+                    ));
+                }
+                if version > GRAMMAR_VERSION {
+                    return Err(GrammarError::new(
+                        ErrorKind::Invalid(format!(
+                            "grammar `{}` is written for version {version} of the rule language; \
+                             this toulmin reads version {GRAMMAR_VERSION} and older",
+                            name.text
+                        )),
+                        span,
+                    )
+                    .with_note("update toulmin, or write the grammar for version 1"));
+                }
                 Ok(Item::Header { name, version })
             }
             "import" => Ok(Item::Import(self.string("a file path in quotes")?)),
@@ -509,10 +534,10 @@ impl<'a> Parser<'a> {
                     let value = match self.peek() {
                         Some(Token {
                             tok: Tok::Number(n),
-                            ..
+                            span,
                         }) => {
                             self.pos += 1;
-                            Setting::Number(*n)
+                            Setting::Number(*n, *span)
                         }
                         _ => Setting::Word(self.name("a number or a word")?),
                     };
@@ -542,7 +567,7 @@ impl<'a> Parser<'a> {
                 };
                 self.pos += 1;
                 let lexicon = self.name("a lexicon name")?;
-                let body = self.body_opt()?;
+                let body = self.body_opt(&name)?;
                 Ok(Item::Split {
                     name,
                     kind,
@@ -555,7 +580,7 @@ impl<'a> Parser<'a> {
                 self.expect_punct(":")?;
                 let role = self.role()?;
                 let (weight, _) = self.number("the rule's weight (a number such as 0.8)")?;
-                let body = self.body()?;
+                let body = self.body(&name)?;
                 Ok(Item::Rule {
                     name,
                     role,
@@ -568,7 +593,7 @@ impl<'a> Parser<'a> {
                 self.expect_punct(":")?;
                 let kind = self.kind()?;
                 let (weight, _) = self.number("the rule's weight (a number such as 0.8)")?;
-                let body = self.body()?;
+                let body = self.body(&name)?;
                 Ok(Item::Kind {
                     name,
                     kind,
@@ -589,7 +614,7 @@ impl<'a> Parser<'a> {
                 let target_span = self.here();
                 let target = self.target()?;
                 let (weight, _) = self.number("the link's weight (a number such as 0.6)")?;
-                let body = self.body()?;
+                let body = self.body(&name)?;
                 Ok(Item::Link {
                     name,
                     kind,
@@ -735,7 +760,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn body_opt(&mut self) -> PResult<Body> {
+    fn body_opt(&mut self, rule: &Name) -> PResult<Body> {
         if matches!(
             self.peek(),
             Some(Token {
@@ -743,15 +768,19 @@ impl<'a> Parser<'a> {
                 ..
             })
         ) {
-            self.body()
+            self.body(rule)
         } else {
             Ok(Body::default())
         }
     }
 
-    fn body(&mut self) -> PResult<Body> {
+    fn body(&mut self, rule: &Name) -> PResult<Body> {
         self.expect_punct("{")?;
         let mut body = Body::default();
+        // Where the `when` is, once read, and whether it was the last field read: a test word
+        // right after a condition is a missing `and`, not an unknown field.
+        let mut first_when: Option<Span> = None;
+        let mut after_when = false;
         loop {
             if self.eat_punct("}") {
                 return Ok(body);
@@ -765,10 +794,36 @@ impl<'a> Parser<'a> {
                     span: self.here(),
                 });
             }
+            let follows_when = std::mem::replace(&mut after_when, false);
+            let next_is_comparison = matches!(
+                self.tokens.get(self.pos + 1),
+                Some(Token {
+                    tok: Tok::Punct("=" | "!="),
+                    ..
+                })
+            );
+            let is_test = TESTS.contains(&kw) || matches!(kw, "prev" | "next" | "sentence");
+            if follows_when && is_test && (kw != "kind" || next_is_comparison) {
+                return Err(self
+                    .error("`and`, `or` or the end of the condition")
+                    .with_note("join the tests of a condition with `and` or `or`"));
+            }
             match kw {
                 "when" => {
+                    if let Some(first) = first_when {
+                        return Err(GrammarError::new(
+                            ErrorKind::Invalid(format!(
+                                "rule `{}` has two `when` conditions; join them with `and`",
+                                rule.text
+                            )),
+                            self.here(),
+                        )
+                        .with_note_at("the first `when` is at", first));
+                    }
+                    first_when = Some(self.here());
                     self.pos += 1;
                     body.when = Some(self.cond()?);
+                    after_when = true;
                 }
                 "priority" => {
                     self.pos += 1;
@@ -776,6 +831,14 @@ impl<'a> Parser<'a> {
                     if n.fract() != 0.0 {
                         return Err(GrammarError::new(
                             ErrorKind::Invalid(format!("priority must be a whole number, not {n}")),
+                            span,
+                        ));
+                    }
+                    if n.abs() > MAX_PRIORITY {
+                        return Err(GrammarError::new(
+                            ErrorKind::Invalid(format!(
+                                "priority must be between -{MAX_PRIORITY} and {MAX_PRIORITY}, not {n}"
+                            )),
                             span,
                         ));
                     }

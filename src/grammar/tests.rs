@@ -286,3 +286,57 @@ fn the_ascii_boundary_set_answers_as_the_unicode_set_wherever_it_is_used() {
         }
     }
 }
+
+#[test]
+fn numbers_take_exponents_and_must_be_finite() {
+    let (_d, g) = load_files(&[(
+        "n.rules",
+        "rule r : claim 2.5e-1 { when first_in document  priority -2E1 }\n",
+    )]);
+    let g = g.map_err(|d| d.to_string()).expect("compiles");
+    assert_eq!(g.roles[0].weight, 0.25);
+    assert_eq!(g.roles[0].priority, -20);
+    let (_d, g) = load_files(&[("n.rules", "bias claim = -1e400\n")]);
+    let text = g.expect_err("-inf is refused").to_string();
+    assert!(text.contains("numbers must be finite"), "{text}");
+    assert!(text.contains("n.rules:1:14"), "{text}");
+}
+
+#[test]
+fn a_name_is_never_suggested_for_itself() {
+    assert_eq!(error::suggest("thesis_lead", ["thesis_lead"]), None);
+    assert_eq!(
+        error::suggest("thesis_lead", ["thesis_lead", "thesis_leads"]),
+        Some("thesis_leads".into())
+    );
+}
+
+#[test]
+fn a_failed_lexicon_is_reported_once_however_often_it_is_used() {
+    let (_d, g) = load_files(&[
+        ("c.tsv", "phrase\tfunction\nbut\tContrast\n"),
+        (
+            "g.rules",
+            "lexicon a = tsv(\"c.tsv\", function = \"Contrats\")\nlexicon b = a + [\"x\"]\n\
+             lexicon c = b\nrule r : claim 1 { when contains a or contains b or contains c }\n\
+             weight r = 0.5\n",
+        ),
+    ]);
+    let d = g.expect_err("the filter matches no row");
+    assert_eq!(d.errors.len(), 1, "{d}");
+    assert!(d.to_string().contains("did you mean `Contrast`?"), "{d}");
+}
+
+#[test]
+fn two_whens_in_a_split_or_link_rule_are_an_error_too() {
+    let (_d, g) = load_files(&[(
+        "g.rules",
+        "link l : support -> previous 1 { when first_in paragraph when is_thesis }\n",
+    )]);
+    let text = g.expect_err("two whens").to_string();
+    assert!(
+        text.starts_with("error: rule `l` has two `when` conditions; join them with `and`\n"),
+        "{text}"
+    );
+    assert!(text.contains("= note: the first `when` is at "), "{text}");
+}

@@ -759,3 +759,42 @@ fn the_save_to_file_is_watched_once_written() {
         role_of_satellite_unit(addr) == "counterclaim"
     });
 }
+
+/// Regression: a grammar sent to `PUT /api/grammar` could `import "/etc/passwd"` or
+/// `tsv("/some/secret")`, and the diagnostics quoted the file's lines back. A grammar edited in
+/// the page reads files from its own directory only; what sits there still works.
+#[test]
+fn a_grammar_from_the_page_reads_no_file_outside_its_directory() {
+    let f = start();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "root:x:0:0:the secret line\n").unwrap();
+    std::fs::write(
+        f.dir.path().join("words.tsv"),
+        "phrase\tfunction\nplaceholder\tX\n",
+    )
+    .unwrap();
+    for text in [
+        format!("import \"{}\"\n", secret.display()),
+        format!(
+            "lexicon s = tsv(\"{}\", function = \"X\")\n",
+            secret.display()
+        ),
+        "import \"../../../../../../../../etc/passwd\"\n".to_string(),
+    ] {
+        let r = put_grammar(f.addr(), &text);
+        assert_eq!(r.status, 422, "{text}: {}", r.text());
+        let body = r.text();
+        assert!(
+            !body.contains("the secret line") && !body.contains("root:"),
+            "{body}"
+        );
+        assert!(
+            body.contains("reads files from its own directory only"),
+            "{body}"
+        );
+    }
+    let inside = "lexicon w = tsv(\"words.tsv\", function = \"X\")\n";
+    let r = put_grammar(f.addr(), inside);
+    assert_eq!(r.status, 200, "{}", r.text());
+}

@@ -93,6 +93,10 @@ pub struct InlineRules<'a> {
     pub text: &'a str,
     /// Where its relative `import` and `tsv(...)` paths are resolved.
     pub dir: &'a Path,
+    /// Whether the text (and every file it imports) may read only files inside `dir`: for a
+    /// grammar that arrives over the network (`serve`), whose `import "/etc/passwd"` or
+    /// `tsv("../../secret")` would otherwise quote any file on the machine in its diagnostics.
+    pub confined: bool,
 }
 
 /// Loads `spec` and then `inline` as the last rule file, as if it had been read from disk.
@@ -161,6 +165,11 @@ fn load_all(spec: &GrammarSpec, inline: Option<InlineRules>) -> Result<Grammar, 
                 Span::point(usize::MAX, 0),
             ));
         } else {
+            if inline.confined {
+                // A directory that cannot be resolved confines to nothing: every read fails.
+                let dir = std::fs::canonicalize(inline.dir).unwrap_or_default();
+                sources.confined = Some((sources.files.len(), dir));
+            }
             let file = sources.add(SourceFile {
                 name: inline.name.to_string(),
                 text: inline
@@ -424,6 +433,23 @@ fn read_companion(
             let full = dir.join(path);
             let name = full.display().to_string();
             let dir = Some(full.parent().map(Path::to_path_buf).unwrap_or_default());
+            if let Some((first, root)) = &sources.confined {
+                // Symlinks and `..` are resolved before the check; a path that does not
+                // resolve is refused too, so that not even a file's existence leaks.
+                let inside = from >= *first
+                    && std::fs::canonicalize(&full)
+                        .is_ok_and(|p| p.starts_with(root) && !root.as_os_str().is_empty());
+                if from >= *first && !inside {
+                    return Err((
+                        path.to_string(),
+                        dir,
+                        ReadFault::Unread(format!(
+                            "outside {}: a grammar edited in the page reads files from its own directory only",
+                            root.display()
+                        )),
+                    ));
+                }
+            }
             match read_limited(&full, limit, what, true) {
                 Ok(text) => Ok((name, text, dir)),
                 Err(fault) => Err((name, dir, fault)),

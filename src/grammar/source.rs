@@ -33,6 +33,9 @@ pub struct SourceFile {
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     pub files: Vec<SourceFile>,
+    /// Files from this index on (a grammar sent over the network, and what it imports) may
+    /// only read files inside the directory: see [`crate::grammar::InlineRules::confined`].
+    pub confined: Option<(usize, PathBuf)>,
 }
 
 impl SourceMap {

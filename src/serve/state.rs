@@ -89,6 +89,7 @@ impl Compiler {
             name: &self.display,
             text,
             dir: &self.dir,
+            confined: true,
         };
         match grammar::load_with_text(&spec, inline) {
             Ok(g) => Ok(g),

@@ -45,6 +45,7 @@ fuzz_target!(|data: &[u8]| {
         name: "fuzz.rules",
         text,
         dir: dir(),
+        confined: false,
     };
     match load_with_text(&spec, inline) {
         Ok(grammar) => {

@@ -68,7 +68,7 @@ fn dev_scores_do_not_regress() {
 /// Web Discourse and CDCP figures recorded in the README (`toulmin eval --gold
 /// ../shared/eval/webdiscourse_dev.jsonl`, `… cdcp_train.jsonl`, end to end).
 const RECORDED_WD_MACRO: f64 = 0.434;
-const RECORDED_WD_RELATIONS: f64 = 0.330;
+const RECORDED_WD_RELATIONS: f64 = 0.331;
 const RECORDED_CDCP_KINDS: f64 = 0.632;
 const RECORDED_CDCP_RELATIONS: f64 = 0.219;
 /// Issue 8's floor for proposition kinds on the CDCP training comments.

@@ -770,10 +770,16 @@ fn resolve(
             Some(target)
         }
         Target::Sibling => {
-            // The previous point is its sentence's head: a clause inside it ("First, X, as Y
-            // did in 2023") backs that head, and the next point ("Second, …") is no reason
-            // for the first one.
-            let prev = ctx.sentence_start(ctx.prev(i)?);
+            // A unit that opens a sentence continues the previous sentence's point, from its
+            // head: a clause inside that sentence ("First, X, as Y did in 2023") backs the
+            // head, and the next point ("Second, …") is no reason for the first one. Inside a
+            // sentence, the unit just before is the sibling.
+            let prev = ctx.prev(i)?;
+            let prev = if ctx.sentence_start(i) == i {
+                ctx.sentence_start(prev)
+            } else {
+                prev
+            };
             links
                 .iter()
                 .rev()

@@ -417,7 +417,7 @@ fn non_loopback_bind_warns() {
     let _ = child.wait();
     assert_eq!(
         line,
-        "warning: listening on 0.0.0.0: anyone who can reach this address can read the inputs and overwrite the rules file\n"
+        "warning: listening on 0.0.0.0: anyone who can reach this address can read the inputs and overwrite the rules file (a grammar edited in the page reads only .rules and .tsv files from the rules file's directory)\n"
     );
 }
 

@@ -761,11 +761,12 @@ fn the_save_to_file_is_watched_once_written() {
 }
 
 /// Regression: a grammar sent to `PUT /api/grammar` could `import "/etc/passwd"` or
-/// `tsv("/some/secret")`, and the diagnostics quoted the file's lines back. A grammar edited in
-/// the page reads files from its own directory only; what sits there still works.
+/// `tsv("/some/secret")`, and the diagnostics quoted the file's lines back. On a server open to
+/// the network (`confine_edits`, which `serve --bind` sets for any non-loopback address), a
+/// grammar edited in the page reads only `.rules` and `.tsv` files from its own directory.
 #[test]
 fn a_grammar_from_the_page_reads_no_file_outside_its_directory() {
-    let f = start();
+    let f = start_with(START_RULES, |_, config| config.confine_edits = true);
     let outside = tempfile::tempdir().unwrap();
     let secret = outside.path().join("secret.txt");
     std::fs::write(&secret, "root:x:0:0:the secret line\n").unwrap();
@@ -774,6 +775,8 @@ fn a_grammar_from_the_page_reads_no_file_outside_its_directory() {
         "phrase\tfunction\nplaceholder\tX\n",
     )
     .unwrap();
+    // A secret beside the rules is no rule file either.
+    std::fs::write(f.dir.path().join(".env"), "TOKEN=the secret line\n").unwrap();
     for text in [
         format!("import \"{}\"\n", secret.display()),
         format!(
@@ -781,6 +784,7 @@ fn a_grammar_from_the_page_reads_no_file_outside_its_directory() {
             secret.display()
         ),
         "import \"../../../../../../../../etc/passwd\"\n".to_string(),
+        "import \".env\"\n".to_string(),
     ] {
         let r = put_grammar(f.addr(), &text);
         assert_eq!(r.status, 422, "{text}: {}", r.text());
@@ -790,11 +794,23 @@ fn a_grammar_from_the_page_reads_no_file_outside_its_directory() {
             "{body}"
         );
         assert!(
-            body.contains("reads files from its own directory only"),
+            body.contains("reads only .rules files") || body.contains("reads only .tsv files"),
             "{body}"
         );
     }
     let inside = "lexicon w = tsv(\"words.tsv\", function = \"X\")\n";
     let r = put_grammar(f.addr(), inside);
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+/// A server for this machine only (the default) confines nothing: the user's own rules may
+/// import from a directory above their own, as they can with `map`.
+#[test]
+fn a_local_server_reads_what_the_rules_import_from_anywhere() {
+    let f = start();
+    let outside = tempfile::tempdir().unwrap();
+    let common = outside.path().join("common.rules");
+    std::fs::write(&common, "lexicon shared = [\"placeholder\"]\n").unwrap();
+    let r = put_grammar(f.addr(), &format!("import \"{}\"\n", common.display()));
     assert_eq!(r.status, 200, "{}", r.text());
 }

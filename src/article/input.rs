@@ -71,7 +71,8 @@ pub fn decode_input(bytes: &[u8]) -> Result<String, InputError> {
     Ok(text.to_string())
 }
 
-fn byte_line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+/// (line, column) of a byte offset, both 1-based; columns count characters.
+pub fn byte_line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let line_start = before

@@ -78,9 +78,13 @@ fn check_output(args: &EvalArgs) -> Result<(), Failure> {
     let Some(out) = &args.output else {
         return Ok(());
     };
+    // A new file in a gold directory is read as gold by the next run: refused too.
+    let out_dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
     let inside_gold_dir = args.gold.is_dir()
-        && out.exists()
-        && match (out.canonicalize(), args.gold.canonicalize()) {
+        && match (out_dir.canonicalize(), args.gold.canonicalize()) {
             (Ok(o), Ok(g)) => o.starts_with(g),
             _ => false,
         };

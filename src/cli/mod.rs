@@ -131,9 +131,9 @@ pub fn run() -> i32 {
     };
     // Stopped by Ctrl-C (or SIGTERM, SIGHUP): outputs already written stay; the one being
     // written is dropped rather than left as a `.toulmin-*.tmp` file. 130 is the shell's code
-    // for a run ended by SIGINT.
+    // for a run ended by SIGINT (the handler is not told which of the three signals came).
     let _ = ctrlc::set_handler(|| {
-        toulmin::export::remove_unfinished_outputs();
+        let _held_until_exit = toulmin::export::remove_unfinished_outputs();
         std::process::exit(130);
     });
     let result = match cli.command {

@@ -73,6 +73,8 @@ pub fn run(args: ServeArgs) -> Result<i32, Failure> {
         port: args.port,
         renderer: args.renderer.into(),
         gold: args.gold,
+        // Open to the network: the edited grammar reads only .rules and .tsv files beside it.
+        confine_edits: !args.bind.is_loopback(),
     };
     let server = serve(config).map_err(|e| match e {
         toulmin::serve::ServeError::Grammar(shown) => Failure::Shown(shown),
@@ -84,7 +86,7 @@ pub fn run(args: ServeArgs) -> Result<i32, Failure> {
     let url = server.url();
     super::print_out(&format!("toulmin serve: {url}  (Ctrl-C to stop)\n"))?;
     if !args.bind.is_loopback() {
-        say!("warning: listening on {}: anyone who can reach this address can read the inputs and overwrite the rules file", args.bind);
+        say!("warning: listening on {}: anyone who can reach this address can read the inputs and overwrite the rules file (a grammar edited in the page reads only .rules and .tsv files from the rules file's directory)", args.bind);
     }
     if args.open {
         let _ = std::process::Command::new("xdg-open")

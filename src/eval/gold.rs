@@ -189,16 +189,7 @@ pub(crate) fn read_text(path: &Path) -> Result<String, GoldError> {
         // UTF-8" sends the user searching a large file.
         let bytes = e.as_bytes();
         let at = e.utf8_error().valid_up_to();
-        let before = &bytes[..at];
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&before[line_start..])
-            .chars()
-            .count()
-            + 1;
+        let (line, column) = crate::article::byte_line_col(bytes, at);
         let what = if bytes.contains(&0) {
             "looks binary (it has NUL bytes) and is"
         } else {

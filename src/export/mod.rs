@@ -126,34 +126,40 @@ struct Unfinished(std::path::PathBuf);
 
 impl Unfinished {
     fn register(path: &Path) -> Unfinished {
-        if let Ok(mut list) = UNFINISHED.lock() {
-            list.push(path.to_path_buf());
-        }
+        UNFINISHED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(path.to_path_buf());
         Unfinished(path.to_path_buf())
     }
 }
 
 impl Drop for Unfinished {
     fn drop(&mut self) {
-        if let Ok(mut list) = UNFINISHED.lock() {
-            if let Some(i) = list.iter().position(|p| *p == self.0) {
-                list.swap_remove(i);
-            }
+        let mut list = UNFINISHED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(i) = list.iter().position(|p| *p == self.0) {
+            list.swap_remove(i);
         }
     }
 }
 
 /// Removes the temporary files of every output still being written, for a process about to
 /// stop on a signal (Ctrl-C): the outputs already in place stay, none is left half-written,
-/// and no `.toulmin-*.tmp` file is left behind.
-pub fn remove_unfinished_outputs() {
-    // `try_lock`: the signal may arrive while a writer holds the list; leaving a file then is
-    // better than waiting forever.
-    if let Ok(list) = UNFINISHED.try_lock() {
-        for path in list.iter() {
-            let _ = std::fs::remove_file(path);
-        }
+/// and no `.toulmin-*.tmp` file is left behind. Returns the list still locked: a caller about
+/// to exit holds it until then, so that no writer registers a new file in between.
+pub fn remove_unfinished_outputs() -> std::sync::MutexGuard<'static, Vec<std::path::PathBuf>> {
+    // Writers hold the lock only to add or take out one path, and the signal handler runs on
+    // a thread of its own: waiting for the lock cannot deadlock. A writer that panicked while
+    // holding it poisoned it; the list is still right.
+    let list = UNFINISHED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for path in list.iter() {
+        let _ = std::fs::remove_file(path);
     }
+    list
 }
 
 /// Writes `contents` to `path` through a temporary file in the same directory and a rename, so a

@@ -433,21 +433,30 @@ fn read_companion(
             let full = dir.join(path);
             let name = full.display().to_string();
             let dir = Some(full.parent().map(Path::to_path_buf).unwrap_or_default());
-            if let Some((first, root)) = &sources.confined {
-                // Symlinks and `..` are resolved before the check; a path that does not
-                // resolve is refused too, so that not even a file's existence leaks.
-                let inside = from >= *first
-                    && std::fs::canonicalize(&full)
-                        .is_ok_and(|p| p.starts_with(root) && !root.as_os_str().is_empty());
-                if from >= *first && !inside {
-                    return Err((
-                        path.to_string(),
-                        dir,
-                        ReadFault::Unread(format!(
-                            "outside {}: a grammar edited in the page reads files from its own directory only",
-                            root.display()
-                        )),
-                    ));
+            let mut full = full;
+            if let Some((_, root)) = sources.confined.as_ref().filter(|(f, _)| from >= *f) {
+                // Symlinks and `..` are resolved first, and the file read is the one checked
+                // (no swapping a link in between). Only rule files and word lists are read:
+                // a secret in the same directory (`.env`, a key) would otherwise be quoted
+                // back by the diagnostics of a file that does not parse. A path that does not
+                // resolve is refused the same way, so that not even a file's existence leaks.
+                let wanted = if what == "rule file" { "rules" } else { "tsv" };
+                let resolved = std::fs::canonicalize(&full).ok().filter(|p| {
+                    !root.as_os_str().is_empty()
+                        && p.starts_with(root)
+                        && p.extension().is_some_and(|e| e == wanted)
+                });
+                match resolved {
+                    Some(p) => full = p,
+                    None => {
+                        return Err((
+                            path.to_string(),
+                            dir,
+                            ReadFault::Unread(format!(
+                                "a grammar sent to a server open to the network reads only .{wanted} files from the edited file's own directory"
+                            )),
+                        ))
+                    }
                 }
             }
             match read_limited(&full, limit, what, true) {

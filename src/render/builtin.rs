@@ -528,19 +528,7 @@ fn edge(s: &mut String, r: &crate::graph::model::Relation, route: &layered::Rout
         id = escape_xml(&r.id),
         kind = r.kind,
         carry = if r.carries { "" } else { " not-carrying" },
-        tip = escape_xml(&format!(
-            "{} {} {} (rule {}, score {}){}",
-            r.from,
-            label,
-            r.to,
-            r.rule,
-            r.score,
-            if r.carries {
-                ""
-            } else {
-                "; does not carry: its source is out"
-            }
-        )),
+        tip = escape_xml(&super::style::relation_tooltip(r, label)),
     );
 }
 

@@ -244,22 +244,6 @@ impl Default for Fit {
     }
 }
 
-/// Escapes text for a Graphviz HTML-like label.
-fn html_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A legend as an HTML-like label: a PNG or SVG opened on its own must say what its colours,
 /// lines and badges mean. Only what the map shows is explained; roles go four to a row so that
 /// the legend does not widen a small map. (It is a node's label, not the graph's: Graphviz
@@ -269,7 +253,7 @@ fn legend_label(map: &ArgumentMap) -> String {
     let small = |text: &str, color: &str| {
         format!(
             "<FONT POINT-SIZE=\"10\" COLOR=\"{color}\">{}</FONT>",
-            html_text(text)
+            super::escape_xml(text)
         )
     };
     let roles: Vec<String> = Role::ALL
@@ -479,22 +463,7 @@ pub fn to_dot_fitted(map: &ArgumentMap, fit: Fit) -> String {
                         .into(),
                     ),
                 ),
-                plain(
-                    "tooltip",
-                    &format!(
-                        "{} {} {} (rule {}, score {}){}",
-                        r.from,
-                        label,
-                        r.to,
-                        r.rule,
-                        r.score,
-                        if r.carries {
-                            ""
-                        } else {
-                            "; does not carry: its source is out"
-                        }
-                    ),
-                ),
+                plain("tooltip", &super::style::relation_tooltip(r, label)),
                 attr("minlen", Id::Plain(lengths[k].to_string())),
             ],
         }));

@@ -28,6 +28,8 @@ pub enum RenderError {
     DotFailed(String),
     #[error("PNG output needs Graphviz `dot`, which was not found; install graphviz (e.g. `apt-get install graphviz`) or leave png out of --format")]
     PngNeedsDot,
+    #[error("the built-in renderer draws SVG only; PNG needs Graphviz: use --renderer auto or dot, or leave png out of --format")]
+    PngNotBuiltin,
     #[error("the map has {units} units; diagrams are drawn for at most {limit} (the layout would take minutes): use the JSON or DOT output")]
     TooLarge { units: usize, limit: usize },
 }
@@ -164,7 +166,7 @@ pub fn svg(
 /// batch fails once, up front, rather than once per input after writing its other formats.
 pub fn png_possible(renderer: Renderer) -> Result<(), RenderError> {
     match renderer {
-        Renderer::Builtin => Err(RenderError::PngNeedsDot),
+        Renderer::Builtin => Err(RenderError::PngNotBuiltin),
         Renderer::Auto if !dot_available() => Err(RenderError::PngNeedsDot),
         _ => Ok(()),
     }
@@ -182,7 +184,7 @@ pub fn png(
         });
     }
     match renderer {
-        Renderer::Builtin => Err(RenderError::PngNeedsDot),
+        Renderer::Builtin => Err(RenderError::PngNotBuiltin),
         Renderer::Auto if !dot_available() => Err(RenderError::PngNeedsDot),
         _ => run_dot(&fitted_dot(map, dot_source)?.0, "png"),
     }

@@ -94,6 +94,23 @@ pub fn role_style(role: Role) -> RoleStyle {
     }
 }
 
+/// A relation's tooltip, the same in both renderers: "u3 supports u1 (rule r, score 0.7)",
+/// and why a faded line carries nothing.
+pub fn relation_tooltip(r: &crate::graph::model::Relation, label: &str) -> String {
+    format!(
+        "{} {label} {} (rule {}, score {}){}",
+        r.from,
+        r.to,
+        r.rule,
+        r.score,
+        if r.carries {
+            ""
+        } else {
+            "; does not carry: its source is out"
+        }
+    )
+}
+
 pub const SUPPORT_COLOR: &str = "#2b8a3e";
 pub const ATTACK_COLOR: &str = "#c92a2a";
 

@@ -51,6 +51,11 @@ pub struct ServeConfig {
     pub renderer: Renderer,
     /// Gold annotations the page can tune the grammar on ("Tune on gold…").
     pub gold: Option<PathBuf>,
+    /// Whether the edited grammar may read only `.rules` and `.tsv` files from its own
+    /// directory. Meant for a server open to the network, where anyone who reaches the page
+    /// could otherwise `import "/etc/passwd"` and read it back from the diagnostics; off by
+    /// default (the page is then this machine's user's, and reads what the user can).
+    pub confine_edits: bool,
 }
 
 impl Default for ServeConfig {
@@ -64,6 +69,7 @@ impl Default for ServeConfig {
             port: 0,
             renderer: Renderer::Auto,
             gold: None,
+            confine_edits: false,
         }
     }
 }

@@ -74,6 +74,8 @@ pub struct Compiler {
     dir: PathBuf,
     /// The name the edited text goes by in diagnostics.
     display: String,
+    /// [`crate::serve::ServeConfig::confine_edits`].
+    confined: bool,
 }
 
 impl Compiler {
@@ -89,7 +91,7 @@ impl Compiler {
             name: &self.display,
             text,
             dir: &self.dir,
-            confined: true,
+            confined: self.confined,
         };
         match grammar::load_with_text(&spec, inline) {
             Ok(g) => Ok(g),
@@ -286,6 +288,7 @@ impl App {
                     before: before.to_vec(),
                     dir: parent(last),
                     display: last.display().to_string(),
+                    confined: config.confine_edits,
                 },
             )
         } else {
@@ -318,6 +321,7 @@ impl App {
                         .as_deref()
                         .map_or_else(|| cwd.clone(), parent),
                     display,
+                    confined: config.confine_edits,
                 },
             )
         };

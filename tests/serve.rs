@@ -814,3 +814,18 @@ fn a_local_server_reads_what_the_rules_import_from_anywhere() {
     let r = put_grammar(f.addr(), &format!("import \"{}\"\n", common.display()));
     assert_eq!(r.status, 200, "{}", r.text());
 }
+
+/// Regression: a rules file saved with a byte-order mark had its diagnostics shown outside the
+/// editor (the compiler keeps the text without the mark, and the match was on the text).
+#[test]
+fn a_byte_order_mark_keeps_diagnostics_in_the_editor() {
+    let f = start();
+    let r = put_grammar(
+        f.addr(),
+        "\u{feff}rule broken : nonsense 1 {\n  when in title\n}\n",
+    );
+    assert_eq!(r.status, 422, "{}", r.text());
+    let v = r.json();
+    assert_eq!(v["errors"][0]["in_editor"], true, "{v}");
+    assert_eq!(v["errors"][0]["line"], 1);
+}

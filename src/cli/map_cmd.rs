@@ -514,22 +514,24 @@ fn write_outputs(
         _ => Ok(()),
     };
     // Every path is checked before anything is written: a refusal must not leave the formats
-    // before it written and the rest missing.
+    // before it written and the rest missing. The interchange files are made once, here.
+    let mut interchange: Vec<Vec<toulmin::export::ExportFile>> = Vec::new();
     for &format in formats {
         match format.interchange() {
-            Some(interchange) => {
-                for file in interchange_files(interchange, &mapped.map, &mapped.article.text, stem)
-                {
+            Some(kind) => {
+                let files = interchange_files(kind, &mapped.map, &mapped.article.text, stem);
+                for file in &files {
                     refuse_inputs(&out_dir.join(&file.path))?;
                 }
+                interchange.push(files);
             }
             None => refuse_inputs(&out_dir.join(format!("{stem}.{}", format.ext())))?,
         }
     }
+    let mut interchange = interchange.into_iter();
     for &format in formats {
-        if let Some(interchange) = format.interchange() {
-            let files = interchange_files(interchange, &mapped.map, &mapped.article.text, stem);
-            for file in files {
+        if format.interchange().is_some() {
+            for file in interchange.next().unwrap_or_default() {
                 let path = out_dir.join(&file.path);
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)

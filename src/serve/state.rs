@@ -96,11 +96,13 @@ impl Compiler {
         match grammar::load_with_text(&spec, inline) {
             Ok(g) => Ok(g),
             Err(d) => {
+                // The compiler drops a leading byte-order mark from the text it keeps.
+                let kept = text.strip_prefix('\u{feff}').unwrap_or(text);
                 let edited = d
                     .sources
                     .files
                     .iter()
-                    .position(|f| f.name == self.display && f.text == text);
+                    .position(|f| f.name == self.display && f.text == kept);
                 Err(diagnostics(&d, edited))
             }
         }

@@ -1331,25 +1331,22 @@ fn unreachable_threshold(
             best = Some((score, what));
         }
     };
+    // The most a unit can score for one role or kind: every positive weight at once; None when
+    // no rule decides it.
+    fn most(weights: impl Iterator<Item = f64>) -> Option<f64> {
+        weights.fold(None, |sum, w| Some(sum.unwrap_or(0.0) + w.max(0.0)))
+    }
     for role in Role::ALL {
-        let weights: Vec<f64> = roles
-            .iter()
-            .filter(|r| r.role == role)
-            .map(|r| r.weight.max(0.0))
-            .collect();
-        if !weights.is_empty() {
-            let most = weights.iter().sum::<f64>() + settings.bias[role as usize];
-            consider(most, format!("role `{}`", role.as_str()));
+        if let Some(m) = most(roles.iter().filter(|r| r.role == role).map(|r| r.weight)) {
+            consider(
+                m + settings.bias[role as usize],
+                format!("role `{}`", role.as_str()),
+            );
         }
     }
     for kind in Kind::ALL {
-        let weights: Vec<f64> = kinds
-            .iter()
-            .filter(|r| r.kind == kind)
-            .map(|r| r.weight.max(0.0))
-            .collect();
-        if !weights.is_empty() {
-            consider(weights.iter().sum(), format!("kind `{}`", kind.as_str()));
+        if let Some(m) = most(kinds.iter().filter(|r| r.kind == kind).map(|r| r.weight)) {
+            consider(m, format!("kind `{}`", kind.as_str()));
         }
     }
     let (most, what) = best?;

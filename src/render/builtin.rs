@@ -172,6 +172,7 @@ fn header(map: &ArgumentMap, width: f64) -> Header {
     if title.is_empty() {
         title.push(String::new());
     }
+    let extras = super::style::LegendExtras::of(map);
     let present: Vec<LegendItem> = Role::ALL
         .into_iter()
         .filter(|r| map.units.iter().any(|u| u.role == *r))
@@ -180,23 +181,9 @@ fn header(map: &ArgumentMap, width: f64) -> Header {
             LegendItem::Edge(RelationKind::Support),
             LegendItem::Edge(RelationKind::Attack),
         ])
-        .chain(
-            map.units
-                .iter()
-                .any(|u| u.restates.is_some())
-                .then_some(LegendItem::Restates),
-        )
-        .chain(
-            (map.units.iter().any(super::style::is_out)
-                || map.relations.iter().any(|r| !r.carries))
-            .then_some(LegendItem::Out),
-        )
-        .chain(
-            map.units
-                .iter()
-                .any(|u| u.kind.is_some())
-                .then_some(LegendItem::Kind),
-        )
+        .chain(extras.restates.then_some(LegendItem::Restates))
+        .chain(extras.out.then_some(LegendItem::Out))
+        .chain(extras.kinds.then_some(LegendItem::Kind))
         .collect();
     let mut rows: Vec<Vec<LegendItem>> = vec![Vec::new()];
     let mut used = 0.0;

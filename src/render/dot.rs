@@ -282,19 +282,20 @@ fn legend_label(map: &ArgumentMap) -> String {
         cell(&small("→ supports", SUPPORT_COLOR)),
         cell(&small("⊣ attacks (dashed)", ATTACK_COLOR)),
     ];
-    if map.units.iter().any(|u| u.restates.is_some()) {
+    let extras = super::style::LegendExtras::of(map);
+    if extras.restates {
         notes.push(cell(&small(
             "⇒ restates the thesis (double line)",
             SUPPORT_COLOR,
         )));
     }
-    if map.units.iter().any(is_out) || map.relations.iter().any(|r| !r.carries) {
+    if extras.out {
         notes.push(cell(&small(
             "faded box · OUT: defeated; dotted line: does not carry",
             OUT_FONT,
         )));
     }
-    if map.units.iter().any(|u| u.kind.is_some()) {
+    if extras.kinds {
         notes.push(cell(&small("[kind]: proposition kind", "#495057")));
     }
     // Each row its own table, so that its cells take their own widths rather than the

@@ -183,11 +183,8 @@ pub fn png(
             limit: MAX_DOT_UNITS,
         });
     }
-    match renderer {
-        Renderer::Builtin => Err(RenderError::PngNotBuiltin),
-        Renderer::Auto if !dot_available() => Err(RenderError::PngNeedsDot),
-        _ => run_dot(&fitted_dot(map, dot_source)?.0, "png"),
-    }
+    png_possible(renderer)?;
+    run_dot(&fitted_dot(map, dot_source)?.0, "png")
 }
 
 /// Width : height a screen shows a diagram at.

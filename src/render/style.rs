@@ -94,6 +94,27 @@ pub fn role_style(role: Role) -> RoleStyle {
     }
 }
 
+/// What a map's legend must explain beyond roles and the two relation kinds, decided once for
+/// both renderers: only what the drawing shows.
+pub struct LegendExtras {
+    /// A double line: some unit restates the thesis.
+    pub restates: bool,
+    /// Faded boxes and dotted lines: some unit is defeated or some relation carries nothing.
+    pub out: bool,
+    /// `[kind]` badges.
+    pub kinds: bool,
+}
+
+impl LegendExtras {
+    pub fn of(map: &crate::graph::model::ArgumentMap) -> LegendExtras {
+        LegendExtras {
+            restates: map.units.iter().any(|u| u.restates.is_some()),
+            out: map.units.iter().any(is_out) || map.relations.iter().any(|r| !r.carries),
+            kinds: map.units.iter().any(|u| u.kind.is_some()),
+        }
+    }
+}
+
 /// A relation's tooltip, the same in both renderers: "u3 supports u1 (rule r, score 0.7)",
 /// and why a faded line carries nothing.
 pub fn relation_tooltip(r: &crate::graph::model::Relation, label: &str) -> String {

@@ -398,18 +398,8 @@ pub fn run(args: MapArgs) -> Result<i32, Failure> {
         },
     );
     progress.finish();
-    written.map_err(stdout_failure)?;
+    written.map_err(super::stdout_failure)?;
     Ok(if failures > 0 { 1 } else { 0 })
-}
-
-/// A reader that closed standard output early (`| head`) ends the run quietly, as for the
-/// other commands ([`super::print_out`]).
-fn stdout_failure(e: std::io::Error) -> Failure {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        Failure::OutputClosed
-    } else {
-        fail(format!("cannot write to standard output: {e}"))
-    }
 }
 
 /// "; 3 failed" for a batch summary, or nothing.
@@ -860,7 +850,7 @@ fn run_jsonl(
         return Err(fail(format!("cannot read {shown}: {e}")));
     }
     written.map_err(|e| match output {
-        None => stdout_failure(e),
+        None => super::stdout_failure(e),
         Some(_) => fail(format!("cannot write {shown_out}: {e}")),
     })?;
     Ok(if failures > 0 { 1 } else { 0 })

@@ -110,10 +110,18 @@ pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
 pub fn print_out(text: &str) -> Result<(), Failure> {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::OutputClosed),
-        Err(e) => Err(fail(format!("cannot write to standard output: {e}"))),
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(stdout_failure)
+}
+
+/// Why writing to standard output failed: a reader that closed it early (`| head`) ends the
+/// run quietly; anything else is an error.
+pub fn stdout_failure(e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Failure::OutputClosed
+    } else {
+        fail(format!("cannot write to standard output: {e}"))
     }
 }
 

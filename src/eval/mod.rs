@@ -45,15 +45,17 @@ pub fn is_typed_gold(path: &Path) -> bool {
     if path.is_dir() {
         return false;
     }
-    std::fs::read_to_string(path)
+    // The first record decides; the reader that follows reads the whole file once.
+    use std::io::BufRead;
+    std::fs::File::open(path)
         .ok()
-        .and_then(|content| {
-            content
+        .and_then(|file| {
+            std::io::BufReader::new(file)
                 .lines()
+                .map_while(Result::ok)
                 .find(|l| !l.trim().is_empty())
-                .map(typed::is_typed_jsonl)
         })
-        .unwrap_or(false)
+        .is_some_and(|first| typed::is_typed_jsonl(&first))
 }
 
 /// Reads gold in any format, the one reader `eval` and `tune` share: a directory of AIF

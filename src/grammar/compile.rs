@@ -312,7 +312,7 @@ fn read_items(
                         continue;
                     }
                 }
-                match read_companion(sources, file, &path.text, MAX_RULE_FILE_BYTES, "rule file") {
+                match read_companion(sources, file, &path.text, CompanionKind::Rules) {
                     Ok((name, text, dir)) => {
                         let child = sources.add(SourceFile { name, text, dir });
                         chain.extend(canonical.clone());
@@ -408,15 +408,41 @@ type Companion = Result<
     (String, Option<PathBuf>, ReadFault),
 >;
 
+/// What a rule file names: another rule file (`import`) or a word list (`tsv(...)`).
+#[derive(Clone, Copy)]
+enum CompanionKind {
+    Rules,
+    Tsv,
+}
+
+impl CompanionKind {
+    /// The largest file of this kind that is read.
+    fn limit(self) -> u64 {
+        match self {
+            CompanionKind::Rules => MAX_RULE_FILE_BYTES,
+            CompanionKind::Tsv => MAX_TSV_BYTES,
+        }
+    }
+    /// What diagnostics call it.
+    fn what(self) -> &'static str {
+        match self {
+            CompanionKind::Rules => "rule file",
+            CompanionKind::Tsv => "tsv file",
+        }
+    }
+    /// The extension a confined grammar may read.
+    fn extension(self) -> &'static str {
+        match self {
+            CompanionKind::Rules => "rules",
+            CompanionKind::Tsv => "tsv",
+        }
+    }
+}
+
 /// Reads a file named relative to a rule file: from disk, or from the embedded companions of
 /// the default grammar. Returns (display name, text, directory).
-fn read_companion(
-    sources: &SourceMap,
-    from: usize,
-    path: &str,
-    limit: u64,
-    what: &str,
-) -> Companion {
+fn read_companion(sources: &SourceMap, from: usize, path: &str, kind: CompanionKind) -> Companion {
+    let (limit, what) = (kind.limit(), kind.what());
     match &sources.files[from].dir {
         None => EMBEDDED
             .iter()
@@ -440,7 +466,7 @@ fn read_companion(
                 // a secret in the same directory (`.env`, a key) would otherwise be quoted
                 // back by the diagnostics of a file that does not parse. A path that does not
                 // resolve is refused the same way, so that not even a file's existence leaks.
-                let wanted = if what == "rule file" { "rules" } else { "tsv" };
+                let wanted = kind.extension();
                 let resolved = std::fs::canonicalize(&full).ok().filter(|p| {
                     !root.as_os_str().is_empty()
                         && p.starts_with(root)
@@ -649,22 +675,17 @@ impl Resolver<'_> {
     ) -> Result<BTreeSet<String>, GrammarError> {
         let key = (path.span.file, path.text.clone());
         if !self.tsv_cache.contains_key(&key) {
-            let (name, text, _) = read_companion(
-                self.sources,
-                path.span.file,
-                &path.text,
-                MAX_TSV_BYTES,
-                "tsv file",
-            )
-            .map_err(|(_, _, fault)| {
-                GrammarError::new(
-                    ErrorKind::Io {
-                        path: path.text.clone(),
-                        reason: fault.reason(),
-                    },
-                    path.span,
-                )
-            })?;
+            let (name, text, _) =
+                read_companion(self.sources, path.span.file, &path.text, CompanionKind::Tsv)
+                    .map_err(|(_, _, fault)| {
+                        GrammarError::new(
+                            ErrorKind::Io {
+                                path: path.text.clone(),
+                                reason: fault.reason(),
+                            },
+                            path.span,
+                        )
+                    })?;
             let rows: Vec<Vec<String>> = text
                 .lines()
                 .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))

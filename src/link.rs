@@ -133,15 +133,23 @@ pub fn is_question(ctx: &Context, i: usize) -> bool {
 }
 
 /// Chooses the thesis: the unit with the highest thesis score among those that can state the
-/// author's position (counterclaims and rebuttals cannot, nor can questions, and quotations
-/// only when nothing else can); ties go to the earlier unit.
+/// author's position (counterclaims and rebuttals cannot, nor can questions, list items or a
+/// lead-in that leaves its sentence for a list to finish, and quotations only when nothing
+/// else can); ties go to the earlier unit.
 fn choose_thesis(units: &[LinkUnit]) -> (Option<usize>, Vec<f64>) {
     let scores: Vec<f64> = units.iter().map(|u| u.thesis_score).collect();
+    // "It should:" says nothing until its list does, and each item of the list is one point
+    // of several: the position they serve is stated in prose.
+    let in_list = |i: usize| {
+        units[i].place.list_item
+            || units[i].place.ends_with_colon && units.get(i + 1).is_some_and(|n| n.place.list_item)
+    };
     let eligible = |pred: &dyn Fn(&LinkUnit) -> bool, asking: bool| {
         units
             .iter()
             .enumerate()
-            .filter(|(_, u)| (asking || !u.question) && pred(u))
+            .filter(|&(i, u)| asking || !(u.question || in_list(i)))
+            .filter(|(_, u)| pred(u))
             .max_by(|(a, u), (b, v)| u.thesis_score.total_cmp(&v.thesis_score).then(b.cmp(a)))
             .map(|(i, _)| i)
     };
@@ -490,6 +498,9 @@ struct RoleIndex {
     section_first: rustc_hash::FxHashMap<(Option<usize>, bool), usize>,
     /// The block of an article's introduction (its first body paragraph).
     introduction: Option<usize>,
+    /// Per unit in a list item, the unit just before the list (see [`Target::LeadIn`]),
+    /// found once for the whole list rather than by walking back from every item.
+    lead_in: Vec<Option<usize>>,
 }
 
 impl RoleIndex {
@@ -523,6 +534,17 @@ impl RoleIndex {
             let first = section_first.entry(section_key(&units[j])).or_insert(j);
             *first = (*first).min(j);
         }
+        let mut lead_in: Vec<Option<usize>> = Vec::with_capacity(units.len());
+        for (i, u) in units.iter().enumerate() {
+            let before = i.checked_sub(1).filter(|&j| {
+                units[j].place.section == u.place.section && units[j].place.region == u.place.region
+            });
+            lead_in.push(match before {
+                Some(j) if u.place.list_item && units[j].place.list_item => lead_in[j],
+                Some(j) if u.place.list_item => Some(j),
+                _ => None,
+            });
+        }
         RoleIndex {
             by_role,
             points,
@@ -531,6 +553,7 @@ impl RoleIndex {
             heads,
             section_first,
             introduction: edges.map(|(first, _)| first),
+            lead_in,
         }
     }
 
@@ -746,6 +769,19 @@ fn resolve(
                 .get(&section_key(&units[i]))
                 .and_then(|first| first.iter().copied().find(|&j| j < i && ok(j))),
         ),
+        Target::LeadIn => {
+            let lead = index.lead_in[i]?;
+            // A lead-in that only opens a sentence for the list to finish states nothing on
+            // its own: the items back what it backs.
+            let served = units[lead]
+                .place
+                .ends_with_colon
+                .then(|| outgoing(links, lead))
+                .flatten()
+                .filter(|l| l.kind == RelationKind::Support)
+                .map(|l| l.to);
+            served.or(Some(lead)).filter(|&j| ok(j))
+        }
         Target::SentenceHead => {
             let head = ctx.sentence_start(i);
             (head != i && ok(head)).then_some(head)

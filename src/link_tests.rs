@@ -162,3 +162,53 @@ rule point : thesis 0.3 { when contains trouble }
     let text = "The collector sent 12\" letters. The best fix is a cap on calls.";
     assert_eq!(map(rules, text).thesis.as_deref(), Some("u2"));
 }
+
+#[test]
+fn list_items_back_their_lead_in_or_what_an_open_lead_in_backs() {
+    let rules = r#"
+lexicon must = ["must"]
+rule t : thesis 1 { when contains must }
+rule item : premise 1 { when in list_item }
+link listed : support -> lead_in 0.9 { when in list_item }
+link back : support -> previous 0.5 { }
+"#;
+    let texts = [
+        (
+            "t",
+            "We must act.\n\nThree things failed.\n\n- Costs rose.\n- Staff left.\n",
+        ),
+        (
+            "t.md",
+            "We must act.\n\nThree things failed.\n\n* Costs rose.\n* Staff left.\n",
+        ),
+    ];
+    for (name, text) in texts {
+        let m = map_named(name, rules, text);
+        let targets: Vec<(&str, &str, &str)> = m
+            .relations
+            .iter()
+            .map(|r| (r.from.as_str(), r.to.as_str(), r.rule.as_str()))
+            .collect();
+        assert_eq!(
+            targets,
+            vec![
+                ("u2", "u1", "back"),
+                ("u3", "u2", "listed"),
+                ("u4", "u2", "listed")
+            ],
+            "{name}"
+        );
+        assert_eq!(m.units[2].role, Role::Premise, "{name}");
+    }
+    // "It should:" opens a sentence the items finish: they back what it backs.
+    let m = map(
+        rules,
+        "We must act. Three things would help. It should:\n\n- sell the depot;\n- raise fees.\n",
+    );
+    let to: Vec<&str> = m.relations.iter().map(|r| r.to.as_str()).collect();
+    assert_eq!(to, vec!["u1", "u2", "u2", "u2"]);
+    // A paragraph after the list is no item: it has no lead-in.
+    let m = map(rules, "We must act.\n\n- Costs rose.\n\nStaff left.\n");
+    let rules_used: Vec<&str> = m.relations.iter().map(|r| r.rule.as_str()).collect();
+    assert_eq!(rules_used, vec!["listed", "back"]);
+}

@@ -35,8 +35,8 @@ fn sentence_cases_from_data_file() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Markdown and saved web pages as data (`tests/data/readers/`): each `NAME.md` or `NAME.html`
-/// beside a `NAME.expected` that lists the metadata the reader must find (`title:`, `byline:`,
+/// Markdown, saved web pages and plain text as data (`tests/data/readers/`): each `NAME.md`,
+/// `NAME.html` or `NAME.txt` beside a `NAME.expected` that lists the metadata the reader must find (`title:`, `byline:`,
 /// `date:`, and optionally `captions:`, `links:`, `notes:`), then `---`, then one line per block:
 /// its kind (plus `item` / `quote` for list items and quoted blocks), a tab, and the block's
 /// text as a reader sees it.
@@ -64,7 +64,10 @@ mod markup_readers {
         let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "md" || x == "html"))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x == "md" || x == "html" || x == "txt")
+            })
             .collect();
         names.sort();
         names
@@ -106,6 +109,8 @@ mod markup_readers {
                 let shown = article
                     .display(&b.span)
                     .unwrap_or_else(|| article.slice(&b.span).to_string());
+                // A hard-wrapped plain-text block reads as one line.
+                let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
                 format!("{kind}\t{shown}")
             })
             .collect()
@@ -189,9 +194,18 @@ mod markup_readers {
                 .unwrap_or_else(|e| panic!("{}: {e}", case.name));
             let (article, map) = (&mapped.article, &mapped.map);
             let html = case.name.ends_with(".html");
+            let format = if html {
+                "html"
+            } else if case.name.ends_with(".md") {
+                "markdown"
+            } else {
+                "text"
+            };
             assert_eq!(
-                map.source.reading.format.as_deref(),
-                Some(if html { "html" } else { "markdown" })
+                map.source.reading.format.as_deref().unwrap_or("text"),
+                format,
+                "{}",
+                case.name
             );
             if html {
                 assert_eq!(map.source.sha256, hex_sha256(case.input.as_bytes()));
@@ -203,7 +217,7 @@ mod markup_readers {
             } else {
                 assert_eq!(
                     article.text, case.input,
-                    "{}: Markdown text is the file",
+                    "{}: Markdown or plain text is the file",
                     case.name
                 );
             }

@@ -19,6 +19,11 @@ pub struct Placement {
     pub block: usize,
     pub section: Option<usize>,
     pub region: Region,
+    /// Whether the unit's block is an item of a list.
+    pub list_item: bool,
+    /// Whether the unit ends with a colon: a sentence left open for what follows to finish
+    /// ("Congress should:", "Here are my reasons:").
+    pub ends_with_colon: bool,
 }
 
 /// A phrase or pattern match that made a condition hold (byte range).
@@ -446,6 +451,7 @@ impl<'a> Context<'a> {
                 self.is_body(s.unit) && self.edge_blocks.is_some_and(|(_, last)| unit.block == last)
             }
             CheckTest::In(Region::Quotation) => self.quoted[s.unit],
+            CheckTest::In(Region::ListItem) => unit.list_item,
             CheckTest::In(region) => unit.region == *region,
             CheckTest::Echoes(region) => {
                 // The parser lets only the title and the standfirst be echoed.

@@ -121,12 +121,19 @@ pub fn place_units(
             continue;
         };
         let block = &article.blocks[sentence.block];
+        let ends_with_colon = article.text[seg.span.clone()].trim_end().ends_with(':');
         places.push(Placement {
+            ends_with_colon,
             span: seg.span,
             sentence: seg.sentence,
             block: sentence.block,
             section: block.section,
             region: region_of(block.kind),
+            list_item: article
+                .markup
+                .list_items
+                .binary_search(&sentence.block)
+                .is_ok(),
         });
         splits.push(seg.split);
     }

@@ -273,7 +273,13 @@ fn paragraph_breaks(text: &str, block: &RawBlock) -> Vec<bool> {
     let one_per_line = (wider_than_a_hand_wrap || breaks.iter().all(|&b| b))
         && !looks_machine_wrapped(text, lines, &widths);
     if !one_per_line {
-        breaks.clear();
+        breaks.fill(false);
+    }
+    // A line opened by a list marker starts an item, however the lines around it are wrapped.
+    for (k, brk) in breaks.iter_mut().enumerate() {
+        if shapes::list_marker_len(text[lines[k + 1].clone()].trim_start()).is_some() {
+            *brk = true;
+        }
     }
     breaks
 }
@@ -340,6 +346,14 @@ fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
                 .lines
                 .get(k + 1)
                 .is_some_and(|next| starts_upper(&text[next.clone()]));
+            // A line that goes on in lower case on the next is wrapped, not a heading: "1. The
+            // budget left out the depot, which alone\ncost more than the tracks."
+            let next_continues = block.lines.get(k + 1).is_some_and(|next| {
+                text[next.clone()]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase)
+            });
             // A heading pasted between paragraphs with no blank line around it ("...a degree.
             // \nTeaching\nMany parents find ..."), or left at the end of the last line of a
             // paragraph by a page that lost its markup ("... education. Social Networks
@@ -359,7 +373,7 @@ fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
                 || shapes::is_caption(s)
                 || shapes::is_boilerplate(s)
                 || after_sentence && (shapes::is_meta(s) || shapes::byline_name(s).is_some())
-                || after_sentence && shapes::is_numbered_heading(s);
+                || after_sentence && shapes::is_numbered_heading(s) && !next_continues;
             if alone {
                 if let Some(r) = run.take() {
                     out.push(r);
@@ -617,6 +631,25 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
                 },
             }
         })
+        .collect()
+}
+
+/// The paragraphs of plain text that a list marker opened ("- ", "2. ", "(b) "): the reader
+/// left the marker out of the block, so it stands between the line's start and the block's.
+pub(crate) fn list_items(text: &str, blocks: &[Block]) -> Vec<usize> {
+    blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.kind == BlockKind::Paragraph)
+        .filter(|(_, b)| {
+            let line_start = text[..b.span.start].rfind('\n').map_or(0, |p| p + 1);
+            let before = &text[line_start..b.span.start];
+            let marker = before.trim_start();
+            !marker.is_empty()
+                && shapes::list_marker_len(&text[b.span.start - marker.len()..])
+                    == Some(marker.len())
+        })
+        .map(|(i, _)| i)
         .collect()
 }
 

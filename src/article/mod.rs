@@ -70,7 +70,8 @@ pub struct Caption {
     pub source: Option<String>,
 }
 
-/// What markup said about the text, beyond its blocks. Empty for plain text.
+/// What markup said about the text, beyond its blocks. For plain text, only the list items
+/// (paragraphs opened by a list marker).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Markup {
     /// Byte ranges inside blocks that are syntax rather than text (emphasis markers, link
@@ -80,7 +81,8 @@ pub struct Markup {
     pub hidden: Vec<Range<usize>>,
     pub links: Vec<Link>,
     pub captions: Vec<Caption>,
-    /// Blocks that are list items (each item is its own block; its marker is outside it).
+    /// Blocks that are list items, in order (each item is its own block; its marker is
+    /// outside it).
     pub list_items: Vec<usize>,
     /// Blocks inside a block quote: quoted testimony (the `>` marker is outside the block).
     pub quotes: Vec<usize>,
@@ -162,9 +164,14 @@ impl Article {
             InputFormat::Text => {
                 let blocks = blocks::read_blocks(text);
                 let date = blocks::publication_date(text, &blocks);
+                let markup = Markup {
+                    list_items: blocks::list_items(text, &blocks),
+                    ..Markup::default()
+                };
                 Reading {
                     blocks,
                     date,
+                    markup,
                     ..Reading::default()
                 }
             }

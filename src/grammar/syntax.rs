@@ -79,6 +79,9 @@ pub enum Region {
     Conclusion,
     /// Inside a quoted passage: someone else's words (see `annotate::quotation`).
     Quotation,
+    /// In an item of a bulleted or numbered list: one of the points the sentence before the
+    /// list announced.
+    ListItem,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +157,10 @@ pub enum Target {
     /// What the previous unit is linked to, when that link has this rule's kind: an additive
     /// "Moreover, ..." makes the same move as the unit before it.
     Sibling,
+    /// For a unit in a list item, the unit just before the list: the sentence that announced
+    /// it ("Three changes would help."); when that unit ends with a colon ("Congress
+    /// should:"), what it supports.
+    LeadIn,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -267,7 +274,7 @@ pub const FIELDS: [&str; 8] = [
     "no",
 ];
 
-const TARGETS: [&str; 10] = [
+const TARGETS: [&str; 11] = [
     "previous",
     "next",
     "thesis",
@@ -278,6 +285,7 @@ const TARGETS: [&str; 10] = [
     "preceding",
     "sibling",
     "paragraph_opinion",
+    "lead_in",
 ];
 
 /// The newest version of the rule language this toulmin reads (`grammar NAME version N`).
@@ -654,6 +662,7 @@ impl<'a> Parser<'a> {
             "sentence_head" => Target::SentenceHead,
             "sibling" => Target::Sibling,
             "paragraph_opinion" => Target::ParagraphOpinion,
+            "lead_in" => Target::LeadIn,
             "nearest" => Target::Nearest(self.role()?),
             "preceding" => Target::Preceding(self.role()?),
             other => {
@@ -1090,7 +1099,8 @@ impl<'a> Parser<'a> {
     }
 
     fn region(&mut self) -> PResult<Region> {
-        let name = self.name("title, standfirst, body, introduction, conclusion or quotation")?;
+        let name =
+            self.name("title, standfirst, body, introduction, conclusion, quotation or list_item")?;
         match name.text.as_str() {
             "title" => Ok(Region::Title),
             "standfirst" => Ok(Region::Standfirst),
@@ -1098,6 +1108,7 @@ impl<'a> Parser<'a> {
             "introduction" => Ok(Region::Introduction),
             "conclusion" => Ok(Region::Conclusion),
             "quotation" => Ok(Region::Quotation),
+            "list_item" => Ok(Region::ListItem),
             other => Err(GrammarError::new(
                 ErrorKind::Unknown {
                     what: "region",
@@ -1111,6 +1122,7 @@ impl<'a> Parser<'a> {
                             "introduction",
                             "conclusion",
                             "quotation",
+                            "list_item",
                         ],
                     ),
                 },

@@ -295,7 +295,7 @@ fn article_html(article: &Article, map: &ArgumentMap) -> String {
         // List items and quoted blocks of Markdown and web pages keep their look.
         let shape = if article.markup.quotes.contains(&index) {
             " quote"
-        } else if article.markup.list_items.contains(&index) {
+        } else if article.markup.list_items.binary_search(&index).is_ok() {
             " item"
         } else {
             ""

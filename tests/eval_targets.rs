@@ -12,7 +12,7 @@ use toulmin::grammar::Grammar;
 const RECORDED_CC: f64 = 0.910;
 const RECORDED_RO: f64 = 0.894;
 const RECORDED_FU: f64 = 0.863;
-const RECORDED_AT: f64 = 0.765;
+const RECORDED_AT: f64 = 0.766;
 const RECORDED_SEG_OVERLAP: f64 = 0.908;
 const TOLERANCE: f64 = 0.02;
 
@@ -68,9 +68,9 @@ fn dev_scores_do_not_regress() {
 /// Web Discourse and CDCP figures recorded in the README (`toulmin eval --gold
 /// ../shared/eval/webdiscourse_dev.jsonl`, `… cdcp_train.jsonl`, end to end).
 const RECORDED_WD_MACRO: f64 = 0.434;
-const RECORDED_WD_RELATIONS: f64 = 0.331;
+const RECORDED_WD_RELATIONS: f64 = 0.325;
 const RECORDED_CDCP_KINDS: f64 = 0.632;
-const RECORDED_CDCP_RELATIONS: f64 = 0.219;
+const RECORDED_CDCP_RELATIONS: f64 = 0.229;
 /// Issue 8's floor for proposition kinds on the CDCP training comments.
 const CDCP_KIND_TARGET: f64 = 0.60;
 /// Issue 7's floors for the Toulmin component types and their relations on the Web Discourse

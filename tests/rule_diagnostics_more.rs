@@ -361,6 +361,32 @@ fn a_binary_rule_file_is_said_to_look_binary() {
     );
 }
 
+/// Regression: after a byte-order mark, the byte offset in the message was the text's, three
+/// short of the file's (line and column were right).
+#[test]
+fn byte_offsets_after_a_byte_order_mark_count_it() {
+    assert_eq!(
+        failure_bytes(b"\xEF\xBB\xBFlexicon l = [\"cars\"]\n\0", &[]),
+        "error: cannot read `mine.rules`: the file looks binary: it has a NUL byte at byte 24 (line 2, column 1); a rule file is text\n"
+    );
+}
+
+/// A body still open at the end of the file: the note says where it opened, as the one for a
+/// body cut short by the next item says which body it was.
+#[test]
+fn a_rule_body_open_at_the_end_of_the_file_says_where_it_opened() {
+    assert_eq!(
+        failure("lexicon l = [\"cars\"]\nrule r : claim 1 {\n  when contains l\n"),
+        "error: expected `when`, `priority`, `yes`, `no` or `}`, found end of file
+ --> mine.rules:4:1
+  |
+4 | 
+  | ^
+  = note: the body of `r` is never closed; it opens at mine.rules:2:18
+"
+    );
+}
+
 // 8. A missing `and`; a name defined twice.
 
 #[test]

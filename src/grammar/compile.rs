@@ -136,7 +136,7 @@ fn load_all(spec: &GrammarSpec, inline: Option<InlineRules>) -> Result<Grammar, 
                 let mut chain: Vec<PathBuf> = std::fs::canonicalize(path).into_iter().collect();
                 read_items(file, &mut sources, &mut defs, &mut errors, &mut chain);
             }
-            Err(ReadFault::NotUtf8 { text, at, byte }) => errors.push(not_utf8(
+            Err(ReadFault::NotUtf8 { text, at, byte, .. }) => errors.push(not_utf8(
                 &mut sources,
                 SourceFile {
                     name: path.display().to_string(),
@@ -321,7 +321,7 @@ fn read_items(
                             chain.pop();
                         }
                     }
-                    Err((name, dir, ReadFault::NotUtf8 { text, at, byte })) => {
+                    Err((name, dir, ReadFault::NotUtf8 { text, at, byte, .. })) => {
                         errors.push(not_utf8(sources, SourceFile { name, text, dir }, at, byte))
                     }
                     Err((_, _, ReadFault::Unread(reason))) => errors.push(GrammarError::new(
@@ -361,8 +361,14 @@ enum ReadFault {
     /// Not read (missing, not a regular file, too large, binary): why.
     Unread(String),
     /// Read, but not UTF-8: the text with each bad sequence replaced by U+FFFD, the byte offset
-    /// of the first (the same in the text as in the file) and its first byte.
-    NotUtf8 { text: String, at: usize, byte: u8 },
+    /// of the first in that text, its first byte, and the bytes of a byte-order mark dropped
+    /// before the text (the offset in the file is `at + bom`).
+    NotUtf8 {
+        text: String,
+        at: usize,
+        byte: u8,
+        bom: usize,
+    },
 }
 
 impl ReadFault {
@@ -370,10 +376,16 @@ impl ReadFault {
     fn reason(&self) -> String {
         match self {
             ReadFault::Unread(reason) => reason.clone(),
-            ReadFault::NotUtf8 { text, at, byte } => {
+            ReadFault::NotUtf8 {
+                text,
+                at,
+                byte,
+                bom,
+            } => {
                 let (line, col) = line_col(&text[..*at]);
+                let in_file = at + bom;
                 format!(
-                    "the file is not valid UTF-8: invalid byte 0x{byte:02x} at byte {at} (line {line}, column {col})"
+                    "the file is not valid UTF-8: invalid byte 0x{byte:02x} at byte {in_file} (line {line}, column {col})"
                 )
             }
         }
@@ -500,11 +512,15 @@ fn read_companion(sources: &SourceMap, from: usize, path: &str, kind: CompanionK
 /// relative to its file).
 fn read_limited(path: &Path, limit: u64, what: &str, name_path: bool) -> Result<String, ReadFault> {
     read_bytes_limited(path, limit, what, name_path).map_err(ReadFault::Unread).and_then(|bytes| {
+        let all = bytes.len();
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        // Offsets in messages are the file's: they count the byte-order mark.
+        let bom = all - bytes.len();
         if let Some(at) = bytes.iter().position(|&b| b == 0) {
             let (line, col) = line_col(&String::from_utf8_lossy(&bytes[..at]));
+            let in_file = at + bom;
             return Err(ReadFault::Unread(format!(
-                "the file looks binary: it has a NUL byte at byte {at} (line {line}, column {col}); a {what} is text"
+                "the file looks binary: it has a NUL byte at byte {in_file} (line {line}, column {col}); a {what} is text"
             )));
         }
         match std::str::from_utf8(bytes) {
@@ -513,6 +529,7 @@ fn read_limited(path: &Path, limit: u64, what: &str, name_path: bool) -> Result<
                 text: String::from_utf8_lossy(bytes).into_owned(),
                 at: e.valid_up_to(),
                 byte: bytes[e.valid_up_to()],
+                bom,
             }),
         }
     })

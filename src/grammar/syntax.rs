@@ -784,6 +784,7 @@ impl<'a> Parser<'a> {
     }
 
     fn body(&mut self, rule: &Name) -> PResult<Body> {
+        let open = self.here();
         self.expect_punct("{")?;
         let mut body = Body::default();
         // Where the `when` is, once read, and whether it was the last field read: a test word
@@ -795,7 +796,15 @@ impl<'a> Parser<'a> {
                 return Ok(body);
             }
             let Some(kw) = self.peek_ident() else {
-                return Err(self.error("`when`, `priority`, `yes`, `no` or `}`"));
+                let error = self.error("`when`, `priority`, `yes`, `no` or `}`");
+                return Err(if self.peek().is_none() {
+                    error.with_note_at(
+                        format!("the body of `{}` is never closed; it opens at", rule.text),
+                        open,
+                    )
+                } else {
+                    error
+                });
             };
             if FIELDS.contains(&kw) {
                 body.fields.push(Name {

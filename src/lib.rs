@@ -15,6 +15,7 @@ pub mod grammar;
 pub mod graph;
 pub mod link;
 pub mod pipeline;
+pub mod position;
 #[cfg(feature = "python")]
 mod python;
 pub mod render;

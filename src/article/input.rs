@@ -1,5 +1,6 @@
 //! Turning the bytes a user hands us into text, or saying precisely why we cannot.
 
+use crate::position::byte_line_col;
 use thiserror::Error;
 
 /// Commentary articles are a few thousand words; 8 MiB is far beyond any real one and keeps a
@@ -69,24 +70,4 @@ pub fn decode_input(bytes: &[u8]) -> Result<String, InputError> {
         return Err(InputError::Blank);
     }
     Ok(text.to_string())
-}
-
-/// (line, column) of a byte offset, both 1-based; columns count characters.
-pub fn byte_line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
-    let before = &bytes[..offset];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    // Columns count characters, so decode the (valid) part of the line before the offset.
-    let column = String::from_utf8_lossy(&bytes[line_start..offset])
-        .chars()
-        .count()
-        + 1;
-    (line, column)
-}
-
-pub(crate) fn line_col(text: &str, byte: usize) -> (usize, usize) {
-    byte_line_col(text.as_bytes(), byte.min(text.len()))
 }

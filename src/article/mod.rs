@@ -16,7 +16,7 @@ mod shapes;
 use std::ops::Range;
 
 pub use blocks::BlockKind;
-pub use input::{byte_line_col, decode_input, InputError, MAX_INPUT_BYTES};
+pub use input::{decode_input, InputError, MAX_INPUT_BYTES};
 
 /// How an input is read: plain text in the commentary shapes `blocks` knows, CommonMark, or a
 /// saved web page whose article text is extracted first.
@@ -330,7 +330,7 @@ impl Article {
 
     /// (line, column), both 1-based, of a byte offset — for messages about input text.
     pub fn line_col(&self, byte: usize) -> (usize, usize) {
-        input::line_col(&self.text, byte)
+        crate::position::line_col(&self.text, byte)
     }
 }
 

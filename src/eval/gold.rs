@@ -189,7 +189,7 @@ pub(crate) fn read_text(path: &Path) -> Result<String, GoldError> {
         // UTF-8" sends the user searching a large file.
         let bytes = e.as_bytes();
         let at = e.utf8_error().valid_up_to();
-        let (line, column) = crate::article::byte_line_col(bytes, at);
+        let (line, column) = crate::position::byte_line_col(bytes, at);
         let what = if bytes.contains(&0) {
             "looks binary (it has NUL bytes) and is"
         } else {

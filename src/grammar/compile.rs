@@ -382,7 +382,7 @@ impl ReadFault {
                 byte,
                 bom,
             } => {
-                let (line, col) = line_col(&text[..*at]);
+                let (line, col) = crate::position::line_col(text, *at);
                 let in_file = at + bom;
                 format!(
                     "the file is not valid UTF-8: invalid byte 0x{byte:02x} at byte {in_file} (line {line}, column {col})"
@@ -390,13 +390,6 @@ impl ReadFault {
             }
         }
     }
-}
-
-/// The 1-based line and column (in characters) just after `before`.
-fn line_col(before: &str) -> (usize, usize) {
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
-    (line, before[line_start..].chars().count() + 1)
 }
 
 /// A rule file that is not UTF-8, added to the sources as read (each bad sequence replaced) so
@@ -517,7 +510,7 @@ fn read_limited(path: &Path, limit: u64, what: &str, name_path: bool) -> Result<
         // Offsets in messages are the file's: they count the byte-order mark.
         let bom = all - bytes.len();
         if let Some(at) = bytes.iter().position(|&b| b == 0) {
-            let (line, col) = line_col(&String::from_utf8_lossy(&bytes[..at]));
+            let (line, col) = crate::position::byte_line_col(bytes, at);
             let in_file = at + bom;
             return Err(ReadFault::Unread(format!(
                 "the file looks binary: it has a NUL byte at byte {in_file} (line {line}, column {col}); a {what} is text"

@@ -46,12 +46,7 @@ impl SourceMap {
 
     /// (line, column), both 1-based; columns count characters.
     pub fn line_col(&self, span: Span) -> (usize, usize) {
-        let text = &self.files[span.file].text;
-        let at = span.start.min(text.len());
-        let before = &text[..at];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |p| p + 1);
-        (line, text[line_start..at].chars().count() + 1)
+        crate::position::line_col(&self.files[span.file].text, span.start)
     }
 
     pub fn location(&self, span: Span) -> String {

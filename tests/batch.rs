@@ -100,6 +100,15 @@ fn jsonl_output_and_errors_are_the_same_bytes_for_any_number_of_workers() {
     ]);
     assert_eq!(to_file.status.code(), Some(1));
     assert!(std::fs::read(&out).expect("output written") == one.stdout);
+    // With the maps in a file, standard output says how the run went.
+    assert_eq!(
+        String::from_utf8_lossy(&to_file.stdout),
+        format!(
+            "{} records mapped into {}; 6 failed (see the errors above)\n",
+            expected.len(),
+            out.display()
+        )
+    );
 }
 
 #[test]
@@ -128,12 +137,21 @@ fn directory_summaries_and_files_are_the_same_for_any_number_of_workers() {
     let four = map("4", "four");
     assert_eq!(one.status.code(), Some(1));
     assert_eq!(four.status.code(), Some(1));
-    let summary = |o: &Output| String::from_utf8_lossy(&o.stdout).replace("/four/", "/one/");
+    let summary = |o: &Output| String::from_utf8_lossy(&o.stdout).replace("/four", "/one");
     assert_eq!(summary(&four), summary(&one));
     assert_eq!(four.stderr, one.stderr);
     assert!(String::from_utf8_lossy(&one.stderr).contains("a05.txt"));
     let stdout = String::from_utf8_lossy(&one.stdout).into_owned();
-    let names: Vec<&str> = stdout.lines().filter(|l| !l.starts_with(' ')).collect();
+    // The run ends with its count; before it, each input's name and summary.
+    let (body, last) = stdout.trim_end().rsplit_once('\n').expect("a summary line");
+    assert_eq!(
+        last,
+        format!(
+            "11 of 12 inputs mapped into {}; 1 failed (see the errors above)",
+            dir.path().join("one").display()
+        )
+    );
+    let names: Vec<&str> = body.lines().filter(|l| !l.starts_with(' ')).collect();
     let expected: Vec<String> = (0..12)
         .filter(|&i| i != 5)
         .map(|i| format!("a{i:02}.txt"))

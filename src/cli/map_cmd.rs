@@ -399,6 +399,16 @@ pub fn run(args: MapArgs) -> Result<i32, Failure> {
     );
     progress.finish();
     written.map_err(super::stdout_failure)?;
+    // A batch ends with its count, so that a long run's last line says how it went.
+    if inputs.len() > 1 {
+        super::print_out(&format!(
+            "{} of {} inputs mapped into {}{}\n",
+            inputs.len() - failures,
+            inputs.len(),
+            out_dir.display(),
+            failed_note(failures)
+        ))?;
+    }
     Ok(if failures > 0 { 1 } else { 0 })
 }
 
@@ -767,6 +777,7 @@ fn run_jsonl(
     };
     let shown_out = output.map_or("standard output".to_string(), |p| p.display().to_string());
     let mut failures = 0;
+    let mut records = 0;
     let mut broken: Option<std::io::Error> = None;
     // Maps every record into `out` in input order. A broken input aborts the stream, so that
     // a file output is not committed half-read.
@@ -806,6 +817,7 @@ fn run_jsonl(
                 match mapped {
                     Ok(Ok(json)) => {
                         out.write_all(json.as_bytes())?;
+                        records += 1;
                         progress.advance(size, false);
                     }
                     Ok(Err(msg)) => {
@@ -853,6 +865,13 @@ fn run_jsonl(
         None => super::stdout_failure(e),
         Some(_) => fail(format!("cannot write {shown_out}: {e}")),
     })?;
+    // Standard output carries the maps themselves; only a file output leaves room for a count.
+    if output.is_some() {
+        super::print_out(&format!(
+            "{records} records mapped into {shown_out}{}\n",
+            failed_note(failures)
+        ))?;
+    }
     Ok(if failures > 0 { 1 } else { 0 })
 }
 

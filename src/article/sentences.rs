@@ -141,9 +141,17 @@ fn next_word(rest: &str) -> &str {
 }
 
 fn can_start_sentence(rest: &str) -> bool {
-    rest.chars()
-        .find(|&c| !is_opener(c))
-        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    let mut chars = rest.chars().skip_while(|&c| is_opener(c));
+    match chars.next() {
+        Some(c) if c.is_uppercase() || c.is_ascii_digit() => true,
+        // "£380,000 is the whole saving.", "$5bn went to roads."
+        Some(c) if is_currency(c) => chars.next().is_some_and(|d| d.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+fn is_currency(c: char) -> bool {
+    matches!(c, '$' | '£' | '€' | '¥' | '₹')
 }
 
 /// Whether the period at `dot` (a single '.') ends the sentence, judging by the words around it.

@@ -114,10 +114,10 @@ pub fn list_marker_len(s: &str) -> Option<usize> {
 }
 
 /// A dateline opening the first paragraph of a news-style piece: "WASHINGTON —",
-/// "NEW DELHI, Sept. 6 —", "LONDON (Reuters) -".
+/// "NEW DELHI, Sept. 6 —", "BRUSSELS, 12 March 2025 —", "LONDON (Reuters) -".
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"^[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][\p{L}.]*(?:\s+[A-Z][\p{L}.]*)?)?(?:,?\s+[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?(?:\s*\([\p{L} ]{2,20}\))?\s*(?:—|–|--| - )\s*",
+        r"^[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][\p{L}.]*(?:\s+[A-Z][\p{L}.]*)?)?(?:,?\s+(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?|\d{1,2} [A-Z][a-z]{2,8}\.?(?: \d{4})?))?(?:\s*\([\p{L} ]{2,20}\))?\s*(?:—|–|--| - )\s*",
     )
 });
 
@@ -465,6 +465,10 @@ mod tests {
             Some("WASHINGTON — ".len())
         );
         assert!(dateline_len("NEW DELHI, Sept. 6 — The court ruled.").is_some());
+        assert_eq!(
+            dateline_len("BRUSSELS, 12 March 2025 — The Commission ruled."),
+            Some("BRUSSELS, 12 March 2025 — ".len())
+        );
         assert_eq!(dateline_len("NO — that is not how it works."), None);
     }
 

@@ -530,7 +530,10 @@ impl RoleIndex {
             Default::default()
         };
         let mut section_first: rustc_hash::FxHashMap<_, usize> = Default::default();
-        for &j in points.iter().chain(heads.values()) {
+        // An answer to an objection is its paragraph's point, but not the point a section's
+        // later paragraphs make their case for: they argue for the position, not the reply.
+        let section_heads = heads.values().filter(|&&j| units[j].role != Role::Rebuttal);
+        for &j in points.iter().chain(section_heads) {
             let first = section_first.entry(section_key(&units[j])).or_insert(j);
             *first = (*first).min(j);
         }

@@ -482,3 +482,37 @@ fn the_rest_of_a_quoted_passage_is_testimony_and_what_follows_it_is_not() {
     assert_eq!(kind("The council rejected"), Some(Kind::Fact));
     assert_eq!(kind("The plan failed"), Some(Kind::Fact));
 }
+
+/// Regressions from a think-tank piece written to test the commentary rules
+/// (`tests/data/essays/minerals-pact.txt`): its dateline gives the day before the month, its
+/// thesis ends on a condition ("but only with …"), and a later section's paragraph made its
+/// case for the rebuttal that headed an earlier paragraph instead of for the position.
+#[test]
+fn minerals_pact_keeps_its_conditional_thesis_and_argues_for_the_position_not_the_reply() {
+    let map = map_essay("minerals-pact.txt");
+    let thesis = map.thesis.as_deref().expect("a thesis");
+    let stated = unit_containing(&map, "The European Union should sign it");
+    assert_eq!(stated.id, thesis);
+    assert!(
+        stated.text.ends_with("written into the text."),
+        "{}",
+        stated.text
+    );
+    assert!(map.units[0..3]
+        .iter()
+        .all(|u| !u.text.starts_with("BRUSSELS")));
+    let first = map
+        .units
+        .iter()
+        .find(|u| u.text.starts_with("Next month"))
+        .expect("the dateline is left out of the first unit");
+    assert_eq!(first.role, Role::Evidence);
+    let point = unit_containing(&map, "Conditions would also protect European investors");
+    let target = target_of(&map, &point.id).expect("linked");
+    let target_role = map.units.iter().find(|u| u.id == target).map(|u| u.role);
+    assert_ne!(
+        target_role,
+        Some(Role::Rebuttal),
+        "backs the reply {target}"
+    );
+}

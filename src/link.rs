@@ -632,8 +632,12 @@ fn paragraph_heads(units: &[LinkUnit]) -> rustc_hash::FxHashMap<usize, usize> {
         {
             continue;
         }
+        // A clause inside a sentence ("…, because the bus is the only way in") is part of
+        // that sentence's point, never the paragraph's.
+        let opens_sentence = i == 0 || units[i - 1].place.sentence != u.place.sentence;
         if matches!(u.kind, Some(Kind::Policy | Kind::Value))
             && matches!(u.role, Role::Premise | Role::Evidence)
+            && opens_sentence
         {
             heads.insert(u.place.block, i);
         }

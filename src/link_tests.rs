@@ -212,3 +212,43 @@ link back : support -> previous 0.5 { }
     let rules_used: Vec<&str> = m.relations.iter().map(|r| r.rule.as_str()).collect();
     assert_eq!(rules_used, vec!["listed", "back"]);
 }
+
+/// Regression: a reason clause inside a paragraph's first sentence ("…, because the costs are
+/// bad") was taken for the point of a paragraph without a claim, and the rest of the paragraph
+/// backed the clause instead of the sentence it belongs to.
+#[test]
+fn a_clause_inside_a_sentence_is_never_the_point_of_its_paragraph() {
+    let rules = r#"
+lexicon must = ["must"]
+lexicon because = ["because"]
+lexicon bad = ["bad"]
+rule t : thesis 1 { when contains must }
+split reason : before because { min_words 1 }
+kind judged : value 1 { when contains bad }
+link fallback : support -> paragraph_claim 0.5 { }
+"#;
+    let m = map(
+        rules,
+        "We must act now.\n\nThe plan was late. The plan was dear. The plan was slow.\n\n\
+         Sales fell sharply because the costs are bad. Prices rose. Wages fell. Shops shut.\n\n\
+         We must act soon.\n",
+    );
+    let text_of = |id: &str| {
+        m.units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.text.as_str())
+            .unwrap_or("")
+    };
+    let clause = m
+        .units
+        .iter()
+        .find(|u| u.text.starts_with("because"))
+        .expect("the reason is cut off");
+    for opener in ["Prices rose.", "Wages fell.", "Shops shut."] {
+        let unit = m.units.iter().find(|u| u.text == opener).expect(opener);
+        let to = m.outgoing(&unit.id).map(|r| r.to.as_str()).unwrap_or("");
+        assert_ne!(to, clause.id, "{opener} backs the clause");
+        assert_eq!(text_of(to), "Sales fell sharply", "{opener}");
+    }
+}

@@ -47,8 +47,10 @@ const STAND_IN: char = '_';
 
 /// How many patterns a text may send back to their own regex before the Unicode set answers
 /// for it instead: a pattern's regex on a text with non-ASCII letters runs in the PikeVM or the
-/// backtracker, and past a handful of them one pass of the Unicode set costs less.
-const MAX_ASKED_AGAIN: usize = 8;
+/// backtracker, and past a dozen of them one pass of the Unicode set costs less. (The default
+/// grammar sends nine back on a text with a digit of another script: at eight, every such
+/// text took the slow set.)
+const MAX_ASKED_AGAIN: usize = 12;
 
 #[derive(Debug, Clone)]
 pub struct AsciiWordSet {

@@ -659,7 +659,7 @@ const PULL_QUOTE_CANDIDATES: usize = 64;
 
 /// A short one-paragraph block whose words (quotation marks aside) appear again in another
 /// paragraph is the page repeating a sentence of the body in display type.
-fn mark_pull_quotes(text: &str, kinds: &mut [(BlockKind, Range<usize>)]) {
+pub(crate) fn mark_pull_quotes(text: &str, kinds: &mut [(BlockKind, Range<usize>)]) {
     let candidates: Vec<usize> = kinds
         .iter()
         .enumerate()

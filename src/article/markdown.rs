@@ -571,6 +571,17 @@ pub(crate) fn read(text: &str) -> Reading {
         });
     }
     markup.hidden.sort_by_key(|r| (r.start, r.end));
+    // A block quote that repeats a sentence of the body is a pull quote set in display type:
+    // the writer said it once.
+    let mut kinds: Vec<(BlockKind, std::ops::Range<usize>)> =
+        blocks.iter().map(|b| (b.kind, b.span.clone())).collect();
+    super::blocks::mark_pull_quotes(text, &mut kinds);
+    for (index, (kind, _)) in kinds.into_iter().enumerate() {
+        if kind == BlockKind::PullQuote && markup.quotes.binary_search(&index).is_ok() {
+            blocks[index].kind = kind;
+            blocks[index].section = None;
+        }
+    }
     Reading {
         extracted: None,
         blocks,

@@ -9,6 +9,8 @@ use std::ops::Range;
 
 use nom::branch::alt;
 use nom::bytes::complete::{is_a, tag, take_while, take_while1};
+use nom::combinator::recognize;
+use nom::multi::many0;
 use nom::{IResult, Parser};
 
 /// Abbreviations that never end a sentence: a title or a Latin "for example" is always followed
@@ -112,8 +114,29 @@ fn cluster(input: &str) -> IResult<&str, (&str, &str)> {
         )
             .map(|(t, _)| t),
         take_while(|c| is_closer(c) || matches!(c, '“' | '‘')),
+        // A note's mark belongs to the sentence it annotates: "… in 2023.[^2] The tests …",
+        // "… in 2023.¹ The tests …".
+        many0(footnote_mark),
     )
+        .map(|(t, closers, _)| (t, closers))
         .parse(input)
+}
+
+fn footnote_mark(input: &str) -> IResult<&str, &str> {
+    alt((
+        recognize((
+            tag("[^"),
+            take_while1(|c: char| c.is_alphanumeric() || c == '-'),
+            tag("]"),
+        )),
+        recognize((
+            tag("["),
+            take_while1(|c: char| c.is_ascii_digit()),
+            tag("]"),
+        )),
+        take_while1(|c| matches!(c, '¹' | '²' | '³' | '⁴' | '⁵' | '⁶' | '⁷' | '⁸' | '⁹' | '⁰')),
+    ))
+    .parse(input)
 }
 
 fn gap(input: &str) -> IResult<&str, &str> {

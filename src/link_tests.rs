@@ -25,6 +25,14 @@ fn map_named(name: &str, rules: &str, text: &str) -> crate::graph::model::Argume
         .map
 }
 
+/// Every relation as (from, to, rule), in order.
+fn links(m: &crate::graph::model::ArgumentMap) -> Vec<(&str, &str, &str)> {
+    m.relations
+        .iter()
+        .map(|r| (r.from.as_str(), r.to.as_str(), r.rule.as_str()))
+        .collect()
+}
+
 #[test]
 fn links_never_close_a_cycle_and_everything_reaches_the_thesis() {
     // Every unit wants to support the next one and the one before it: taken naively this makes
@@ -93,13 +101,8 @@ link backs : support -> paragraph_opinion 0.9 { when kind = fact }
         rules,
         "The city should act. Fees rose twice.\n\nCosts doubled. The plan is unfair.\n\nBuses stopped.",
     );
-    let targets: Vec<(&str, &str, &str)> = m
-        .relations
-        .iter()
-        .map(|r| (r.from.as_str(), r.to.as_str(), r.rule.as_str()))
-        .collect();
     assert_eq!(
-        targets,
+        links(&m),
         vec![
             ("u2", "u1", "backs"),
             ("u3", "u4", "backs"),
@@ -184,13 +187,8 @@ link back : support -> previous 0.5 { }
     ];
     for (name, text) in texts {
         let m = map_named(name, rules, text);
-        let targets: Vec<(&str, &str, &str)> = m
-            .relations
-            .iter()
-            .map(|r| (r.from.as_str(), r.to.as_str(), r.rule.as_str()))
-            .collect();
         assert_eq!(
-            targets,
+            links(&m),
             vec![
                 ("u2", "u1", "back"),
                 ("u3", "u2", "listed"),

@@ -252,6 +252,21 @@ fn a_field_the_rule_ignores_is_an_error() {
     );
 }
 
+/// `unless_prev` looks at the words before a cue in the middle of a sentence; an `after_lead`
+/// cue opens the sentence, so there is nothing before it to look at.
+#[test]
+fn unless_prev_in_an_after_lead_rule_is_an_error() {
+    assert_eq!(
+        rule_error("misplaced_unless_prev.rules"),
+        "error: `unless_prev` does nothing in an `after_lead` split rule; it belongs in `before` split rules
+ --> tests/data/rules/misplaced_unless_prev.rules:3:3
+  |
+3 |   unless_prev opening
+  |   ^^^^^^^^^^^
+"
+    );
+}
+
 #[test]
 fn unterminated_string_and_unknown_tsv_column() {
     assert_eq!(

@@ -103,6 +103,18 @@ fn matches_next_words(re: &regex_automata::meta::Regex, rest: &str) -> bool {
     re.find(&rest[..end]).is_some_and(|m| m.start() == 0)
 }
 
+/// Whether `re` matches the words right before `before`'s end, ending there. A bounded window
+/// keeps a long sentence with many cues linear, as for the words after a cue.
+fn matches_prev_words(re: &regex_automata::meta::Regex, before: &str) -> bool {
+    let before = before.trim_end();
+    let mut start = before.len().saturating_sub(80);
+    while !before.is_char_boundary(start) {
+        start += 1;
+    }
+    let window = &before[start..];
+    re.find_iter(window).any(|m| m.end() == window.len())
+}
+
 /// Whether the text after a comma goes on with the clause before it, by the rule's
 /// `clause_goes_on` pattern.
 fn continues_clause(rule: &SplitRule, rest: &str) -> bool {
@@ -135,6 +147,10 @@ pub fn cuts_for(
         rule.unless_next
             .as_ref()
             .is_some_and(|re| matches_next_words(re, &text[hit.end..sentence.end]))
+            || rule
+                .unless_prev
+                .as_ref()
+                .is_some_and(|re| matches_prev_words(re, &text[sentence.start..hit.start]))
     };
     for hit in hits
         .iter()

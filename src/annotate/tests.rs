@@ -101,6 +101,27 @@ fn after_lead_cuts_at_the_first_comma_unless_clause_goes_on_says_the_clause_cont
 }
 
 #[test]
+fn unless_prev_keeps_the_sentence_whole_where_the_words_before_the_cue_match() {
+    let rules = "lexicon contrast = [\"but\"]\n\
+                 pattern adjective_pair = /\\ba (?:modest|slow)$/i\n\
+                 split c : before contrast { min_words 3 unless_prev adjective_pair }";
+    let (_d, g) = grammar(rules);
+    // "a modest but meaningful": two adjectives of one noun phrase.
+    assert_eq!(
+        units(
+            &g,
+            "The accord is a modest but meaningful step for the region."
+        ),
+        vec!["The accord is a modest but meaningful step for the region."]
+    );
+    // The words before the cue must match where the cue starts, not anywhere before it.
+    assert_eq!(
+        units(&g, "A modest plan was tabled but the council threw it out."),
+        vec!["A modest plan was tabled", "but the council threw it out."]
+    );
+}
+
+#[test]
 fn roles_add_weights_and_respect_priority_and_threshold() {
     let (_d, g) = grammar(
         r#"

@@ -1123,20 +1123,32 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
                         .transpose()
                 };
                 let unless_next = pattern(&body.unless_next);
+                let unless_prev = pattern(&body.unless_prev);
                 let clause_goes_on = pattern(&body.clause_goes_on);
-                match (checks.lexicon(lexicon), unless_next, clause_goes_on) {
-                    (Ok(lex), Ok(unless_next), Ok(clause_goes_on)) => splits.push(SplitRule {
-                        name: name.text.clone(),
-                        kind: *kind,
-                        lexicon: lex,
-                        min_words: body.min_words.unwrap_or(settings.min_unit_words),
-                        after_comma: body.after_comma,
-                        unless_next,
-                        clause_goes_on,
-                        examples: examples(body),
-                        span: name.span,
-                    }),
-                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => errors.push(e),
+                match (
+                    checks.lexicon(lexicon),
+                    unless_next,
+                    unless_prev,
+                    clause_goes_on,
+                ) {
+                    (Ok(lex), Ok(unless_next), Ok(unless_prev), Ok(clause_goes_on)) => {
+                        splits.push(SplitRule {
+                            name: name.text.clone(),
+                            kind: *kind,
+                            lexicon: lex,
+                            min_words: body.min_words.unwrap_or(settings.min_unit_words),
+                            after_comma: body.after_comma,
+                            unless_next,
+                            unless_prev,
+                            clause_goes_on,
+                            examples: examples(body),
+                            span: name.span,
+                        })
+                    }
+                    (Err(e), _, _, _)
+                    | (_, Err(e), _, _)
+                    | (_, _, Err(e), _)
+                    | (_, _, _, Err(e)) => errors.push(e),
                 }
             }
             Item::Rule {
@@ -1262,7 +1274,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
                 Span::point(0, 0),
             )]
         })?;
-    // A pattern no condition asks about (one only a split rule's `unless_next` or
+    // A pattern no condition asks about (one only a split rule's `unless_next`, `unless_prev` or
     // `clause_goes_on` uses, or none) stands in the per-unit sets as a regex that never
     // matches, so that it costs nothing there and the sets' indices stay the patterns' own.
     let in_conditions = std::mem::take(&mut checks.in_conditions);
@@ -1408,7 +1420,7 @@ fn misplaced_field(item: &Item) -> Option<GrammarError> {
             ..
         } => (
             body,
-            &["min_words", "after_comma", "unless_next"],
+            &["min_words", "after_comma", "unless_next", "unless_prev"],
             "a `before` split rule",
         ),
         Item::Split {
@@ -1429,7 +1441,7 @@ fn misplaced_field(item: &Item) -> Option<GrammarError> {
     let belongs = match field.text.as_str() {
         "when" => "role, kind and link rules",
         "priority" => "role and kind rules",
-        "after_comma" => "`before` split rules",
+        "after_comma" | "unless_prev" => "`before` split rules",
         "clause_goes_on" => "`after_lead` split rules",
         _ => "split rules",
     };

@@ -17,6 +17,7 @@
 //! lexexpr   := term (("+" | "-") term)*
 //! term      := "[" (STRING ("," STRING)* ","?)? "]" | "tsv" "(" STRING ("," IDENT ("="|"~") STRING)* ")" | IDENT
 //! body      := "{" ("when" cond | "priority" NUMBER | "min_words" NUMBER | "after_comma" | "unless_next" NAME
+//!                   | "unless_prev" NAME
 //!                   | "clause_goes_on" NAME | "yes" STRING | "no" STRING)* "}"
 //! cond      := conj ("or" conj)* ;  conj := unary ("and" unary)* ;  unary := "not" unary | atom
 //! atom      := "(" cond ")" | ("prev" | "next" | "sentence") "." atom | test
@@ -175,6 +176,9 @@ pub struct Body {
     /// Split rules: a pattern that, matching right after the cue, keeps the sentence whole
     /// ("since 2021" is a date, not a reason).
     pub unless_next: Option<Name>,
+    /// `before` split rules: a pattern that, matching the words right before the cue, keeps
+    /// the sentence whole ("a modest but meaningful step": "but" inside a noun phrase).
+    pub unless_prev: Option<Name>,
     /// `after_lead` split rules: a pattern that, matching right after a comma of the opening
     /// clause, says the clause goes on there ("Although X, and Y, have ...").
     pub clause_goes_on: Option<Name>,
@@ -263,12 +267,13 @@ const TESTS: [&str; 13] = [
     "not",
 ];
 /// The fields a rule body may hold (each kind of item takes some of them).
-pub const FIELDS: [&str; 8] = [
+pub const FIELDS: [&str; 9] = [
     "when",
     "priority",
     "min_words",
     "after_comma",
     "unless_next",
+    "unless_prev",
     "clause_goes_on",
     "yes",
     "no",
@@ -873,6 +878,10 @@ impl<'a> Parser<'a> {
                 "unless_next" => {
                     self.pos += 1;
                     body.unless_next = Some(self.name("a pattern name")?);
+                }
+                "unless_prev" => {
+                    self.pos += 1;
+                    body.unless_prev = Some(self.name("a pattern name")?);
                 }
                 "clause_goes_on" => {
                     self.pos += 1;

@@ -155,7 +155,7 @@ impl Group {
             .map(|(i, p)| {
                 // The pattern as it was checked, the same its own regex is built from.
                 let mut seen = Seen::default();
-                let hir = ascii_boundaries(p.regex.hir().clone(), non_ascii_word, &mut seen)?;
+                let hir = ascii_boundaries(p.regex.hir(), non_ascii_word, &mut seen)?;
                 if seen.literal_stand_in || !seen.told_apart.ranges().is_empty() {
                     telling_apart.push(TellsApart {
                         index: first + i,

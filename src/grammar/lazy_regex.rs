@@ -35,9 +35,11 @@ pub struct LazyRegex {
 
 #[derive(Debug)]
 struct Inner {
-    /// The pattern as the grammar's parser read it when checking it: what its own regex and
-    /// the pattern sets are built from, so that no one parses it again.
-    hir: Hir,
+    /// The pattern as written, read again when its regex or a pattern set is built: a syntax
+    /// tree with Unicode classes takes kilobytes, and keeping one per pattern for the life of
+    /// the grammar cost 4 MB, which parsing again once per build does not.
+    source: Box<str>,
+    flags: Box<str>,
     size_limit: usize,
     compiled: OnceLock<Regex>,
 }
@@ -61,7 +63,8 @@ impl LazyRegex {
         }
         Ok(LazyRegex {
             inner: Arc::new(Inner {
-                hir,
+                source: source.into(),
+                flags: flags.into(),
                 size_limit,
                 compiled: OnceLock::new(),
             }),
@@ -73,7 +76,8 @@ impl LazyRegex {
     pub fn never() -> LazyRegex {
         LazyRegex {
             inner: Arc::new(Inner {
-                hir: Hir::fail(),
+                source: NEVER_MATCHES.into(),
+                flags: "".into(),
                 size_limit: usize::MAX,
                 compiled: OnceLock::new(),
             }),
@@ -81,8 +85,12 @@ impl LazyRegex {
     }
 
     /// The pattern as checked: its syntax tree, with its flags applied.
-    pub fn hir(&self) -> &Hir {
-        &self.inner.hir
+    pub fn hir(&self) -> Hir {
+        // Checked when the grammar loaded, so it parses; should it not, it matches nothing.
+        parser(&self.inner.flags)
+            .build()
+            .parse(&self.inner.source)
+            .unwrap_or_else(|_| Hir::fail())
     }
 }
 
@@ -103,6 +111,7 @@ impl Deref for LazyRegex {
     fn deref(&self) -> &Regex {
         let inner = &*self.inner;
         inner.compiled.get_or_init(|| {
+            let hir = self.hir();
             let build = |size_limit: usize| {
                 meta::Builder::new()
                     // A pattern's own regex is only asked where the pattern set already found
@@ -114,7 +123,7 @@ impl Deref for LazyRegex {
                             .nfa_size_limit(Some(size_limit))
                             .auto_prefilter(false),
                     )
-                    .build_from_hir(&inner.hir)
+                    .build_from_hir(&hir)
                     .ok()
             };
             // Checked when the grammar loaded: its syntax, and its forward automaton within the

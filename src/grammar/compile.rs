@@ -10,7 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 
 use super::error::{suggest, Diagnostics, ErrorKind, GrammarError};
-use super::lazy_regex::{LazyRegex, PatternFault, NEVER_MATCHES};
+use super::lazy_regex::{LazyRegex, PatternFault};
 use super::lexer::tokenize;
 use super::source::{SourceFile, SourceMap, Span};
 use super::syntax::{self, Cond, Item, LexExpr, PatternRef, RegexLit, Setting, SplitKind, Test};
@@ -969,8 +969,6 @@ impl CheckBuilder<'_> {
                         let regex = compile_regex(lit)?;
                         self.patterns.push(Pattern::new(
                             format!("/{}/{}", lit.body, lit.flags),
-                            lit.body.clone(),
-                            lit.flags.clone(),
                             regex,
                             lit.span,
                         ));
@@ -1048,23 +1046,11 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
     let checked = super::in_two_halves(&lits, |lit| compile_regex(lit));
     for ((name, lit), checked) in defs.patterns.iter().zip(checked) {
         match checked {
-            Ok(regex) => patterns.push(Pattern::new(
-                name.clone(),
-                lit.body.clone(),
-                lit.flags.clone(),
-                regex,
-                lit.span,
-            )),
+            Ok(regex) => patterns.push(Pattern::new(name.clone(), regex, lit.span)),
             Err(e) => {
                 errors.push(e);
                 // Keep the name known so rules using it do not add "unknown pattern" noise.
-                patterns.push(Pattern::new(
-                    name.clone(),
-                    String::new(),
-                    String::new(),
-                    LazyRegex::never(),
-                    lit.span,
-                ));
+                patterns.push(Pattern::new(name.clone(), LazyRegex::never(), lit.span));
             }
         }
     }
@@ -1122,33 +1108,23 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
                         })
                         .transpose()
                 };
-                let unless_next = pattern(&body.unless_next);
-                let unless_prev = pattern(&body.unless_prev);
-                let clause_goes_on = pattern(&body.clause_goes_on);
-                match (
-                    checks.lexicon(lexicon),
-                    unless_next,
-                    unless_prev,
-                    clause_goes_on,
-                ) {
-                    (Ok(lex), Ok(unless_next), Ok(unless_prev), Ok(clause_goes_on)) => {
-                        splits.push(SplitRule {
-                            name: name.text.clone(),
-                            kind: *kind,
-                            lexicon: lex,
-                            min_words: body.min_words.unwrap_or(settings.min_unit_words),
-                            after_comma: body.after_comma,
-                            unless_next,
-                            unless_prev,
-                            clause_goes_on,
-                            examples: examples(body),
-                            span: name.span,
-                        })
-                    }
-                    (Err(e), _, _, _)
-                    | (_, Err(e), _, _)
-                    | (_, _, Err(e), _)
-                    | (_, _, _, Err(e)) => errors.push(e),
+                let rule = || -> Result<SplitRule, GrammarError> {
+                    Ok(SplitRule {
+                        name: name.text.clone(),
+                        kind: *kind,
+                        lexicon: checks.lexicon(lexicon)?,
+                        min_words: body.min_words.unwrap_or(settings.min_unit_words),
+                        after_comma: body.after_comma,
+                        unless_next: pattern(&body.unless_next)?,
+                        unless_prev: pattern(&body.unless_prev)?,
+                        clause_goes_on: pattern(&body.clause_goes_on)?,
+                        examples: examples(body),
+                        span: name.span,
+                    })
+                };
+                match rule() {
+                    Ok(rule) => splits.push(rule),
+                    Err(e) => errors.push(e),
                 }
             }
             Item::Rule {
@@ -1284,8 +1260,6 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         .map(|(i, p)| {
             let mut p = p.clone();
             if !in_conditions.contains(&i) {
-                p.source = NEVER_MATCHES.to_string();
-                p.flags.clear();
                 p.regex = LazyRegex::never();
             }
             p

@@ -84,6 +84,16 @@ impl LazyRegex {
         }
     }
 
+    /// The pattern as written, without its slashes.
+    pub fn source(&self) -> &str {
+        &self.inner.source
+    }
+
+    /// Its flags as written (`imsx`).
+    pub fn flags(&self) -> &str {
+        &self.inner.flags
+    }
+
     /// The pattern as checked: its syntax tree, with its flags applied.
     pub fn hir(&self) -> Hir {
         // Checked when the grammar loaded, so it parses; should it not, it matches nothing.

@@ -71,25 +71,16 @@ pub struct Pattern {
     pub name: String,
     /// What its cues say they came from, `pattern:NAME`, shared by all of them.
     pub cue_source: Arc<str>,
-    pub source: String,
-    pub flags: String,
+    /// The pattern itself: its source and flags as written, and its regex.
     pub regex: LazyRegex,
     pub span: Span,
 }
 
 impl Pattern {
-    pub fn new(
-        name: String,
-        source: String,
-        flags: String,
-        regex: LazyRegex,
-        span: Span,
-    ) -> Pattern {
+    pub fn new(name: String, regex: LazyRegex, span: Span) -> Pattern {
         Pattern {
             cue_source: Arc::from(format!("pattern:{name}")),
             name,
-            source,
-            flags,
             regex,
             span,
         }

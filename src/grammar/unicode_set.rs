@@ -37,11 +37,16 @@ impl UnicodeSet {
         let sources = patterns
             .iter()
             .map(|p| {
-                let flags: String = p.flags.chars().filter(|c| "imsx".contains(*c)).collect();
+                let flags: String = p
+                    .regex
+                    .flags()
+                    .chars()
+                    .filter(|c| "imsx".contains(*c))
+                    .collect();
                 if flags.is_empty() {
-                    p.source.clone()
+                    p.regex.source().to_string()
                 } else {
-                    format!("(?{flags}:{})", p.source)
+                    format!("(?{flags}:{})", p.regex.source())
                 }
             })
             .collect();
@@ -97,13 +102,7 @@ mod tests {
             Ok(regex) => regex,
             Err(e) => panic!("test pattern {source}: {e:?}"),
         };
-        Pattern::new(
-            source.into(),
-            source.into(),
-            flags.into(),
-            regex,
-            Span::point(0, 0),
-        )
+        Pattern::new(source.into(), regex, Span::point(0, 0))
     }
 
     #[test]
@@ -114,13 +113,7 @@ mod tests {
             pattern(r"\bcafé\b", ""),
             // Asked about by no condition, so standing as a pattern that never matches: never
             // reported, though "the" is in every text.
-            Pattern::new(
-                "the".into(),
-                crate::grammar::lazy_regex::NEVER_MATCHES.into(),
-                String::new(),
-                LazyRegex::never(),
-                Span::point(0, 0),
-            ),
+            Pattern::new("the".into(), LazyRegex::never(), Span::point(0, 0)),
         ];
         let lazy = UnicodeSet::lazy(&patterns);
         // A set too large to build: the patterns answer one by one.

@@ -206,6 +206,57 @@ fn header_without_blank_lines(text: &str, block: &RawBlock) -> bool {
                 || b.len() * 2 > a.len() * 3 && !words_at_most(b, 11))
 }
 
+/// The labels a publication sets above a headline to say what kind of piece it is.
+const KICKER_LABELS: [&str; 22] = [
+    "opinion",
+    "opinions",
+    "commentary",
+    "comment",
+    "analysis",
+    "editorial",
+    "editorials",
+    "op-ed",
+    "oped",
+    "perspective",
+    "perspectives",
+    "viewpoint",
+    "viewpoints",
+    "column",
+    "columns",
+    "essay",
+    "guest column",
+    "guest essay",
+    "guest post",
+    "letters",
+    "our view",
+    "the big idea",
+];
+
+/// A section label above the headline: "OPINION | ECONOMY", "Commentary", "Analysis ›
+/// Energy". Only where a headline follows it; otherwise a short capitalised first line is
+/// the headline itself ("NATO AT 75").
+fn is_kicker_over(text: &str, block: &RawBlock, next: &RawBlock) -> bool {
+    let s = text[block.span.clone()].trim_matches(['*', '_', ' ']);
+    if block.lines.len() != 1 || block.heading_level.is_some() || !words_at_most(s, 6) {
+        return false;
+    }
+    let fields: Vec<&str> = s
+        .split(['|', '/', '·', '•', '›', '»', '>', ':'])
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .collect();
+    let shouted = s.chars().any(char::is_alphabetic)
+        && !s.chars().any(char::is_lowercase)
+        && fields.len() > 1;
+    let labelled = fields
+        .first()
+        .is_some_and(|f| KICKER_LABELS.iter().any(|l| f.eq_ignore_ascii_case(l)));
+    let next_text = &text[next.span.clone()];
+    let headline_follows = next.heading_level.is_some()
+        || next.lines.len() == 1 && is_title_shape(next_text) && !shapes::is_furniture(next_text);
+    (shouted || labelled) && headline_follows
+}
+
 /// A short first line right above a byline or a date is the headline, even when the editor
 /// punctuated it as a sentence or two ("The four-day week is not a luxury. It is overdue.").
 fn headline_over_byline(line: &str, next: &str) -> bool {
@@ -401,6 +452,7 @@ fn header_kind(
     b: &RawBlock,
     next: Option<&RawBlock>,
     byline_name: Option<&str>,
+    body_follows: bool,
 ) -> Option<BlockKind> {
     let s = &text[b.span.clone()];
     let first = &text[b.lines[0].clone()];
@@ -432,6 +484,11 @@ fn header_kind(
             return Some(BlockKind::Byline);
         }
     }
+    // A note on the author set in the header rather than at the foot: "Jane Smith is a
+    // professor of economics at the University of Leeds."
+    if b.lines.len() == 1 && body_follows && shapes::is_header_bio(s, byline_name) {
+        return Some(BlockKind::AuthorNote);
+    }
     // The author's role under the name: "Researcher, Nuclear Security Programme (NSP)".
     if byline_name.is_some() && b.lines.len() == 1 && words_at_most(s, 14) && !ends_like_sentence(s)
     {
@@ -456,14 +513,26 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
     let n = raw.len();
     let mut i = 0;
 
+    // A section label above the headline ("OPINION | ECONOMY", "Commentary") is furniture,
+    // and the headline is the block after it.
+    while i < 2
+        && raw
+            .get(i + 1)
+            .is_some_and(|next| is_kicker_over(text, &raw[i], next))
+    {
+        kinds.push((BlockKind::Meta, raw[i].span.clone()));
+        i += 1;
+    }
+    let kicker_end = i;
+
     // Title: a Markdown `#` heading first, or a single short unpunctuated first line.
-    if let Some(first) = raw.first() {
+    if let Some(first) = raw.get(i) {
         let s = &text[first.span.clone()];
         let is_title = match first.heading_level {
             Some(level) => level == 1 || !raw.iter().any(|b| b.heading_level == Some(1)),
             None => {
-                let next_line = raw.get(1).and_then(|b| b.lines.first());
-                n > 1
+                let next_line = raw.get(i + 1).and_then(|b| b.lines.first());
+                n > i + 1
                     && first.lines.len() == 1
                     && (is_title_shape(s)
                         || next_line.is_some_and(|l| headline_over_byline(s, &text[l.clone()])))
@@ -473,10 +542,10 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
         };
         if is_title {
             kinds.push((BlockKind::Title, first.span.clone()));
-            i = 1;
+            i += 1;
         }
     }
-    let has_title = i == 1;
+    let has_title = i == kicker_end + 1;
 
     // Header: metadata, standfirst, byline and the author's role, in any order, before the
     // body starts. A block that is none of these is a standfirst only when a byline or
@@ -491,7 +560,19 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
             if b.heading_level.is_some() {
                 break;
             }
-            match header_kind(text, b, raw.get(j + 1), byline_name.as_deref()) {
+            // A note on the author is in the header only with the body still to come; the
+            // last paragraphs of a short piece are its foot.
+            let body_follows = raw[j + 1..].iter().any(|nb| {
+                let ns = &text[nb.span.clone()];
+                !shapes::is_furniture(ns) && !shapes::is_bio(ns, byline_name.as_deref())
+            });
+            match header_kind(
+                text,
+                b,
+                raw.get(j + 1),
+                byline_name.as_deref(),
+                body_follows,
+            ) {
                 // A standfirst is confirmed by the byline or metadata after it; furniture
                 // after prose means the body has begun.
                 Some(BlockKind::Caption | BlockKind::Boilerplate) if !pending.is_empty() => break,
@@ -535,7 +616,7 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
             }
             j += 1;
         }
-        if i == 1 && markdown {
+        if i == kicker_end + 1 && markdown {
             // Markdown without byline: an italic line after the title is the standfirst.
             if let Some(b) = raw.get(i) {
                 if b.heading_level.is_none() && b.lines.len() == 1 {

@@ -257,6 +257,60 @@ pub fn dateline_len(s: &str) -> Option<usize> {
     (letters >= 4 && m.end() < s.len()).then_some(m.end())
 }
 
+/// What an author's note says the author is.
+const AUTHOR_ROLES: [&str; 29] = [
+    "fellow",
+    "professor",
+    "researcher",
+    "director",
+    "editor",
+    "author",
+    "columnist",
+    "correspondent",
+    "analyst",
+    "reporter",
+    "lecturer",
+    "scholar",
+    "chair",
+    "president",
+    "founder",
+    "member",
+    "journalist",
+    "writer",
+    "economist",
+    "lawyer",
+    "contributor",
+    "associate",
+    "head",
+    "chief",
+    "adviser",
+    "advisor",
+    "student",
+    "candidate",
+    "teacher",
+];
+
+/// Whether `s` names what someone is by trade ("professor", "fellows", "editor").
+fn names_a_role(s: &str) -> bool {
+    s.split_whitespace().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let singular = w.strip_suffix('s').unwrap_or(w);
+        AUTHOR_ROLES
+            .iter()
+            .any(|r| w.eq_ignore_ascii_case(r) || singular.eq_ignore_ascii_case(r))
+    })
+}
+
+/// A note on the author set among the headline, byline and date rather than at the foot. Held
+/// to more than [`is_bio`]: the body's first sentence often opens with a capitalised subject
+/// and a verb ("Britain works longer hours …"), so the note must name the byline's author or
+/// say what the person is by trade.
+pub fn is_header_bio(s: &str, byline_name: Option<&str>) -> bool {
+    let plain = s.trim_matches(['*', '_', ' ', '—', '–', '-']).trim();
+    let names_author = byline_name.is_some_and(|n| !n.is_empty() && plain.starts_with(n));
+    words_at_most(s, 40) && is_bio(s, byline_name) && (names_author || names_a_role(plain))
+}
+
 /// The closing note about the author: "Jane Doe is a senior fellow at …", "The author is …",
 /// "— Jane Doe teaches law at …".
 pub fn is_bio(s: &str, byline_name: Option<&str>) -> bool {
@@ -286,46 +340,7 @@ pub fn is_bio(s: &str, byline_name: Option<&str>) -> bool {
         "is", "was", "serves", "works", "writes", "teaches", "leads", "heads", "directs", "are",
         "covers", "edits", "chairs",
     ];
-    let roles = [
-        "fellow",
-        "professor",
-        "researcher",
-        "director",
-        "editor",
-        "author",
-        "columnist",
-        "correspondent",
-        "analyst",
-        "reporter",
-        "lecturer",
-        "scholar",
-        "chair",
-        "president",
-        "founder",
-        "member",
-        "journalist",
-        "writer",
-        "economist",
-        "lawyer",
-        "contributor",
-        "associate",
-        "head",
-        "chief",
-        "adviser",
-        "advisor",
-        "student",
-        "candidate",
-        "teacher",
-    ];
-    let has_role = || {
-        plain.split_whitespace().any(|w| {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-            let singular = w.strip_suffix('s').unwrap_or(w);
-            roles
-                .iter()
-                .any(|r| w.eq_ignore_ascii_case(r) || singular.eq_ignore_ascii_case(r))
-        })
-    };
+    let has_role = || names_a_role(plain);
     match ws.iter().position(|w| verbs.contains(w)) {
         Some(p) if (1..=5).contains(&p) => {
             ws[..p].iter().all(|w| {

@@ -446,6 +446,21 @@ fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
     out
 }
 
+/// What a paragraph of the body is when it is page furniture rather than text.
+pub(crate) fn furniture_kind(plain: &str) -> Option<BlockKind> {
+    if shapes::is_caption(plain) {
+        Some(BlockKind::Caption)
+    } else if shapes::is_boilerplate(plain) {
+        Some(BlockKind::Boilerplate)
+    } else if shapes::is_meta(plain) {
+        Some(BlockKind::Meta)
+    } else if shapes::byline_name(plain).is_some() {
+        Some(BlockKind::Byline)
+    } else {
+        None
+    }
+}
+
 /// What a block in the header after the title is, when it is not the start of the body.
 fn header_kind(
     text: &str,

@@ -811,19 +811,41 @@ fn assemble(found: Found, walker: Walker) -> Reading {
         });
     }
     let author = found.byline.as_deref();
-    let last = pieces.len().saturating_sub(1);
+    // Furniture that the page's markup does not label (a byline, a date or "Read more" in a
+    // plain <p>) is known by its words, as in plain text.
+    let mut kinds: Vec<BlockKind> = pieces
+        .iter()
+        .map(|p| match p.kind {
+            BlockKind::Paragraph if !p.in_item && !p.in_quote => {
+                super::blocks::furniture_kind(&p.text).unwrap_or(BlockKind::Paragraph)
+            }
+            kind => kind,
+        })
+        .collect();
+    // The end of the page: the author's note among disclaimers and sign-up prompts.
+    let mut k = kinds.len();
+    while k > 1 {
+        k -= 1;
+        let piece = &pieces[k];
+        match kinds[k] {
+            BlockKind::Boilerplate | BlockKind::Caption | BlockKind::Meta | BlockKind::Byline => {}
+            BlockKind::Paragraph
+                if !piece.in_item && !piece.in_quote && is_author_note(&piece.text, author) =>
+            {
+                kinds[k] = BlockKind::AuthorNote;
+                break;
+            }
+            _ => break,
+        }
+    }
     let mut section = None;
     let mut headings = 0;
-    for (k, piece) in pieces.into_iter().enumerate() {
-        let mut kind = piece.kind;
-        if k == last
-            && k > 0
-            && kind == BlockKind::Paragraph
-            && !piece.in_item
-            && !piece.in_quote
-            && is_author_note(&piece.text, author)
-        {
-            kind = BlockKind::AuthorNote;
+    for (piece, kind) in pieces.into_iter().zip(kinds) {
+        if date.is_none() && kind == BlockKind::Meta {
+            if let Some(d) = super::dates::find_date(&piece.text) {
+                let start = text.len() + if text.is_empty() { 0 } else { 2 };
+                date = Some(start + d.start..start + d.end);
+            }
         }
         if kind == BlockKind::Heading {
             section = Some(headings);

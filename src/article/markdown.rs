@@ -15,6 +15,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 
 use super::dates::find_date;
+use super::shapes;
 use super::{Block, BlockKind, Caption, Link, Markup, Reading};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -406,7 +407,7 @@ fn is_meta(plain: &str) -> bool {
 
 /// "Jane Doe is a senior fellow at …": the closing note about the author.
 pub(super) fn is_author_note(plain: &str, name: Option<&str>) -> bool {
-    if words(plain) > 60 {
+    if words(plain) > 60 || shapes::makes_demand(plain) {
         return false;
     }
     if let Some(name) = name.filter(|n| !n.is_empty()) {
@@ -518,16 +519,32 @@ pub(crate) fn read(text: &str) -> Reading {
     for (k, leaf) in leaves.iter().enumerate().skip(body_start) {
         let kind = match leaf.kind {
             LeafKind::Heading(_) if !leaf.in_container() => BlockKind::Heading,
-            _ if k + 1 == leaves.len()
-                && k > body_start
-                && !leaf.in_container()
-                && is_author_note(&leaf.plain(text), byline.as_deref()) =>
-            {
-                BlockKind::AuthorNote
+            // The page furniture plain text drops is furniture in Markdown too: captions under
+            // images, "Share on X | …", "Tags: …", sign-up prompts, dates.
+            LeafKind::Paragraph if !leaf.in_container() => {
+                super::blocks::furniture_kind(&leaf.plain(text)).unwrap_or(BlockKind::Paragraph)
             }
             _ => BlockKind::Paragraph,
         };
         kinds.push((kind, k));
+    }
+    // The end of the page: the author's note among disclaimers and sign-up prompts, in any
+    // order.
+    let mut k = kinds.len();
+    while k > body_start {
+        k -= 1;
+        let leaf = &leaves[kinds[k].1];
+        match kinds[k].0 {
+            BlockKind::Boilerplate | BlockKind::Caption | BlockKind::Meta | BlockKind::Byline => {}
+            BlockKind::Paragraph
+                if k > body_start
+                    && !leaf.in_container()
+                    && is_author_note(&leaf.plain(text), byline.as_deref()) =>
+            {
+                kinds[k].0 = BlockKind::AuthorNote;
+            }
+            _ => break,
+        }
     }
 
     let mut section = None;

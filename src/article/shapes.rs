@@ -34,7 +34,7 @@ static DATE_ISH: LazyLock<Regex> = LazyLock::new(|| {
 /// "12,400 views", "Published: …", "Last modified …".
 static META_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)^(?:updated|published|posted|first published|last (?:updated|modified)|originally published|date|filed|dated)\b|\b\d+[- ]min(?:ute)?s?\.? read\b|\bread(?:ing)? time\b|^\d[\d,.]*[km]? (?:views|reads)\b",
+        r"(?i)^(?:updated|published|posted|first published|last (?:updated|modified)|originally published|date|filed|dated)(?:\s*[:\-–—|·]|\s+(?:\d|[a-z]{3,9}\.? \d|(?:on|at|by|in|from|to|under|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|yesterday|today|this morning|just now|recently)\b)|\s*$)|\b\d+[- ]min(?:ute)?s?\.? read\b|\bread(?:ing)? time\b|^\d[\d,.]*[km]? (?:views|reads)\b",
     )
 });
 
@@ -74,7 +74,7 @@ static CAPTION_PAREN: LazyLock<Regex> =
 /// "Share this article", "Read more: …", "Tags: …".
 static NAV_LINE: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)^(?:read more|read also|also read|see also|related(?: articles?| stories| posts| content| reading| coverage)?|recommended(?: for you| reading)?|more from [\p{L} ]+|more on this story|most (?:read|popular|viewed)|trending(?: now)?|advertisement|sponsored(?: content)?|share(?: this(?: article| story| page| post)?| on (?:facebook|twitter|x|linkedin|whatsapp|email))?|tweet|email|print|save|subscribe|sign up|newsletter|follow (?:us|me)(?: on [\p{L} ]+)?|comments?(?: \(\d+\))?|\d+ comments?|leave a (?:comment|reply)|tags?|topics?|filed under|categories|back to top|listen to this article|download(?: pdf| the report)?|skip to (?:main )?content|menu|home)(?:\s*[:|»›→].*)?$",
+        r"(?i)^(?:read more|read also|also read|see also|related(?: articles?| stories| posts| content| reading| coverage)?|recommended(?: for you| reading)?|more from [\p{L} ]+|more on this story|most (?:read|popular|viewed)|trending(?: now)?|advertisement|sponsored(?: content)?|share(?: this(?: article| story| page| post)?| on (?:facebook|twitter|x|linkedin|whatsapp|email))?|tweet|email|print|save|subscribe|sign up|newsletter|follow (?:us|me)(?: on [\p{L} ]+)?|comments?(?: \(\d+\))?|\d+ comments?|leave a (?:comment|reply)|tags?|topics?|filed under|categories|back to top|listen to this article|download(?: pdf| the report)?|skip to (?:main )?content|menu|home)(?:\s*[:|»›→].*[^.!;,])?$",
     )
 });
 
@@ -82,7 +82,7 @@ static NAV_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// "This article first appeared …", footnotes ("[1] …").
 static BOILERPLATE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)^(?:copyright\b|©|\(c\) \d{4}|all rights reserved|disclaimer\s*:|disclosure\s*:|editor'?s note\s*:|correction\s*:|clarification\s*:|note\s*:|(?:sign up|subscribe) (?:for|to|here)\b|follow (?:us|me|him|her|them) on\b|click here\b|continue reading\b|this (?:article|piece|post|op-ed|column|commentary|essay|story) (?:was|first|originally|is adapted|has been|appeared|appears|is part)|an? (?:earlier |shorter |longer )?version of this (?:article|piece|post|op-ed|column|commentary|essay) |the (?:views|opinions) (?:and opinions )?expressed|views expressed|opinions expressed|the author(?:s)? (?:has|have|had|declares?|reports?) no\b|\[\d{1,3}\][ \t]|\^?\d{1,3}\^? (?:see|ibid|op\. cit)\b)",
+        r"(?i)^(?:copyright\s*(?:©|\(c\)|\d{4}|by\b|:|\s*$)|©|\(c\) \d{4}|all rights reserved|disclaimer\s*:|disclosure\s*:|editor'?s note\s*:|correction\s*:|clarification\s*:|note\s*:|(?:sign up|subscribe) (?:for (?:our|my|the|free|a free|email|updates|more|weekly|daily|the latest)\b|to (?:our|my|the|get|receive|this)\b|here\b|now\b|today\b)|follow (?:us|me|him|her|them) on\b|click here\b|continue reading(?:\s*(?:below|the (?:main |full )?(?:story|article)|…|\.\.\.|:|→|»)|\s*$)|this (?:article|piece|post|op-ed|column|commentary|essay|story) (?:was|first|originally|is adapted|has been|appeared|appears|is part)|an? (?:earlier |shorter |longer )?version of this (?:article|piece|post|op-ed|column|commentary|essay) |(?:the )?(?:views|opinions) (?:and opinions )?expressed (?:in|here|herein|on|are|by the (?:author|writer|contributor)s?)\b|the author(?:s)? (?:has|have|had|declares?|reports?) no\b|\[\d{1,3}\][ \t]|\^?\d{1,3}\^? (?:see|ibid|op\. cit)\b)",
     )
 });
 
@@ -312,8 +312,23 @@ pub fn is_header_bio(s: &str, byline_name: Option<&str>) -> bool {
 }
 
 /// The closing note about the author: "Jane Doe is a senior fellow at …", "The author is …",
-/// "— Jane Doe teaches law at …".
+/// "— Jane Doe teaches law at …". A note on the author demands nothing: "Councillor Jo Reyes
+/// is a member of the committee that votes on Tuesday, and she should vote yes" closes the
+/// argument, and dropping it would lose the writer's last word.
 pub fn is_bio(s: &str, byline_name: Option<&str>) -> bool {
+    looks_like_bio(s, byline_name) && !makes_demand(s)
+}
+
+/// Whether `s` says what someone should or must do.
+pub(crate) fn makes_demand(s: &str) -> bool {
+    s.split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .any(|w| {
+            ["should", "must", "ought", "shouldn't", "mustn't"]
+                .contains(&w.to_ascii_lowercase().as_str())
+        })
+}
+
+fn looks_like_bio(s: &str, byline_name: Option<&str>) -> bool {
     // Asked of every paragraph: the word limit is checked last, on the few that look like a
     // bio, and nothing here reads further into a paragraph than its shape needs.
     let plain = s.trim_matches(['*', '_', ' ', '—', '–', '-']).trim();

@@ -245,13 +245,16 @@ fn is_kicker_over(text: &str, block: &RawBlock, next: &RawBlock) -> bool {
         .map(str::trim)
         .filter(|f| !f.is_empty())
         .collect();
-    let shouted = s.chars().any(char::is_alphabetic)
-        && !s.chars().any(char::is_lowercase)
-        && fields.len() > 1;
+    // One or two words in capitals ("TRANSPORT", "US POLITICS") over a longer headline; a
+    // longer line in capitals is a headline itself ("NATO AT 75").
+    let next_text = &text[next.span.clone()];
+    let capitals = s.chars().any(char::is_alphabetic) && !s.chars().any(char::is_lowercase);
+    let shouted = capitals
+        && (fields.len() > 1
+            || words_at_most(s, 2) && !words_at_most(next_text, s.split_whitespace().count()));
     let labelled = fields
         .first()
         .is_some_and(|f| KICKER_LABELS.iter().any(|l| f.eq_ignore_ascii_case(l)));
-    let next_text = &text[next.span.clone()];
     let headline_follows = next.heading_level.is_some()
         || next.lines.len() == 1 && is_title_shape(next_text) && !shapes::is_furniture(next_text);
     (shouted || labelled) && headline_follows
@@ -477,13 +480,19 @@ fn header_kind(
     if b.lines.len() == 1 && shapes::is_boilerplate(s) {
         return Some(BlockKind::Boilerplate);
     }
-    if b.lines.len() == 1 && shapes::is_meta(s) {
-        return Some(BlockKind::Meta);
-    }
     let short_lines =
         b.lines.len() <= 4 && b.lines.iter().all(|l| words_at_most(&text[l.clone()], 14));
-    if short_lines && shapes::byline_name(first).is_some() {
+    // "By Ann Lee | March 3, 2024" is a byline with its date, not a line of metadata.
+    if short_lines
+        && (shapes::byline_name(first).is_some()
+            || shapes::is_house_byline(first)
+            || shapes::is_name_and_role(first))
+    {
         return Some(BlockKind::Byline);
+    }
+    // Dates, update stamps and reading times, a line each.
+    if b.lines.len() <= 4 && b.lines.iter().all(|l| shapes::is_meta(&text[l.clone()])) {
+        return Some(BlockKind::Meta);
     }
     // A bare name is a byline only with something that confirms it: a second line (the role),
     // a role line after it, or the name again further on (the closing bio). Otherwise
@@ -615,6 +624,8 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
                             let span = italic_inner(text, line).unwrap_or(line.clone());
                             kinds.push((kind, span));
                         }
+                    } else if kind == BlockKind::Meta {
+                        kinds.extend(b.lines.iter().map(|l| (BlockKind::Meta, l.clone())));
                     } else {
                         kinds.push((kind, b.span.clone()));
                     }
@@ -661,7 +672,7 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
             BlockKind::Caption
         } else if one_line && shapes::is_boilerplate(s) {
             BlockKind::Boilerplate
-        } else if one_line && shapes::is_meta(s) {
+        } else if b.lines.len() <= 4 && b.lines.iter().all(|l| shapes::is_meta(&text[l.clone()])) {
             BlockKind::Meta
         } else if one_line && shapes::byline_name(s).is_some() {
             BlockKind::Byline
@@ -684,6 +695,10 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
             if let Some(len) = shapes::list_marker_len(&text[span.clone()]) {
                 span.start += len;
             }
+        }
+        if kind == BlockKind::Meta {
+            kinds.extend(b.lines.iter().map(|l| (BlockKind::Meta, l.clone())));
+            continue;
         }
         kinds.push((kind, span));
     }

@@ -19,7 +19,7 @@ const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|ju
 /// ISO dates, "30 Sep, 2018", "September 6, 2019", "Sept. 6 2019", "06/09/2019".
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     compiled(&format!(
-        r"(?i)\b(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}(?:st|nd|rd|th)? {MONTH},? \d{{4}}|{MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})"
+        r"(?i)\b(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}(?:st|nd|rd|th)? {MONTH},? \d{{4}}|{MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}})\b|\d{{1,2}}\.\d{{1,2}}\.\d{{4}})"
     ))
 });
 
@@ -178,6 +178,46 @@ pub fn byline_name(s: &str) -> Option<&str> {
         .filter(|n| n.chars().next().is_some_and(char::is_uppercase))
 }
 
+/// A byline that names the publication's voice rather than a person: "Editorial", "The
+/// Editorial Board", "The Editors", "Our view".
+static HOUSE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    compiled(
+        r"(?i)^(?:the )?(?:[A-Z][\p{L}'’.-]* ){0,3}(?:editorial(?: board| team| staff)?|editors|editorial writers|leader|our view)$",
+    )
+});
+
+pub fn is_house_byline(s: &str) -> bool {
+    let s = s.trim().trim_matches(['*', '_', ' ']);
+    words_at_most(s, 6) && HOUSE_BYLINE.is_match(s)
+}
+
+/// "Ann Lee, Senior Fellow at the Transit Institute": a name, a comma and what the person is.
+pub fn is_name_and_role(s: &str) -> bool {
+    let s = s.trim().trim_matches(['*', '_', ' ']);
+    match s.split_once(',') {
+        Some((name, role)) => {
+            is_name(name) && words_at_most(s, 16) && !ends_like_sentence(s) && names_a_role(role)
+        }
+        None => false,
+    }
+}
+
+/// A line of links: three or more short fields between `|`, `·` or `•` and no sentence
+/// ("Reprints | Contact Us | Terms of Use", "Home · Opinion · Transport").
+fn is_link_row(s: &str) -> bool {
+    let fields: Vec<&str> = s.split(['|', '·', '•']).map(str::trim).collect();
+    fields.len() >= 3
+        && fields.iter().all(|f| {
+            !f.is_empty()
+                && words_at_most(f, 4)
+                && !ends_like_sentence(f)
+                && f.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        })
+        && !fields.iter().any(|f| DATE.is_match(f))
+}
+
 /// "Shivani Singh", "Dr. A. N. Other": two to five capitalised words and nothing else.
 pub fn is_name(s: &str) -> bool {
     let s = s.trim().trim_matches(['*', '_']);
@@ -222,6 +262,7 @@ fn looks_like_caption(s: &str) -> bool {
 pub fn is_boilerplate(s: &str) -> bool {
     let s = s.trim().trim_matches(['*', '_', '#', '>', ' ']);
     (NAV_LINE.is_match(s) || BOILERPLATE_LEAD.is_match(s)) && words_at_most(s, 60)
+        || words_at_most(s, 24) && is_link_row(s)
 }
 
 /// A numbered or lettered heading: a bare marker ("1.", "II.") or a marker and a short

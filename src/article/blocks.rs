@@ -378,10 +378,26 @@ fn extend_run(run: &mut Option<RawBlock>, line: Range<usize>) {
 /// Takes apart blocks that hold lines of different kinds: a header pasted without blank lines
 /// becomes one block per line, and a caption, credit, metadata or boilerplate line, or a
 /// numbered heading, inside a run of text becomes a block of its own.
+/// A box of page furniture set as a few short lines: "Share this article / Gift this article",
+/// "Sign up for our newsletter / Get the best opinion every Friday. / Enter your email". One
+/// line says what the box is; the others belong to it.
+fn is_furniture_box(text: &str, block: &RawBlock) -> bool {
+    (2..=6).contains(&block.lines.len())
+        && block
+            .lines
+            .iter()
+            .all(|l| words_at_most(&text[l.clone()], 10))
+        && block
+            .lines
+            .iter()
+            .any(|l| shapes::is_boilerplate(&text[l.clone()]))
+}
+
 fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
     let mut out = Vec::with_capacity(raw.len());
     for (index, block) in raw.into_iter().enumerate() {
-        if block.heading_level.is_some() || block.lines.len() == 1 {
+        if block.heading_level.is_some() || block.lines.len() == 1 || is_furniture_box(text, &block)
+        {
             out.push(block);
             continue;
         }
@@ -477,7 +493,7 @@ fn header_kind(
     if b.lines.len() == 1 && shapes::is_caption(s) {
         return Some(BlockKind::Caption);
     }
-    if b.lines.len() == 1 && shapes::is_boilerplate(s) {
+    if b.lines.len() == 1 && shapes::is_boilerplate(s) || is_furniture_box(text, b) {
         return Some(BlockKind::Boilerplate);
     }
     let short_lines =
@@ -576,7 +592,9 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
     // metadata line follows it; otherwise the body has begun.
     let mut byline_name: Option<String> = None;
     if has_title {
-        let mut pending: Vec<usize> = Vec::new();
+        // Blocks waiting for a byline or a date to confirm that the header goes on: the deck
+        // (`None`), and furniture set between the deck and the byline (a picture credit).
+        let mut pending: Vec<(usize, Option<BlockKind>)> = Vec::new();
         let mut j = i;
         let limit = (i + 8).min(n);
         while j < limit {
@@ -597,13 +615,23 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
                 byline_name.as_deref(),
                 body_follows,
             ) {
-                // A standfirst is confirmed by the byline or metadata after it; furniture
-                // after prose means the body has begun.
-                Some(BlockKind::Caption | BlockKind::Boilerplate) if !pending.is_empty() => break,
+                // A standfirst is confirmed by the byline or metadata after it, even with a
+                // picture credit between them; until then furniture waits with it.
+                Some(kind @ (BlockKind::Caption | BlockKind::Boilerplate))
+                    if !pending.is_empty() =>
+                {
+                    pending.push((j, Some(kind)));
+                }
                 Some(kind) => {
-                    for &k in &pending {
-                        let span = italic_inner(text, &raw[k].span).unwrap_or(raw[k].span.clone());
-                        kinds.push((BlockKind::Standfirst, span));
+                    for &(k, furniture) in &pending {
+                        match furniture {
+                            Some(f) => kinds.push((f, raw[k].span.clone())),
+                            None => {
+                                let span =
+                                    italic_inner(text, &raw[k].span).unwrap_or(raw[k].span.clone());
+                                kinds.push((BlockKind::Standfirst, span));
+                            }
+                        }
                     }
                     pending.clear();
                     if kind == BlockKind::Byline {
@@ -636,7 +664,7 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
                     && byline_name.is_none()
                     && words_at_most(&text[b.span.clone()], 60) =>
                 {
-                    pending.push(j);
+                    pending.push((j, None));
                 }
                 None => break,
             }
@@ -670,7 +698,7 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
             BlockKind::Heading
         } else if one_line && shapes::is_caption(s) {
             BlockKind::Caption
-        } else if one_line && shapes::is_boilerplate(s) {
+        } else if one_line && shapes::is_boilerplate(s) || is_furniture_box(text, b) {
             BlockKind::Boilerplate
         } else if b.lines.len() <= 4 && b.lines.iter().all(|l| shapes::is_meta(&text[l.clone()])) {
             BlockKind::Meta

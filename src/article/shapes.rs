@@ -82,7 +82,7 @@ static NAV_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// "This article first appeared …", footnotes ("[1] …").
 static BOILERPLATE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)^(?:copyright\s*(?:©|\(c\)|\d{4}|by\b|:|\s*$)|©|\(c\) \d{4}|all rights reserved|disclaimer\s*:|disclosure\s*:|editor'?s note\s*:|correction\s*:|clarification\s*:|note\s*:|(?:sign up|subscribe) (?:for (?:our|my|the|free|a free|email|updates|more|weekly|daily|the latest)\b|to (?:our|my|the|get|receive|this)\b|here\b|now\b|today\b)|follow (?:us|me|him|her|them) on\b|click here\b|continue reading(?:\s*(?:below|the (?:main |full )?(?:story|article)|…|\.\.\.|:|→|»)|\s*$)|this (?:article|piece|post|op-ed|column|commentary|essay|story) (?:was|first|originally|is adapted|has been|appeared|appears|is part)|an? (?:earlier |shorter |longer )?version of this (?:article|piece|post|op-ed|column|commentary|essay) |(?:the )?(?:views|opinions) (?:and opinions )?expressed (?:in|here|herein|on|are|by the (?:author|writer|contributor)s?)\b|the author(?:s)? (?:has|have|had|declares?|reports?) no\b|do you have an opinion on\b|(?:if you would like|want) to (?:submit|write|send) (?:us )?a letter|letters?\s*:\s*(?:send|write|email)\b|(?:send|email) (?:us )?(?:a letter|your (?:letters|views|thoughts))\b|follow (?:the|our) [\p{L} ]{1,30} (?:section|desk|page|team)s? on\b|reuse this content|thanks for reading\b|if you (?:liked|enjoyed) this (?:post|article|piece|essay|newsletter|story)|want to write for us\b|\[\d{1,3}\][ \t]|\^?\d{1,3}\^? (?:see|ibid|op\. cit)\b)",
+        r"(?i)^(?:copyright\s*(?:©|\(c\)|\d{4}|by\b|:|\s*$)|©|\(c\) \d{4}|all rights reserved|disclaimer\s*:|disclosure\s*:|editor'?s note\s*:|correction\s*:|clarification\s*:|note\s*:|(?:sign up|subscribe) (?:for (?:our|my|the|free|a free|email|updates|more|weekly|daily|the latest)\b|to (?:our|my|the|get|receive|this)\b|here\b|now\b|today\b)|follow (?:us|me|him|her|them) on\b|click here\b|continue reading(?:\s*(?:below|the (?:main |full )?(?:story|article)|…|\.\.\.|:|→|»)|\s*$)|this (?:article|piece|post|op-ed|column|commentary|essay|story) (?:was|first|originally|is adapted|has been|appeared|appears|is part)|an? (?:earlier |shorter |longer )?version of this (?:article|piece|post|op-ed|column|commentary|essay) |(?:the )?(?:views|opinions) (?:and opinions )?expressed (?:in|here|herein|on|are|by the (?:author|writer|contributor)s?)\b|the author(?:s)? (?:has|have|had|declares?|reports?) no\b|do you have an opinion on\b|(?:if you would like|want) to (?:submit|write|send) (?:us )?a letter|letters?\s*:\s*(?:send|write|email)\b|(?:send|email) (?:us )?(?:a letter|your (?:letters|views|thoughts))\b|follow (?:the|our) [a-z ]{1,30} (?:section|desk|page|team)s? on\b|reuse this content|thanks for reading\b|if you (?:liked|enjoyed) this (?:post|article|piece|essay|newsletter|story)|want to write for us\b|\[\d{1,3}\][ \t]|\^?\d{1,3}\^? (?:see|ibid|op\. cit)\b)",
     )
 });
 
@@ -182,7 +182,7 @@ pub fn byline_name(s: &str) -> Option<&str> {
 /// Editorial Board", "The Editors", "Our view".
 static HOUSE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)^(?:the )?(?:[A-Z][\p{L}'’.-]* ){0,3}(?:editorial(?: board| team| staff)?|editors|editorial writers|leader|our view)$",
+        r"(?i)^(?:the )?(?:[a-z][a-z'’.-]* ){0,3}(?:editorial(?: board| team| staff)?|editors|editorial writers|leader|our view)$",
     )
 });
 

@@ -207,7 +207,14 @@ fn header_without_blank_lines(text: &str, block: &RawBlock) -> bool {
 }
 
 /// The labels a publication sets above a headline to say what kind of piece it is.
-const KICKER_LABELS: [&str; 22] = [
+const KICKER_LABELS: [&str; 29] = [
+    "your turn",
+    "my turn",
+    "point of view",
+    "ideas",
+    "voices",
+    "letters to the editor",
+    "first person",
     "opinion",
     "opinions",
     "commentary",
@@ -253,8 +260,8 @@ fn is_kicker_over(text: &str, block: &RawBlock, next: &RawBlock) -> bool {
         && (fields.len() > 1
             || words_at_most(s, 2) && !words_at_most(next_text, s.split_whitespace().count()));
     let labelled = fields
-        .first()
-        .is_some_and(|f| KICKER_LABELS.iter().any(|l| f.eq_ignore_ascii_case(l)));
+        .iter()
+        .any(|f| KICKER_LABELS.iter().any(|l| f.eq_ignore_ascii_case(l)));
     let headline_follows = next.heading_level.is_some()
         || next.lines.len() == 1 && is_title_shape(next_text) && !shapes::is_furniture(next_text);
     (shouted || labelled) && headline_follows
@@ -382,21 +389,38 @@ fn extend_run(run: &mut Option<RawBlock>, line: Range<usize>) {
 /// "Sign up for our newsletter / Get the best opinion every Friday. / Enter your email". One
 /// line says what the box is; the others belong to it.
 fn is_furniture_box(text: &str, block: &RawBlock) -> bool {
-    (2..=6).contains(&block.lines.len())
-        && block
-            .lines
-            .iter()
-            .all(|l| words_at_most(&text[l.clone()], 10))
-        && block
-            .lines
-            .iter()
-            .any(|l| shapes::is_boilerplate(&text[l.clone()]))
+    is_tag_list(text, block)
+        || (2..=8).contains(&block.lines.len())
+            && block
+                .lines
+                .iter()
+                .all(|l| words_at_most(&text[l.clone()], 10))
+            && block
+                .lines
+                .iter()
+                .any(|l| shapes::is_boilerplate(&text[l.clone()]))
+}
+
+/// Topic tags a line each under an article ("Buses / Opinion / Transport / Rural affairs"): three
+/// or more lines of one to three words, none of them a sentence.
+fn is_tag_list(text: &str, block: &RawBlock) -> bool {
+    block.lines.len() >= 3
+        && block.lines.iter().all(|l| {
+            let t = text[l.clone()].trim();
+            words_at_most(t, 3)
+                && !ends_like_sentence(t)
+                && !t.contains(|c: char| c.is_ascii_digit())
+                && shapes::byline_name(t).is_none()
+        })
 }
 
 fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
     let mut out = Vec::with_capacity(raw.len());
     for (index, block) in raw.into_iter().enumerate() {
-        if block.heading_level.is_some() || block.lines.len() == 1 || is_furniture_box(text, &block)
+        if block.heading_level.is_some()
+            || block.lines.len() == 1
+            || is_furniture_box(text, &block)
+            || shapes::is_authors_label(&text[block.lines[0].clone()])
         {
             out.push(block);
             continue;
@@ -496,13 +520,21 @@ fn header_kind(
     if b.lines.len() == 1 && shapes::is_boilerplate(s) || is_furniture_box(text, b) {
         return Some(BlockKind::Boilerplate);
     }
+    // Up to four lines of names, roles and dates; under an "Authors" label, two or three
+    // authors with a role each.
+    let most_lines = if shapes::is_authors_label(first) {
+        9
+    } else {
+        4
+    };
     let short_lines =
-        b.lines.len() <= 4 && b.lines.iter().all(|l| words_at_most(&text[l.clone()], 14));
+        b.lines.len() <= most_lines && b.lines.iter().all(|l| words_at_most(&text[l.clone()], 14));
     // "By Ann Lee | March 3, 2024" is a byline with its date, not a line of metadata.
     if short_lines
         && (shapes::byline_name(first).is_some()
             || shapes::is_house_byline(first)
-            || shapes::is_name_and_role(first))
+            || shapes::is_name_and_role(first)
+            || b.lines.len() > 1 && shapes::is_authors_label(first))
     {
         return Some(BlockKind::Byline);
     }
@@ -635,7 +667,14 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
                     }
                     pending.clear();
                     if kind == BlockKind::Byline {
-                        let first = &text[b.lines[0].clone()];
+                        // Under an "Authors" label, the first name is on the next line.
+                        let named = match b.lines.as_slice() {
+                            [label, next, ..] if shapes::is_authors_label(&text[label.clone()]) => {
+                                next
+                            }
+                            lines => &lines[0],
+                        };
+                        let first = &text[named.clone()];
                         let name = byline_name
                             .get_or_insert_with(|| name_of_byline(first))
                             .clone();

@@ -416,7 +416,11 @@ pub(super) fn is_author_note(plain: &str, name: Option<&str>) -> bool {
         }
     }
     let lower = plain.to_lowercase();
-    if lower.starts_with("the author") || lower.starts_with("the writer") {
+    if lower.starts_with("the author")
+        || lower.starts_with("the writer")
+        || lower.starts_with("about me")
+        || lower.starts_with("about the author")
+    {
         return true;
     }
     let ws: Vec<&str> = plain.split_whitespace().collect();

@@ -74,7 +74,7 @@ static CAPTION_PAREN: LazyLock<Regex> =
 /// "Share this article", "Read more: …", "Tags: …".
 static NAV_LINE: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)^(?:read more|read also|also read|see also|related(?: articles?| stories| posts| content| reading| coverage)?|recommended(?: for you| reading)?|more from [\p{L} ]+|more on this story|most (?:read|popular|viewed)|trending(?: now)?|advertisement|sponsored(?: content)?|share(?: this(?: article| story| page| post)?| on (?:facebook|twitter|x|linkedin|whatsapp|email))?|tweet|email|print|save|subscribe|sign up|newsletter|follow (?:us|me)(?: on [\p{L} ]+)?|comments?(?: \(\d+\))?|\d+ comments?|leave a (?:comment|reply)|tags?|topics?|filed under|categories|back to top|listen to this article|download(?: pdf| the report)?|skip to (?:main )?content|menu|home)(?:\s*[:|»›→].*[^.!;,])?$",
+        r"(?i)^(?:read more|read also|also read|see also|related(?: articles?| stories| posts| content| reading| coverage)?|recommended(?: for you| reading)?|more from [\p{L} ]+|explore more(?: on (?:these|this) topics?)?|more on (?:these|this) topics?|more on this story|most (?:read|popular|viewed)|trending(?: now)?|advertisement|sponsored(?: content)?|share(?: this(?: article| story| page| post)?| on (?:facebook|twitter|x|linkedin|whatsapp|email))?|tweet|email|print|save|subscribe|sign up|newsletter|follow (?:us|me)(?: on [\p{L} ]+)?|comments?(?: \(\d+\))?|\d+ comments?|leave a (?:comment|reply)|tags?|topics?|filed under|categories|back to top|listen to this article|download(?: pdf| the report)?|skip to (?:main )?content|menu|home)(?:\s*[:|»›→].*[^.!;,])?$",
     )
 });
 
@@ -82,7 +82,7 @@ static NAV_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// "This article first appeared …", footnotes ("[1] …").
 static BOILERPLATE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)^(?:copyright\s*(?:©|\(c\)|\d{4}|by\b|:|\s*$)|©|\(c\) \d{4}|all rights reserved|disclaimer\s*:|disclosure\s*:|editor'?s note\s*:|correction\s*:|clarification\s*:|note\s*:|(?:sign up|subscribe) (?:for (?:our|my|the|free|a free|email|updates|more|weekly|daily|the latest)\b|to (?:our|my|the|get|receive|this)\b|here\b|now\b|today\b)|follow (?:us|me|him|her|them) on\b|click here\b|continue reading(?:\s*(?:below|the (?:main |full )?(?:story|article)|…|\.\.\.|:|→|»)|\s*$)|this (?:article|piece|post|op-ed|column|commentary|essay|story) (?:was|first|originally|is adapted|has been|appeared|appears|is part)|an? (?:earlier |shorter |longer )?version of this (?:article|piece|post|op-ed|column|commentary|essay) |(?:the )?(?:views|opinions) (?:and opinions )?expressed (?:in|here|herein|on|are|by the (?:author|writer|contributor)s?)\b|the author(?:s)? (?:has|have|had|declares?|reports?) no\b|do you have an opinion on\b|(?:if you would like|want) to (?:submit|write|send) (?:us )?a letter|letters?\s*:\s*(?:send|write|email)\b|(?:send|email) (?:us )?(?:a letter|your (?:letters|views|thoughts))\b|follow (?:the|our) [a-z ]{1,30} (?:section|desk|page|team)s? on\b|reuse this content|thanks for reading\b|if you (?:liked|enjoyed) this (?:post|article|piece|essay|newsletter|story)|want to write for us\b|\[\d{1,3}\][ \t]|\^?\d{1,3}\^? (?:see|ibid|op\. cit)\b)",
+        r"(?i)^(?:copyright\s*(?:©|\(c\)|\d{4}|by\b|:|\s*$)|©|\(c\) \d{4}|all rights reserved|disclaimer\s*:|disclosure\s*:|editor'?s note\s*:|correction\s*:|clarification\s*:|note\s*:|(?:sign up|subscribe) (?:for (?:our|my|the|free|a free|email|updates|more|weekly|daily|the latest)\b|to (?:our|my|the|get|receive|this)\b|here\b|now\b|today\b)|follow (?:us|me|him|her|them) on\b|click here\b|continue reading(?:\s*(?:below|the (?:main |full )?(?:story|article)|…|\.\.\.|:|→|»)|\s*$)|this (?:article|piece|post|op-ed|column|commentary|essay|story) (?:was|first|originally|is adapted|has been|appeared|appears|is part)|an? (?:earlier |shorter |longer )?version of this (?:article|piece|post|op-ed|column|commentary|essay) |(?:the )?(?:views|opinions) (?:and opinions )?expressed (?:in|here|herein|on|are|by the (?:author|writer|contributor)s?)\b|the author(?:s)? (?:has|have|had|declares?|reports?) no\b|do you have an opinion on\b|(?:if you would like|want) to (?:submit|write|send) (?:us )?a letter|letters?\s*:\s*(?:send|write|email)\b|(?:send|email) (?:us )?(?:a letter|your (?:letters|views|thoughts))\b|follow (?:the|our) [a-z ]{1,30} (?:section|desk|page|team)s? on\b|reuse this content|thanks for reading\b|if you (?:liked|enjoyed) this (?:post|article|piece|essay|newsletter|story)|want to write for us\b|want to write\?|register now\b|(?:write an article and )?join (?:our|a growing) community\b|\[\d{1,3}\][ \t]|\^?\d{1,3}\^? (?:see|ibid|op\. cit)\b)",
     )
 });
 
@@ -189,6 +189,21 @@ static HOUSE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn is_house_byline(s: &str) -> bool {
     let s = s.trim().trim_matches(['*', '_', ' ']);
     words_at_most(s, 6) && HOUSE_BYLINE.is_match(s)
+}
+
+/// "Authors", "Contributors": a label over the names of the people who wrote the piece.
+pub fn is_authors_label(s: &str) -> bool {
+    let s = s.trim().trim_matches(['*', '_', ' ', ':']);
+    [
+        "author",
+        "authors",
+        "contributor",
+        "contributors",
+        "written by",
+        "words by",
+    ]
+    .iter()
+    .any(|l| s.eq_ignore_ascii_case(l))
 }
 
 /// "Ann Lee, Senior Fellow at the Transit Institute": a name, a comma and what the person is.
@@ -370,6 +385,27 @@ pub(crate) fn makes_demand(s: &str) -> bool {
 }
 
 fn looks_like_bio(s: &str, byline_name: Option<&str>) -> bool {
+    // "— Maria Lopez lives in Fresno and has worked as a public defender for twelve years.": a
+    // dash, a name and what the person does or is, the way papers sign a reader's piece.
+    let after_dash = s.trim_start().trim_start_matches(['*', '_']);
+    if let Some(rest) = after_dash
+        .strip_prefix('—')
+        .or_else(|| after_dash.strip_prefix('–'))
+    {
+        let ws: Vec<&str> = rest.split_whitespace().take(5).collect();
+        let capitalised = ws
+            .iter()
+            .take_while(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .count();
+        if (2..=4).contains(&capitalised)
+            && ws
+                .get(capitalised)
+                .is_some_and(|w| w.chars().next().is_some_and(char::is_lowercase))
+            && words_at_most(s, 60)
+        {
+            return true;
+        }
+    }
     // Asked of every paragraph: the word limit is checked last, on the few that look like a
     // bio, and nothing here reads further into a paragraph than its shape needs.
     let plain = s.trim_matches(['*', '_', ' ', '—', '–', '-']).trim();
@@ -381,6 +417,7 @@ fn looks_like_bio(s: &str, byline_name: Option<&str>) -> bool {
     if [
         "the author",
         "the writer",
+        "about me",
         "about the author",
         "author bio",
         "about the writer",

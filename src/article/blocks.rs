@@ -239,6 +239,49 @@ const KICKER_LABELS: [&str; 29] = [
     "the big idea",
 ];
 
+fn kicker_fields(s: &str) -> Vec<&str> {
+    s.split(['|', '/', '·', '•', '›', '»', '>', ':'])
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .collect()
+}
+
+fn is_labelled(fields: &[&str]) -> bool {
+    fields
+        .iter()
+        .any(|f| KICKER_LABELS.iter().any(|l| f.eq_ignore_ascii_case(l)))
+}
+
+/// A short line of section labels only, wherever it stands: "OPINION | YOUR TURN".
+pub(crate) fn is_section_label(s: &str) -> bool {
+    let s = s.trim().trim_matches(['*', '_', ' ']);
+    words_at_most(s, 6) && !ends_like_sentence(s) && {
+        let fields = kicker_fields(s);
+        is_labelled(&fields)
+            && fields.iter().all(|f| {
+                KICKER_LABELS.iter().any(|l| f.eq_ignore_ascii_case(l))
+                    || !f.chars().any(char::is_lowercase)
+            })
+    }
+}
+
+/// The page title without the section label a site puts in front of it: "Opinion: Drop the
+/// degree requirement" → "Drop the degree requirement".
+pub(crate) fn without_section_prefix(title: &str) -> &str {
+    for sep in [':', '|'] {
+        if let Some((head, rest)) = title.split_once(sep) {
+            if KICKER_LABELS
+                .iter()
+                .any(|l| head.trim().eq_ignore_ascii_case(l))
+                && !rest.trim().is_empty()
+            {
+                return rest.trim();
+            }
+        }
+    }
+    title
+}
+
 /// A section label above the headline: "OPINION | ECONOMY", "Commentary", "Analysis ›
 /// Energy". Only where a headline follows it; otherwise a short capitalised first line is
 /// the headline itself ("NATO AT 75").
@@ -247,11 +290,7 @@ fn is_kicker_over(text: &str, block: &RawBlock, next: &RawBlock) -> bool {
     if block.lines.len() != 1 || block.heading_level.is_some() || !words_at_most(s, 6) {
         return false;
     }
-    let fields: Vec<&str> = s
-        .split(['|', '/', '·', '•', '›', '»', '>', ':'])
-        .map(str::trim)
-        .filter(|f| !f.is_empty())
-        .collect();
+    let fields = kicker_fields(s);
     // One or two words in capitals ("TRANSPORT", "US POLITICS") over a longer headline; a
     // longer line in capitals is a headline itself ("NATO AT 75").
     let next_text = &text[next.span.clone()];
@@ -259,9 +298,7 @@ fn is_kicker_over(text: &str, block: &RawBlock, next: &RawBlock) -> bool {
     let shouted = capitals
         && (fields.len() > 1
             || words_at_most(s, 2) && !words_at_most(next_text, s.split_whitespace().count()));
-    let labelled = fields
-        .iter()
-        .any(|f| KICKER_LABELS.iter().any(|l| f.eq_ignore_ascii_case(l)));
+    let labelled = is_labelled(&fields);
     let headline_follows = next.heading_level.is_some()
         || next.lines.len() == 1 && is_title_shape(next_text) && !shapes::is_furniture(next_text);
     (shouted || labelled) && headline_follows
@@ -491,7 +528,9 @@ fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
 
 /// What a paragraph of the body is when it is page furniture rather than text.
 pub(crate) fn furniture_kind(plain: &str) -> Option<BlockKind> {
-    if shapes::is_caption(plain) {
+    if is_section_label(plain) {
+        Some(BlockKind::Meta)
+    } else if shapes::is_caption(plain) {
         Some(BlockKind::Caption)
     } else if shapes::is_boilerplate(plain) {
         Some(BlockKind::Boilerplate)
@@ -853,7 +892,15 @@ pub(crate) fn mark_pull_quotes(text: &str, kinds: &mut [(BlockKind, Range<usize>
         .map(|(k, _)| k)
         .take(PULL_QUOTE_CANDIDATES)
         .collect();
+    // A piece may end on a sentence it said before, as a refrain; a pull quote is set beside
+    // the body, not after its last paragraph.
+    let last_paragraph = kinds
+        .iter()
+        .rposition(|(kind, _)| *kind == BlockKind::Paragraph);
     for k in candidates {
+        if Some(k) == last_paragraph {
+            continue;
+        }
         let s = text[kinds[k].1.clone()]
             .trim_matches(|c: char| "\"“”'‘’*_ ".contains(c))
             .trim_end_matches(['.', '!'])

@@ -19,6 +19,7 @@ use scraper::{ElementRef, Html, Node, Selector};
 
 use super::dates::find_date;
 use super::markdown::is_author_note;
+use super::shapes::{self, ends_like_sentence, words_at_most};
 use super::{Block, BlockKind, Caption, Link, Markup, Reading};
 
 /// Class and id words of page furniture. Matched as whole words of the attribute (split at
@@ -412,7 +413,7 @@ fn clean_page_title(title: &str) -> String {
             title = longest.to_string();
         }
     }
-    title
+    super::blocks::without_section_prefix(&title).to_string()
 }
 
 /// Picks the element that holds the article.
@@ -822,6 +823,23 @@ fn assemble(found: Found, walker: Walker) -> Reading {
             kind => kind,
         })
         .collect();
+    // A name in a plain <div> under the headline, with the author's role under it ("Lena Park"
+    // / "Special to the Courier"), is the byline a page without byline markup shows.
+    if found.byline.is_none() {
+        if let Some(k) = (0..pieces.len().min(4))
+            .find(|&k| kinds[k] == BlockKind::Paragraph && shapes::is_name(&pieces[k].text))
+        {
+            kinds[k] = BlockKind::Byline;
+            if let Some(next) = pieces.get(k + 1) {
+                if kinds[k + 1] == BlockKind::Paragraph
+                    && words_at_most(&next.text, 8)
+                    && !ends_like_sentence(&next.text)
+                {
+                    kinds[k + 1] = BlockKind::AuthorRole;
+                }
+            }
+        }
+    }
     // The end of the page: the author's note among disclaimers and sign-up prompts.
     let mut k = kinds.len();
     while k > 1 {

@@ -50,14 +50,14 @@ static BY: LazyLock<Regex> = LazyLock::new(|| {
 /// end, since one unanchored pattern scanned every paragraph whole (a twentieth of a batch).
 static CAPTION_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)^(?:\(?(?:photo|photograph|image|picture|illustration|graphic|video|file photo|top image|header image|credit|photo credit|image credit|source)s?\b\s*(?:by|:|\||–|—|-))",
+        r"(?i)^(?:\(?(?:photo|photograph|image|picture|illustration|graphic|video|file photo|top image|header image|credit|photo credit|image credit|source)s?\b\s*(?:by|:|\||–|—|-)|\(?(?:file photo|photo|photograph)\)?\s*$)",
     )
 });
 
 /// An agency or picture library closing the line: "… Getty Images", "(Reuters)".
 static CAPTION_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)(?:getty images|shutterstock|ap photo|afp(?: via getty)?|reuters|bloomberg|alamy|istock|wikimedia commons|unsplash|epa-efe|pti photo|xinhua)\)?\s*\.?$",
+        r"(?i)(?:getty images|shutterstock|ap photo|file photo|afp(?: via getty)?|reuters|bloomberg|alamy|istock|wikimedia commons|unsplash|epa-efe|pti photo|xinhua)\)?\s*\.?$",
     )
 });
 

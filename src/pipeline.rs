@@ -236,7 +236,7 @@ fn build_map(
         schema: model::SCHEMA.to_string(),
         source: source_of(article),
         title: article.title().map(str::to_string),
-        byline: article.byline().map(str::to_string),
+        byline: article.byline_shown(),
         date: article.date().map(str::to_string),
         thesis: linking.thesis.map(unit_id),
         units: out_units,

@@ -672,6 +672,13 @@ Critics say the charge hurts the poor, but revenue can fund buses.\n";
     }
 
     #[test]
+    fn a_byline_that_links_the_author_is_shown_without_the_link_syntax() {
+        let text = "# Bus fares should be free\n\n*Fares keep riders away.*\n\nBy [Ann Lee](https://example.com/ann)\n\nFree fares fill buses.\n";
+        let article = Article::parse("t.md", text);
+        assert_eq!(article.byline_shown().as_deref(), Some("By Ann Lee"));
+    }
+
+    #[test]
     fn front_matter_gives_title_byline_and_date() {
         let text = "---\ntitle: \"Why towns need trains\"\nauthor:\n  - Ana Ruiz\n  - Bo Li\ndate: 2024-05-01\ntags: [rail]\n---\n\nRail lines keep towns alive. They should be reopened.\n";
         let article = Article::parse("t.md", text);

@@ -307,6 +307,15 @@ impl Article {
             .map(|b| &self.text[b.span.clone()])
     }
 
+    /// The byline as a reader sees it: a Markdown byline that links the author's name ("By
+    /// [Ann Lee](…)") without the link's syntax.
+    pub fn byline_shown(&self) -> Option<String> {
+        self.first_of(BlockKind::Byline).map(|b| {
+            self.display(&b.span)
+                .unwrap_or_else(|| self.text[b.span.clone()].to_string())
+        })
+    }
+
     /// The publication date as written in the text, if the reader found one. Set by the block
     /// reader (`date` span); `None` when the metadata carries no recognisable date.
     pub fn date(&self) -> Option<&str> {

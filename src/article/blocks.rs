@@ -419,9 +419,6 @@ fn extend_run(run: &mut Option<RawBlock>, line: Range<usize>) {
     }
 }
 
-/// Takes apart blocks that hold lines of different kinds: a header pasted without blank lines
-/// becomes one block per line, and a caption, credit, metadata or boilerplate line, or a
-/// numbered heading, inside a run of text becomes a block of its own.
 /// A box of page furniture set as a few short lines: "Share this article / Gift this article",
 /// "Sign up for our newsletter / Get the best opinion every Friday. / Enter your email". One
 /// line says what the box is; the others belong to it.
@@ -439,9 +436,10 @@ fn is_furniture_box(text: &str, block: &RawBlock) -> bool {
 }
 
 /// Topic tags a line each under an article ("Buses / Opinion / Transport / Rural affairs"): three
-/// or more lines of one to three words, none of them a sentence.
+/// to twelve lines of one to three words, none of them a sentence. Never the first block of a
+/// text, where short lines are a headline, a name and a role pasted without blank lines.
 fn is_tag_list(text: &str, block: &RawBlock) -> bool {
-    block.lines.len() >= 3
+    (3..=12).contains(&block.lines.len())
         && block.lines.iter().all(|l| {
             let t = text[l.clone()].trim();
             words_at_most(t, 3)
@@ -451,12 +449,15 @@ fn is_tag_list(text: &str, block: &RawBlock) -> bool {
         })
 }
 
+/// Takes apart blocks that hold lines of different kinds: a header pasted without blank lines
+/// becomes one block per line, and a caption, credit, metadata or boilerplate line, or a
+/// numbered heading, inside a run of text becomes a block of its own.
 fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
     let mut out = Vec::with_capacity(raw.len());
     for (index, block) in raw.into_iter().enumerate() {
         if block.heading_level.is_some()
             || block.lines.len() == 1
-            || is_furniture_box(text, &block)
+            || index > 0 && is_furniture_box(text, &block)
             || shapes::is_authors_label(&text[block.lines[0].clone()])
         {
             out.push(block);
@@ -776,7 +777,7 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
             BlockKind::Heading
         } else if one_line && shapes::is_caption(s) {
             BlockKind::Caption
-        } else if one_line && shapes::is_boilerplate(s) || is_furniture_box(text, b) {
+        } else if one_line && shapes::is_boilerplate(s) || k > 0 && is_furniture_box(text, b) {
             BlockKind::Boilerplate
         } else if b.lines.len() <= 4 && b.lines.iter().all(|l| shapes::is_meta(&text[l.clone()])) {
             BlockKind::Meta

@@ -179,10 +179,11 @@ pub fn byline_name(s: &str) -> Option<&str> {
 }
 
 /// A byline that names the publication's voice rather than a person: "Editorial", "The
-/// Editorial Board", "The Editors", "Our view".
+/// Editorial Board", "The Herald Editors", "Our view". Only capitalised words (a paper's name)
+/// before it: "the party's new editorial line" is no byline.
 static HOUSE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)^(?:the )?(?:[a-z][a-z'’.-]* ){0,3}(?:editorial(?: board| team| staff)?|editors|editorial writers|leader|our view)$",
+        r"^(?:[Tt]he )?(?:[A-Z][A-Za-z'’.-]* ){0,3}(?i:editorial(?: board| team| staff)?|editors|editorial writers|our view)$",
     )
 });
 

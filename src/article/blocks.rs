@@ -544,14 +544,15 @@ pub(crate) fn furniture_kind(plain: &str) -> Option<BlockKind> {
     }
 }
 
-/// What a block in the header after the title is, when it is not the start of the body.
+/// What a block in the header after the title is, when it is not the start of the body;
+/// `rest` is every block after it.
 fn header_kind(
     text: &str,
     b: &RawBlock,
-    next: Option<&RawBlock>,
     byline_name: Option<&str>,
-    body_follows: bool,
+    rest: &[RawBlock],
 ) -> Option<BlockKind> {
+    let next = rest.first();
     let s = &text[b.span.clone()];
     let first = &text[b.lines[0].clone()];
     if b.lines.len() == 1 && shapes::is_caption(s) {
@@ -598,7 +599,15 @@ fn header_kind(
     }
     // A note on the author set in the header rather than at the foot: "Jane Smith is a
     // professor of economics at the University of Leeds."
-    if b.lines.len() == 1 && body_follows && shapes::is_header_bio(s, byline_name) {
+    // A note on the author is in the header only with the body still to come; the last
+    // paragraphs of a short piece are its foot. Looked for only once the line reads as a note.
+    let body_follows = || {
+        rest.iter().any(|nb| {
+            let ns = &text[nb.span.clone()];
+            !shapes::is_furniture(ns) && !shapes::is_bio(ns, byline_name)
+        })
+    };
+    if b.lines.len() == 1 && shapes::is_header_bio(s, byline_name) && body_follows() {
         return Some(BlockKind::AuthorNote);
     }
     // The author's role under the name: "Researcher, Nuclear Security Programme (NSP)".
@@ -674,19 +683,7 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
             if b.heading_level.is_some() {
                 break;
             }
-            // A note on the author is in the header only with the body still to come; the
-            // last paragraphs of a short piece are its foot.
-            let body_follows = raw[j + 1..].iter().any(|nb| {
-                let ns = &text[nb.span.clone()];
-                !shapes::is_furniture(ns) && !shapes::is_bio(ns, byline_name.as_deref())
-            });
-            match header_kind(
-                text,
-                b,
-                raw.get(j + 1),
-                byline_name.as_deref(),
-                body_follows,
-            ) {
+            match header_kind(text, b, byline_name.as_deref(), &raw[j + 1..]) {
                 // A standfirst is confirmed by the byline or metadata after it, even with a
                 // picture credit between them; until then furniture waits with it.
                 Some(kind @ (BlockKind::Caption | BlockKind::Boilerplate))

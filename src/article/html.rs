@@ -859,17 +859,14 @@ fn assemble(found: Found, walker: Walker) -> Reading {
     let mut section = None;
     let mut headings = 0;
     for (piece, kind) in pieces.into_iter().zip(kinds) {
-        if date.is_none() && kind == BlockKind::Meta {
-            if let Some(d) = super::dates::find_date(&piece.text) {
-                let start = text.len() + if text.is_empty() { 0 } else { 2 };
-                date = Some(start + d.start..start + d.end);
-            }
-        }
         if kind == BlockKind::Heading {
             section = Some(headings);
             headings += 1;
         }
         let span = push(&mut text, &piece.text);
+        if date.is_none() && kind == BlockKind::Meta {
+            date = find_date(&text[span.clone()]).map(|d| span.start + d.start..span.start + d.end);
+        }
         for (r, url) in piece.links {
             markup.links.push(Link {
                 text: span.start + r.start..span.start + r.end,

@@ -381,7 +381,8 @@ pub(crate) fn makes_demand(s: &str) -> bool {
     s.split(|c: char| !c.is_alphanumeric() && c != '\'')
         .any(|w| {
             ["should", "must", "ought", "shouldn't", "mustn't"]
-                .contains(&w.to_ascii_lowercase().as_str())
+                .iter()
+                .any(|d| w.eq_ignore_ascii_case(d))
         })
 }
 

@@ -435,6 +435,15 @@ fn is_furniture_box(text: &str, block: &RawBlock) -> bool {
                 .any(|l| shapes::is_boilerplate(&text[l.clone()]))
 }
 
+/// A picture's caption with its credit on the line under it: "Every mayor should read this
+/// book.\nJohn Smith/Associated Press". The caption may read as a sentence; the credit says
+/// what it is.
+fn is_credited_caption(text: &str, block: &RawBlock) -> bool {
+    block.lines.len() == 2
+        && shapes::is_credit_line(&text[block.lines[1].clone()])
+        && words_at_most(&text[block.lines[0].clone()], 60)
+}
+
 /// Topic tags a line each under an article ("Buses / Opinion / Transport / Rural affairs"): three
 /// to twelve lines of one to three words, none of them a sentence. Never the first block of a
 /// text, where short lines are a headline, a name and a role pasted without blank lines.
@@ -459,6 +468,8 @@ fn split_mixed_blocks(text: &str, raw: Vec<RawBlock>) -> Vec<RawBlock> {
             || block.lines.len() == 1
             || index > 0 && is_furniture_box(text, &block)
             || shapes::is_authors_label(&text[block.lines[0].clone()])
+            // A caption with its credit on the line under it is one piece of furniture.
+            || is_credited_caption(text, &block)
         {
             out.push(block);
             continue;
@@ -555,7 +566,7 @@ fn header_kind(
     let next = rest.first();
     let s = &text[b.span.clone()];
     let first = &text[b.lines[0].clone()];
-    if b.lines.len() == 1 && shapes::is_caption(s) {
+    if b.lines.len() == 1 && shapes::is_caption(s) || is_credited_caption(text, b) {
         return Some(BlockKind::Caption);
     }
     if b.lines.len() == 1 && shapes::is_boilerplate(s) || is_furniture_box(text, b) {
@@ -772,7 +783,7 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
         });
         let kind = if b.heading_level.is_some() {
             BlockKind::Heading
-        } else if one_line && shapes::is_caption(s) {
+        } else if one_line && shapes::is_caption(s) || is_credited_caption(text, b) {
             BlockKind::Caption
         } else if one_line && shapes::is_boilerplate(s) || k > 0 && is_furniture_box(text, b) {
             BlockKind::Boilerplate

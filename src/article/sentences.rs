@@ -19,7 +19,7 @@ const NEVER_FINAL: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "col", "lt", "sgt", "capt", "rep",
     "sen", "gov", "pres", "rev", "hon", "vs", "v", "e.g", "i.e", "cf", "viz", "approx", "fig",
     "al", "ca", "mt", "ft", "messrs", "mme", "mlle", "dept", "univ", "assn", "inc", "corp", "ltd",
-    "co", "bros", "nos", "pp", "vol", "ch", "sec", "art",
+    "co", "bros", "nos", "pp", "vol", "ch", "sec", "art", "reps", "sens", "govs", "drs", "profs",
 ];
 
 /// Abbreviations that end a sentence unless a number follows ("No. 10", "Jan. 2021").
@@ -139,6 +139,24 @@ fn footnote_mark(input: &str) -> IResult<&str, &str> {
     .parse(input)
 }
 
+/// The length of a footnote number typed as plain digits right after a sentence's full stop
+/// ("… with higher inflation.1 To foreshadow …"), else 0. Only after a lower-case word and
+/// before a capitalised one: "version 2.1 To" has a number before the stop, and "rose.10 per
+/// cent" no sentence after it.
+fn plain_footnote_mark(text: &str, dot: usize, term: &str, after: &str) -> usize {
+    let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+    let word = word_before(text, dot);
+    let note_then_sentence = (1..=3).contains(&digits)
+        && gap(&after[digits..])
+            .is_ok_and(|(next, _)| next.chars().next().is_some_and(char::is_uppercase));
+    if term == "." && note_then_sentence && word.len() >= 3 && word.chars().all(char::is_lowercase)
+    {
+        digits
+    } else {
+        0
+    }
+}
+
 fn gap(input: &str) -> IResult<&str, &str> {
     take_while1(char::is_whitespace).parse(input)
 }
@@ -237,6 +255,7 @@ pub(crate) fn split_sentences(text: &str, block: Range<usize>) -> Vec<Range<usiz
         let Some(c) = rest.chars().next() else { break };
         if matches!(c, '.' | '!' | '?' | '…') {
             if let Ok((after, (term, _closers))) = cluster(rest) {
+                let after = &after[plain_footnote_mark(text, pos, term, after)..];
                 let cluster_end = block.end - after.len();
                 let boundary = match gap(after) {
                     Ok((next, _)) if can_start_sentence(next) => {

@@ -54,17 +54,31 @@ static CAPTION_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// An agency or picture library closing the line: "… Getty Images", "(Reuters)".
+/// An agency or picture library closing the line: "… Getty Images", "(Reuters)", "Markus
+/// Schreiber/Associated Press". It credits a picture only set off from what comes before it
+/// (see [`credit_set_off`]): "…, she told Reuters." is a sentence.
 static CAPTION_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)(?:getty images|shutterstock|ap photo|file photo|afp(?: via getty)?|reuters|bloomberg|alamy|istock|wikimedia commons|unsplash|epa-efe|pti photo|xinhua)\)?\s*\.?$",
+        r"(?i)(?:getty images|shutterstock|ap photo|file photo|afp(?: via getty)?|reuters|bloomberg|alamy|istock|wikimedia commons|unsplash|epa-efe|pti photo|xinhua|the associated press|associated press|ap images|pa images|pa media|pa wire|the canadian press)\)?\s*\.?$",
     )
 });
 
 /// The longest match of [`CAPTION_CREDIT`] in bytes: its longest name, each letter counted at
 /// the three bytes a case-insensitive match may give it (the Kelvin sign for "k"), and the
 /// closing bracket and period.
-const CAPTION_CREDIT_BYTES: usize = 17 * 3 + 2;
+const CAPTION_CREDIT_BYTES: usize = 20 * 3 + 2;
+
+/// Whether the credit that starts at `at` stands apart from the text before it: alone on its
+/// line, or after a slash, a bar, a bracket, a colon, a dash, a full stop or "photo". A name
+/// after a verb ("she told Reuters.", "said Bloomberg.") is the end of a sentence.
+fn credit_set_off(s: &str, at: usize) -> bool {
+    let before = s[..at].trim_end();
+    before.is_empty()
+        || before.ends_with(['/', '|', '(', ':', '–', '—', '-', '.', '·', '•'])
+        || before
+            .get(before.len().saturating_sub(5)..)
+            .is_some_and(|w| w.eq_ignore_ascii_case("photo"))
+}
 
 /// A parenthesis closing the line: "(Photo by X)", "(pictured, left)".
 static CAPTION_PAREN: LazyLock<Regex> =
@@ -74,7 +88,7 @@ static CAPTION_PAREN: LazyLock<Regex> =
 /// "Share this article", "Read more: …", "Tags: …".
 static NAV_LINE: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)^(?:read more|read also|also read|see also|related(?: articles?| stories| posts| content| reading| coverage)?|recommended(?: for you| reading)?|more from [\p{L} ]+|explore more(?: on (?:these|this) topics?)?|more on (?:these|this) topics?|more on this story|most (?:read|popular|viewed)|trending(?: now)?|advertisement|sponsored(?: content)?|share(?: this(?: article| story| page| post)?| on (?:facebook|twitter|x|linkedin|whatsapp|email))?|tweet|email|print|save|subscribe|sign up|newsletter|follow (?:us|me)(?: on [\p{L} ]+)?|comments?(?: \(\d+\))?|\d+ comments?|leave a (?:comment|reply)|tags?|topics?|filed under|categories|back to top|listen to this article|download(?: pdf| the report)?|skip to (?:main )?content|menu|home)(?:\s*[:|»›→].*[^.!;,])?$",
+        r"(?i)^(?:more|read more|read also|also read|see also|related(?: articles?| stories| posts| content| reading| coverage)?|recommended(?: for you| reading)?|more from [\p{L} ]+|explore more(?: on (?:these|this) topics?)?|more on (?:these|this) topics?|more on this story|most (?:read|popular|viewed)|trending(?: now)?|advertisement|sponsored(?: content)?|share(?: this(?: article| story| page| post)?| on (?:facebook|twitter|x|linkedin|whatsapp|email))?|tweet|email|print|save|subscribe|sign up|newsletter|follow (?:us|me)(?: on [\p{L} ]+)?|comments?(?: \(\d+\))?|\d+ comments?|leave a (?:comment|reply)|tags?|topics?|filed under|categories|back to top|listen to this article|download(?: pdf| the report)?|skip to (?:main )?content|menu|home)(?:\s*[:|»›→].*[^.!;,])?$",
     )
 });
 
@@ -114,10 +128,10 @@ pub fn list_marker_len(s: &str) -> Option<usize> {
 }
 
 /// A dateline opening the first paragraph of a news-style piece: "WASHINGTON —",
-/// "NEW DELHI, Sept. 6 —", "BRUSSELS, 12 March 2025 —", "LONDON (Reuters) -".
+/// "NEW DELHI, Sept. 6 —", "BRUSSELS, 12 March 2025 —", "LONDON (Reuters) -", "Washington • ".
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"^[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][\p{L}.]*(?:\s+[A-Z][\p{L}.]*)?)?(?:,?\s+(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?|\d{1,2} [A-Z][a-z]{2,8}\.?(?: \d{4})?))?(?:\s*\([\p{L} ]{2,20}\))?\s*(?:—|–|--| - )\s*",
+        r"^[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][\p{L}.]*(?:\s+[A-Z][\p{L}.]*)?)?(?:,?\s+(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?|\d{1,2} [A-Z][a-z]{2,8}\.?(?: \d{4})?))?(?:\s*\([\p{L} ]{2,20}\))?\s*(?:—|–|--| - )\s*|^[A-Z][\p{L}.'’-]+(?: [A-Z][\p{L}.'’-]+){0,2} • ",
     )
 });
 
@@ -234,15 +248,31 @@ fn is_link_row(s: &str) -> bool {
         && !fields.iter().any(|f| DATE.is_match(f))
 }
 
-/// "Shivani Singh", "Dr. A. N. Other": two to five capitalised words and nothing else.
+/// "Shivani Singh", "Dr. A. N. Other": two to five capitalised words and nothing else; or two
+/// such names joined by "and" ("Reps. Ann Lee and Bob Roe"), each at least a first and a last
+/// name, so that a heading such as "Trade and Tariffs" is no pair of authors.
 pub fn is_name(s: &str) -> bool {
     let s = s.trim().trim_matches(['*', '_']);
+    match s.split_once(" and ").or_else(|| s.split_once(" & ")) {
+        Some((first, second)) => is_one_name(first) && is_one_name(second),
+        None => is_one_name(s),
+    }
+}
+
+fn is_one_name(s: &str) -> bool {
     let ws: Vec<&str> = s.split_whitespace().collect();
     (2..=5).contains(&ws.len())
         && !ends_like_sentence(s)
         && ws
             .iter()
             .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
+}
+
+/// A picture's credit on a line of its own under the caption: "Markus Schreiber/Associated
+/// Press", "Photo: Jane Doe".
+pub fn is_credit_line(s: &str) -> bool {
+    let s = s.trim();
+    words_at_most(s, 8) && !ends_like_sentence(s) && looks_like_caption(s)
 }
 
 pub fn is_caption(s: &str) -> bool {
@@ -262,8 +292,10 @@ fn looks_like_caption(s: &str) -> bool {
     while !s.is_char_boundary(tail) {
         tail -= 1;
     }
-    if CAPTION_CREDIT.is_match(&s[tail..]) {
-        return true;
+    if let Some(m) = CAPTION_CREDIT.find(&s[tail..]) {
+        if credit_set_off(s, tail + m.start()) {
+            return true;
+        }
     }
     // A closing parenthesis's match holds no other ')': it starts after the one before.
     match s.strip_suffix(')') {
@@ -302,9 +334,11 @@ pub fn dateline_len(s: &str) -> Option<usize> {
     // What the pattern opens with, checked first: few paragraphs open with two capitals, and
     // compiling the pattern (its bounded letter classes) cost a tenth of mapping one article.
     let mut opening = s.chars();
-    if !(matches!(opening.next(), Some('A'..='Z'))
-        && matches!(opening.next(), Some('A'..='Z' | '.' | '\'' | '’' | '-')))
-    {
+    let capitals = matches!(opening.next(), Some('A'..='Z'))
+        && matches!(opening.next(), Some('A'..='Z' | '.' | '\'' | '’' | '-'));
+    // "Washington • ": a place in any case, set off by a bullet.
+    let bullet = || s.find(" • ").is_some_and(|at| at <= 40);
+    if !(capitals || bullet()) {
         return None;
     }
     let m = DATELINE.find(s)?;
@@ -521,6 +555,8 @@ mod tests {
         );
         assert_eq!(byline_name("By 2030 the city will need new roads."), None);
         assert!(is_name("Shivani Singh"));
+        assert!(is_name("Reps. Ann Lee and Bob Roe"));
+        assert!(!is_name("Trade and Tariffs"));
         assert!(!is_name("Costs rose."));
     }
 
@@ -531,6 +567,12 @@ mod tests {
             "Commuters crowd a platform in Mumbai. (Photo by A. Roy/Getty Images)"
         ));
         assert!(!is_caption("The photo showed nothing new."));
+        assert!(is_caption("Markus Schreiber/Associated Press"));
+        assert!(is_credit_line("Markus Schreiber/Associated Press"));
+        assert!(!is_caption(
+            "The minister said the talks had failed, she told Reuters."
+        ));
+        assert!(!is_caption("Costs rose, according to Bloomberg."));
     }
 
     /// The credit and the closing parenthesis are looked for only at the end of the line:
@@ -580,6 +622,10 @@ mod tests {
             Some("BRUSSELS, 12 March 2025 — ".len())
         );
         assert_eq!(dateline_len("NO — that is not how it works."), None);
+        assert_eq!(
+            dateline_len("Washington • Complaining is a pastime."),
+            Some("Washington • ".len())
+        );
     }
 
     #[test]

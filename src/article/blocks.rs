@@ -203,7 +203,22 @@ fn header_without_blank_lines(text: &str, block: &RawBlock) -> bool {
             && (shapes::is_furniture(b)
                 || shapes::is_name(b)
                 || !ends_like_sentence(b) && words_at_most(b, 8)
-                || b.len() * 2 > a.len() * 3 && !words_at_most(b, 11))
+                || b.len() * 2 > a.len() * 3 && !words_at_most(b, 11)
+                || header_lines_with_metadata(text, block))
+}
+
+/// Three to six short lines, none a sentence, with a date, a byline or other furniture among
+/// those after the first: a headline, a deck, the paper's name and "Published: …" pasted as
+/// one block. A deck as long as a sentence tells nothing by its length; the metadata does.
+fn header_lines_with_metadata(text: &str, block: &RawBlock) -> bool {
+    let lines: Vec<&str> = block.lines.iter().map(|l| text[l.clone()].trim()).collect();
+    (3..=6).contains(&lines.len())
+        && lines
+            .iter()
+            .all(|l| words_at_most(l, 20) && !ends_like_sentence(l))
+        && lines[1..]
+            .iter()
+            .any(|l| shapes::is_furniture(l) || shapes::is_meta(l))
 }
 
 /// The labels a publication sets above a headline to say what kind of piece it is.

@@ -96,7 +96,7 @@ static NAV_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// "This article first appeared …", footnotes ("[1] …").
 static BOILERPLATE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)^(?:copyright\s*(?:©|\(c\)|\d{4}|by\b|:|\s*$)|©|\(c\) \d{4}|all rights reserved|disclaimer\s*:|disclosure\s*:|editor'?s note\s*:|correction\s*:|clarification\s*:|note\s*:|(?:sign up|subscribe) (?:for (?:our|my|the|free|a free|email|updates|more|weekly|daily|the latest)\b|to (?:our|my|the|get|receive|this)\b|here\b|now\b|today\b)|follow (?:us|me|him|her|them) on\b|click here\b|continue reading(?:\s*(?:below|the (?:main |full )?(?:story|article)|…|\.\.\.|:|→|»)|\s*$)|this (?:article|piece|post|op-ed|column|commentary|essay|story) (?:was|first|originally|is adapted|has been|appeared|appears|is part)|an? (?:earlier |shorter |longer )?version of this (?:article|piece|post|op-ed|column|commentary|essay) |(?:the )?(?:views|opinions) (?:and opinions )?expressed (?:in|here|herein|on|are|by the (?:author|writer|contributor)s?)\b|the author(?:s)? (?:has|have|had|declares?|reports?) no\b|do you have an opinion on\b|(?:if you would like|want) to (?:submit|write|send) (?:us )?a letter|letters?\s*:\s*(?:send|write|email)\b|(?:send|email) (?:us )?(?:a letter|your (?:letters|views|thoughts))\b|follow (?:the|our) [a-z ]{1,30} (?:section|desk|page|team)s? on\b|reuse this content|thanks for reading\b|if you (?:liked|enjoyed) this (?:post|article|piece|essay|newsletter|story)|want to write for us\b|want to write\?|register now\b|(?:write an article and )?join (?:our|a growing) community\b|\[\d{1,3}\][ \t]|\^?\d{1,3}\^? (?:see|ibid|op\. cit)\b)",
+        r"(?i)^(?:copyright\s*(?:©|\(c\)|\d{4}|by\b|:|\s*$)|©|\(c\) \d{4}|all rights reserved|disclaimer\s*:|disclosure\s*:|(?:opinion |an? )?editor['’]?s['’]? note\s*:|editorials? (?:represents?|reflects?|are|is) (?:the )?(?:views?|opinions?|positions?|consensus)\b|(?:the )?editorial board and the newsroom\b|correction\s*:|clarification\s*:|note\s*:|(?:sign up|subscribe) (?:for (?:our|my|the|free|a free|email|updates|more|weekly|daily|the latest)\b|to (?:our|my|the|get|receive|this)\b|here\b|now\b|today\b)|follow (?:us|me|him|her|them) on\b|click here\b|continue reading(?:\s*(?:below|the (?:main |full )?(?:story|article)|…|\.\.\.|:|→|»)|\s*$)|this (?:article|piece|post|op-ed|column|commentary|essay|story) (?:was|first|originally|is adapted|has been|appeared|appears|is part)|an? (?:earlier |shorter |longer )?version of this (?:article|piece|post|op-ed|column|commentary|essay) |(?:the )?(?:views|opinions) (?:and opinions )?expressed (?:in|here|herein|on|are|by the (?:author|writer|contributor)s?)\b|the author(?:s)? (?:has|have|had|declares?|reports?) no\b|do you have an opinion on\b|(?:if you would like|want) to (?:submit|write|send) (?:us )?a letter|letters?\s*:\s*(?:send|write|email)\b|(?:send|email) (?:us )?(?:a letter|your (?:letters|views|thoughts))\b|follow (?:the|our) [a-z ]{1,30} (?:section|desk|page|team)s? on\b|reuse this content|thanks for reading\b|if you (?:liked|enjoyed) this (?:post|article|piece|essay|newsletter|story)|want to write for us\b|want to write\?|register now\b|(?:write an article and )?join (?:our|a growing) community\b|\[\d{1,3}\][ \t]|\^?\d{1,3}\^? (?:see|ibid|op\. cit)\b)",
     )
 });
 
@@ -175,7 +175,17 @@ pub fn is_meta(s: &str) -> bool {
     }
     let has_digit = s.chars().any(|c| c.is_ascii_digit());
     let has_separator = s.contains(['·', '|', '•']);
-    DATE.is_match(s) || DATE_ISH.is_match(s) && words_at_most(s, 8) || has_digit && has_separator
+    DATE.is_match(s) || mostly_date_ish(s) || has_digit && has_separator
+}
+
+/// A short line that is mostly a month and day ("Thursday, Feb. 5", "March 3 · Opinion"): at
+/// most four words besides the date. "In Our View, Feb. 5: Prioritize Education" is a headline
+/// with a date in it.
+fn mostly_date_ish(s: &str) -> bool {
+    words_at_most(s, 8)
+        && DATE_ISH
+            .find(s)
+            .is_some_and(|m| words(&s[..m.start()]) + words(&s[m.end()..]) <= 4)
 }
 
 /// The author's name in a byline ("By Jane Doe" → "Jane Doe"), or `None`.
@@ -308,9 +318,21 @@ fn looks_like_caption(s: &str) -> bool {
 }
 
 pub fn is_boilerplate(s: &str) -> bool {
+    if is_ornament(s) {
+        return true;
+    }
     let s = s.trim().trim_matches(['*', '_', '#', '>', ' ']);
     (NAV_LINE.is_match(s) || BOILERPLATE_LEAD.is_match(s)) && words_at_most(s, 60)
         || words_at_most(s, 24) && is_link_row(s)
+}
+
+/// A line of ornaments that separates parts of a piece ("* * *", "•••", "~~~"): no letter or
+/// digit, so nothing a unit could say.
+fn is_ornament(s: &str) -> bool {
+    let s = s.trim();
+    (3..=40).contains(&s.len())
+        && s.chars().filter(|c| !c.is_whitespace()).count() >= 3
+        && !s.chars().any(char::is_alphanumeric)
 }
 
 /// A numbered or lettered heading: a bare marker ("1.", "II.") or a marker and a short
@@ -526,6 +548,7 @@ mod tests {
             "12,400 views",
             "Published: March 3, 2020",
             "Mar 3, 2020 | 7 comments",
+            "Thursday, Feb. 5",
         ] {
             assert!(is_meta(yes), "{yes}");
         }
@@ -533,6 +556,7 @@ mod tests {
             "The council met on 6 May 2019 and voted against the plan.",
             "Why congestion pricing works",
             "Cities should price their roads",
+            "In Our View, Feb. 5: Prioritize Education",
         ] {
             assert!(!is_meta(no), "{no}");
         }
@@ -600,6 +624,18 @@ mod tests {
             "The views expressed in this article are the author's own."
         ));
         assert!(is_boilerplate("Related Articles"));
+        assert!(is_boilerplate("•••"));
+        assert!(is_boilerplate("* * *"));
+        assert!(!is_boilerplate("?!"));
+        assert!(is_boilerplate(
+            "Opinion editor’s note: Editorials represent the opinions of the Board."
+        ));
+        assert!(is_boilerplate(
+            "Editorials represent the views of The Press Democrat editorial board."
+        ));
+        assert!(!is_boilerplate(
+            "Editorials are a poor guide to what readers think."
+        ));
         assert!(is_boilerplate("[1] See the 2019 audit, p. 4."));
         assert!(!is_boilerplate("Share prices fell by a third."));
         assert!(!is_boilerplate(

@@ -67,10 +67,10 @@ fn dev_scores_do_not_regress() {
 
 /// Web Discourse and CDCP figures recorded in the README (`toulmin eval --gold
 /// ../shared/eval/webdiscourse_dev.jsonl`, `… cdcp_train.jsonl`, end to end).
-const RECORDED_WD_MACRO: f64 = 0.443;
+const RECORDED_WD_MACRO: f64 = 0.444;
 const RECORDED_WD_RELATIONS: f64 = 0.335;
 const RECORDED_CDCP_KINDS: f64 = 0.638;
-const RECORDED_CDCP_RELATIONS: f64 = 0.230;
+const RECORDED_CDCP_RELATIONS: f64 = 0.231;
 /// Issue 8's floor for proposition kinds on the CDCP training comments.
 const CDCP_KIND_TARGET: f64 = 0.60;
 /// Issue 7's floors for the Toulmin component types and their relations on the Web Discourse

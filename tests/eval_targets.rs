@@ -12,7 +12,7 @@ use toulmin::grammar::Grammar;
 const RECORDED_CC: f64 = 0.910;
 const RECORDED_RO: f64 = 0.894;
 const RECORDED_FU: f64 = 0.863;
-const RECORDED_AT: f64 = 0.765;
+const RECORDED_AT: f64 = 0.764;
 const RECORDED_SEG_OVERLAP: f64 = 0.908;
 const TOLERANCE: f64 = 0.02;
 
@@ -69,7 +69,7 @@ fn dev_scores_do_not_regress() {
 /// ../shared/eval/webdiscourse_dev.jsonl`, `… cdcp_train.jsonl`, end to end).
 const RECORDED_WD_MACRO: f64 = 0.444;
 const RECORDED_WD_RELATIONS: f64 = 0.335;
-const RECORDED_CDCP_KINDS: f64 = 0.638;
+const RECORDED_CDCP_KINDS: f64 = 0.640;
 const RECORDED_CDCP_RELATIONS: f64 = 0.231;
 /// Issue 8's floor for proposition kinds on the CDCP training comments.
 const CDCP_KIND_TARGET: f64 = 0.60;

@@ -280,6 +280,32 @@ pub(crate) fn is_section_label(s: &str) -> bool {
     }
 }
 
+/// A publisher and the kind of piece, set under the headline: "Mercatus Center, Expert
+/// Commentary", "The Herald, Guest Column". The last of its comma-separated parts ends with a
+/// label, the others are names (capitalised words).
+fn is_publisher_and_label(s: &str) -> bool {
+    let s = s.trim().trim_matches(['*', '_', ' ']);
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let Some((label, names)) = parts.split_last() else {
+        return false;
+    };
+    let label = label.to_lowercase();
+    words_at_most(s, 8)
+        && !names.is_empty()
+        && !ends_like_sentence(s)
+        && words_at_most(&label, 3)
+        && KICKER_LABELS
+            .iter()
+            .any(|l| label == *l || label.ends_with(&format!(" {l}")))
+        && names.iter().all(|n| {
+            !n.is_empty()
+                && n.split_whitespace().all(|w| {
+                    w.chars().next().is_some_and(char::is_uppercase)
+                        || matches!(w, "of" | "the" | "for" | "and" | "on" | "&")
+                })
+        })
+}
+
 /// The page title without the section label a site puts in front of it: "Opinion: Drop the
 /// degree requirement" → "Drop the degree requirement".
 pub(crate) fn without_section_prefix(title: &str) -> &str {
@@ -583,6 +609,9 @@ fn header_kind(
     let first = &text[b.lines[0].clone()];
     if b.lines.len() == 1 && shapes::is_caption(s) || is_credited_caption(text, b) {
         return Some(BlockKind::Caption);
+    }
+    if b.lines.len() == 1 && is_publisher_and_label(s) {
+        return Some(BlockKind::Meta);
     }
     if b.lines.len() == 1 && shapes::is_boilerplate(s) || is_furniture_box(text, b) {
         return Some(BlockKind::Boilerplate);

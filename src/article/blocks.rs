@@ -294,9 +294,11 @@ fn is_publisher_and_label(s: &str) -> bool {
         && !names.is_empty()
         && !ends_like_sentence(s)
         && words_at_most(&label, 3)
-        && KICKER_LABELS
-            .iter()
-            .any(|l| label == *l || label.ends_with(&format!(" {l}")))
+        && KICKER_LABELS.iter().any(|l| {
+            label
+                .strip_suffix(l)
+                .is_some_and(|head| head.is_empty() || head.ends_with(' '))
+        })
         && names.iter().all(|n| {
             !n.is_empty()
                 && n.split_whitespace().all(|w| {

@@ -144,13 +144,15 @@ fn footnote_mark(input: &str) -> IResult<&str, &str> {
 /// before a capitalised one: "version 2.1 To" has a number before the stop, and "rose.10 per
 /// cent" no sentence after it.
 fn plain_footnote_mark(text: &str, dot: usize, term: &str, after: &str) -> usize {
+    // Asked at every terminator: the digit test, which nearly always fails, comes first.
     let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+    if term != "." || !(1..=3).contains(&digits) {
+        return 0;
+    }
+    let sentence_follows = gap(&after[digits..])
+        .is_ok_and(|(next, _)| next.chars().next().is_some_and(char::is_uppercase));
     let word = word_before(text, dot);
-    let note_then_sentence = (1..=3).contains(&digits)
-        && gap(&after[digits..])
-            .is_ok_and(|(next, _)| next.chars().next().is_some_and(char::is_uppercase));
-    if term == "." && note_then_sentence && word.len() >= 3 && word.chars().all(char::is_lowercase)
-    {
+    if sentence_follows && word.len() >= 3 && word.chars().all(char::is_lowercase) {
         digits
     } else {
         0

@@ -570,8 +570,8 @@ fn relation_pairs<'a>(a: &Aligned<'a>) -> HashMap<(&'a str, &'a str), Vec<Relati
         .collect();
     let aligned: BTreeSet<usize> = a.found.iter().flatten().copied().collect();
     let mut out: HashMap<(&str, &str), Vec<RelationKind>> = HashMap::new();
+    let pos = a.map.positions();
     for r in &a.map.relations {
-        let pos = a.map.positions();
         let (Some(&f), Some(&t)) = (pos.get(r.from.as_str()), pos.get(r.to.as_str())) else {
             continue;
         };

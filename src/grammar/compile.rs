@@ -1233,6 +1233,17 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             span,
         )]);
     }
+    // Phrases are written (and normalised) with straight apostrophes, while much of what people
+    // paste is typeset: "That’s why" must find "that's why". The typeset spelling goes into the
+    // automaton as a phrase of its own, of the same lexicons.
+    let typeset: Vec<(String, Vec<usize>)> = phrase_ids
+        .iter()
+        .filter(|(p, _)| p.contains('\''))
+        .map(|(p, lexicons)| (p.replace('\'', "’"), lexicons.clone()))
+        .collect();
+    for (p, lexicons) in typeset {
+        phrase_ids.entry(p).or_default().extend(lexicons);
+    }
     let phrases: Vec<String> = phrase_ids.keys().cloned().collect();
     let phrase_lexicons: Vec<Vec<usize>> = phrase_ids.values().cloned().collect();
     // A full DFA: overlapping search cannot skip ahead with a prefilter, so every byte of every

@@ -258,9 +258,8 @@ impl Grammar {
     }
 
     /// Every lexicon phrase in `text` on word boundaries, sorted by position: one pass of the
-    /// automaton for all lexicons. Curly apostrophes match straight ones (same byte length is not
-    /// guaranteed, so the text is scanned as is and phrases hold `'`; a curly `’` inside a
-    /// phrase is rare enough in cue lists to accept the miss).
+    /// automaton for all lexicons. A phrase with a straight apostrophe also matches the typeset
+    /// one (`’`): the automaton holds both spellings.
     pub fn scan(&self, text: &str) -> Vec<Hit> {
         let mut hits = Vec::new();
         for m in self.automaton.find_overlapping_iter(text) {

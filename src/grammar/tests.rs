@@ -96,6 +96,34 @@ fn scan_matches_on_word_boundaries_case_insensitively() {
     assert_eq!(found, vec!["But", "In Fact", "but"]);
 }
 
+/// Cue lists are written with straight apostrophes; pasted commentary is typeset. "That’s why"
+/// was no conclusion and "don’t" no negation until the automaton held both spellings.
+#[test]
+fn phrases_with_an_apostrophe_match_the_typeset_one() {
+    let (_d, g) = load_files(&[(
+        "g.rules",
+        "lexicon c = [\"that's why\", \"don’t\"]\nlexicon d = [\"that's why\"]\n",
+    )]);
+    let g = g.map_err(|d| d.to_string()).expect("compiles");
+    let text = "That’s why we act. That's why. I don't know; I don’t. Thats why.";
+    let found: Vec<(&str, usize)> = g
+        .scan(text)
+        .iter()
+        .map(|h| (&text[h.start..h.end], h.lexicon))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("That’s why", 0),
+            ("That’s why", 1),
+            ("That's why", 0),
+            ("That's why", 1),
+            ("don't", 0),
+            ("don’t", 0),
+        ]
+    );
+}
+
 #[test]
 fn the_i_of_i_e_is_no_pronoun() {
     let (_d, g) = load_files(&[("g.rules", "lexicon me = [\"i\"]\n")]);

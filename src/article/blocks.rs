@@ -347,6 +347,34 @@ fn is_kicker_over(text: &str, block: &RawBlock, next: &RawBlock) -> bool {
     (shouted || labelled) && headline_follows
 }
 
+/// A date line or a disclaimer pasted above the headline ("Monday, October 30, 2017" /
+/// "The views expressed by contributors are their own …"): furniture, and the headline is
+/// the line after it. Only with a body still to come after that headline.
+fn furniture_over_headline(
+    text: &str,
+    block: &RawBlock,
+    next: &RawBlock,
+    body_follows: bool,
+) -> Option<BlockKind> {
+    let s = text[block.span.clone()].trim();
+    let next_text = &text[next.span.clone()];
+    let headline_follows = body_follows
+        && next.heading_level.is_none()
+        && next.lines.len() == 1
+        && is_title_shape(next_text)
+        && !shapes::is_furniture(next_text);
+    if block.lines.len() != 1 || block.heading_level.is_some() || !headline_follows {
+        return None;
+    }
+    if shapes::is_meta(s) {
+        Some(BlockKind::Meta)
+    } else if shapes::is_boilerplate(s) {
+        Some(BlockKind::Boilerplate)
+    } else {
+        None
+    }
+}
+
 /// A short first line right above a byline or a date is the headline, even when the editor
 /// punctuated it as a sentence or two ("The four-day week is not a luxury. It is overdue.").
 fn headline_over_byline(line: &str, next: &str) -> bool {
@@ -693,12 +721,15 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
 
     // A section label above the headline ("OPINION | ECONOMY", "Commentary") is furniture,
     // and the headline is the block after it.
-    while i < 2
-        && raw
-            .get(i + 1)
-            .is_some_and(|next| is_kicker_over(text, &raw[i], next))
-    {
-        kinds.push((BlockKind::Meta, raw[i].span.clone()));
+    while i < 2 {
+        let Some(next) = raw.get(i + 1) else { break };
+        if is_kicker_over(text, &raw[i], next) {
+            kinds.push((BlockKind::Meta, raw[i].span.clone()));
+        } else if let Some(kind) = furniture_over_headline(text, &raw[i], next, n > i + 2) {
+            kinds.push((kind, raw[i].span.clone()));
+        } else {
+            break;
+        }
         i += 1;
     }
     let kicker_end = i;

@@ -25,7 +25,7 @@ const NEVER_FINAL: &[&str] = &[
 /// Abbreviations that end a sentence unless a number follows ("No. 10", "Jan. 2021").
 const FINAL_UNLESS_NUMBER: &[&str] = &[
     "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "p",
-    "op",
+    "op", "prop", "props", "para", "rt", "hwy", "rte",
 ];
 
 /// Words that start a new sentence after a dotted acronym ("... in the U.S. The next ...").

@@ -88,7 +88,7 @@ static CAPTION_PAREN: LazyLock<Regex> =
 /// "Share this article", "Read more: …", "Tags: …".
 static NAV_LINE: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)^(?:more|read more|read also|also read|see also|related(?: articles?| stories| posts| content| reading| coverage)?|recommended(?: for you| reading)?|more from [\p{L} ]+|explore more(?: on (?:these|this) topics?)?|more on (?:these|this) topics?|more on this story|most (?:read|popular|viewed)|trending(?: now)?|advertisement|sponsored(?: content)?|share(?: this(?: article| story| page| post)?| on (?:facebook|twitter|x|linkedin|whatsapp|email))?|tweet|email|print|save|subscribe|sign up|newsletter|follow (?:us|me)(?: on [\p{L} ]+)?|comments?(?: \(\d+\))?|\d+ comments?|leave a (?:comment|reply)|tags?|topics?|filed under|categories|back to top|listen to this article|download(?: pdf| the report)?|skip to (?:main )?content|menu|home)(?:\s*[:|»›→].*[^.!;,])?$",
+        r"(?i)^(?:more|read more|read also|also read|see also|related(?: articles?| stories| posts| content| reading| coverage)?|recommended(?: for you| reading)?|more from [\p{L} ]+|explore more(?: on (?:these|this) topics?)?|more on (?:these|this) topics?|more on this story|most (?:read|popular|viewed)|trending(?: now)?|advertisement|sponsored(?: content)?|share(?: this(?: article| story| page| post)?| on (?:facebook|twitter|x|linkedin|whatsapp|email))?|tweet|email|print|save|subscribe|sign up|newsletter|follow (?:us|me)(?: on [\p{L} ]+)?|(?:view |show |hide |read |add |post )?(?:a )?comments?(?: \(\d+\))?|(?:view |show )?\d+ comments?|leave a (?:comment|reply)|tags?|topics?|filed under|categories|back to top|listen to this article|download(?: pdf| the report)?|skip to (?:main )?content|menu|home)(?:\s*[:|»›→].*[^.!;,])?$",
     )
 });
 
@@ -96,7 +96,7 @@ static NAV_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// "This article first appeared …", footnotes ("[1] …").
 static BOILERPLATE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)^(?:copyright\s*(?:©|\(c\)|\d{4}|by\b|:|\s*$)|©|\(c\) \d{4}|all rights reserved|disclaimer\s*:|disclosure\s*:|(?:opinion |an? )?editor['’]?s['’]? note\s*:|editorials? (?:represents?|reflects?|are|is) (?:the )?(?:views?|opinions?|positions?|consensus)\b|(?:the )?editorial board and the newsroom\b|correction\s*:|clarification\s*:|note\s*:|(?:sign up|subscribe) (?:for (?:our|my|the|free|a free|email|updates|more|weekly|daily|the latest)\b|to (?:our|my|the|get|receive|this)\b|here\b|now\b|today\b)|follow (?:us|me|him|her|them) on\b|click here\b|continue reading(?:\s*(?:below|the (?:main |full )?(?:story|article)|…|\.\.\.|:|→|»)|\s*$)|this (?:article|piece|post|op-ed|column|commentary|essay|story) (?:was|first|originally|is adapted|has been|appeared|appears|is part)|an? (?:earlier |shorter |longer )?version of this (?:article|piece|post|op-ed|column|commentary|essay) |(?:the )?(?:views|opinions) (?:and opinions )?expressed (?:in|here|herein|on|are|by the (?:author|writer|contributor)s?)\b|the author(?:s)? (?:has|have|had|declares?|reports?) no\b|do you have an opinion on\b|(?:if you would like|want) to (?:submit|write|send) (?:us )?a letter|letters?\s*:\s*(?:send|write|email)\b|(?:send|email) (?:us )?(?:a letter|your (?:letters|views|thoughts))\b|follow (?:the|our) [a-z ]{1,30} (?:section|desk|page|team)s? on\b|reuse this content|thanks for reading\b|if you (?:liked|enjoyed) this (?:post|article|piece|essay|newsletter|story)|want to write for us\b|want to write\?|register now\b|(?:write an article and )?join (?:our|a growing) community\b|\[\d{1,3}\][ \t]|\^?\d{1,3}\^? (?:see|ibid|op\. cit)\b)",
+        r"(?i)^(?:copyright\s*(?:©|\(c\)|\d{4}|by\b|:|\s*$)|©|\(c\) \d{4}|all rights reserved|disclaimer\s*:|disclosure\s*:|(?:opinion |an? )?editor['’]?s['’]? note\s*:|editorials? (?:represents?|reflects?|are|is) (?:the )?(?:views?|opinions?|positions?|consensus)\b|(?:the )?editorial board and the newsroom\b|correction\s*:|clarification\s*:|note\s*:|(?:sign up|subscribe) (?:for (?:our|my|the|free|a free|email|updates|more|weekly|daily|the latest)\b|to (?:our|my|the|get|receive|this)\b|here\b|now\b|today\b)|follow (?:us|me|him|her|them) on\b|click here\b|continue reading(?:\s*(?:below|the (?:main |full )?(?:story|article)|…|\.\.\.|:|→|»)|\s*$)|this (?:article|piece|post|op-ed|column|commentary|essay|story) (?:was|first|originally|is adapted|has been|appeared|appears|is part)|an? (?:earlier |shorter |longer )?version of this (?:article|piece|post|op-ed|column|commentary|essay) |(?:the )?(?:views|opinions) (?:and opinions )?expressed (?:in|here|herein|on|are|by (?:the |our )?(?:author|writer|contributor|columnist|guest writer|blogger)s?)\b|to (?:view|read|access|see) (?:the rest of|the full|all of) (?:this|the) (?:article|story|post|piece|column|editorial)\b|(?:you must|please) (?:log|sign) in to (?:view|read|continue|access|comment)\b|if you (?:do not|don['’]t) (?:already )?have an? (?:account|subscription)\b|already a (?:subscriber|member)\?|this (?:content|article|story) is (?:only )?(?:available|reserved) (?:to|for) (?:subscribers|members)\b|the author(?:s)? (?:has|have|had|declares?|reports?) no\b|do you have an opinion on\b|(?:if you would like|want) to (?:submit|write|send) (?:us )?a letter|letters?\s*:\s*(?:send|write|email)\b|(?:send|email) (?:us )?(?:a letter|your (?:letters|views|thoughts))\b|follow (?:the|our) [a-z ]{1,30} (?:section|desk|page|team)s? on\b|reuse this content|thanks for reading\b|if you (?:liked|enjoyed) this (?:post|article|piece|essay|newsletter|story)|want to write for us\b|want to write\?|register now\b|(?:write an article and )?join (?:our|a growing) community\b|\[\d{1,3}\][ \t]|\^?\d{1,3}\^? (?:see|ibid|op\. cit)\b)",
     )
 });
 
@@ -642,6 +642,23 @@ mod tests {
             "Comments from residents were mostly negative."
         ));
         assert!(!is_boilerplate("Share the burden"));
+        // Paywalls, contributor disclaimers and comment buttons pasted with the text.
+        assert!(is_boilerplate(
+            "To view the rest of this article, you must log in."
+        ));
+        assert!(is_boilerplate(
+            "If you do not have an account with us, please subscribe here."
+        ));
+        assert!(is_boilerplate(
+            "The views expressed by contributors are their own and not the view of The Hill"
+        ));
+        assert!(is_boilerplate("View Comments"));
+        assert!(!is_boilerplate(
+            "To view the rest of the world as hostile is a mistake."
+        ));
+        assert!(!is_boilerplate(
+            "If you do not have a car, the bus is your only way."
+        ));
         assert!(is_numbered_heading("1."));
         assert!(is_numbered_heading("2. The cost of waiting"));
         assert!(is_numbered_heading("II."));

@@ -47,6 +47,13 @@ struct Inner {
 impl LazyRegex {
     /// Checks `source` with `flags` (`imsx`) now; compiles it when first used.
     pub fn new(source: &str, flags: &str, size_limit: usize) -> Result<LazyRegex, PatternFault> {
+        // The pattern as written is checked first, so that a fault is placed in what the user
+        // wrote; what is compiled also matches typeset apostrophes.
+        parser(flags)
+            .build()
+            .parse(source)
+            .map_err(|e| PatternFault::Syntax(Box::new(e)))?;
+        let source = &*typeset_apostrophes(source);
         let hir = parser(flags)
             .build()
             .parse(source)
@@ -102,6 +109,55 @@ impl LazyRegex {
             .parse(&self.inner.source)
             .unwrap_or_else(|_| Hir::fail())
     }
+}
+
+/// `source` with every apostrophe it matches also matching the typeset one (`’`): rule authors
+/// type `shouldn't`, and most of what people paste from the web is typeset (`shouldn’t`),
+/// which no pattern of the default grammar matched but the few written with `['’]`.
+/// Outside a class `'` becomes `['’]`; inside one, `’` joins it.
+pub fn typeset_apostrophes(source: &str) -> std::borrow::Cow<'_, str> {
+    if !source.contains('\'') {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let mut out = String::with_capacity(source.len() + 16);
+    let mut chars = source.chars().peekable();
+    // Depth of character classes: `[a-z[:digit:]]` nests.
+    let mut depth = 0usize;
+    // Right after a class opens (`[` or `[^`), a `]` is a literal.
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        let opening = class_start;
+        class_start = false;
+        match c {
+            '\\' => match chars.next() {
+                Some('\'') if depth == 0 => out.push_str("['’]"),
+                Some('\'') => out.push_str("\\'’"),
+                Some(escaped) => {
+                    out.push('\\');
+                    out.push(escaped);
+                }
+                None => out.push('\\'),
+            },
+            '\'' if depth == 0 => out.push_str("['’]"),
+            // `'-z` is a range from the apostrophe: left as written.
+            '\'' if chars.peek() != Some(&'-') => out.push_str("'’"),
+            '[' => {
+                out.push('[');
+                depth += 1;
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                class_start = true;
+            }
+            ']' if depth > 0 && !opening => {
+                out.push(']');
+                depth -= 1;
+            }
+            other => out.push(other),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A parser reading a pattern as the grammar does: its `imsx` flags, nothing else.
@@ -163,6 +219,32 @@ mod tests {
         assert!(regex.is_match("We MUST act."));
         assert!(!shared.is_match("mustard"));
         assert!(!LazyRegex::never().is_match("anything at all"));
+    }
+
+    /// Pasted commentary is typeset: "We shouldn’t allow this." was no demand, "It’s time to
+    /// act" no call to act, because the patterns were written with `'`.
+    #[test]
+    fn an_apostrophe_in_a_pattern_matches_the_typeset_one() {
+        for (source, typeset) in [
+            (r"\bshould(n't| not)?\b", r"\bshould(n['’]t| not)?\b"),
+            (r"[a-z']+s", r"[a-z'’]+s"),
+            (r"[^']", r"[^'’]"),
+            (r"[]']x", r"[]'’]x"),
+            (r"[[:alpha:]']", r"[[:alpha:]'’]"),
+            (r"n['’]t", r"n['’’]t"),
+            (r"[\]']", r"[\]'’]"),
+            (r"it\'s", r"it['’]s"),
+            (r"no apostrophe", r"no apostrophe"),
+        ] {
+            assert_eq!(typeset_apostrophes(source), typeset, "{source}");
+        }
+        let regex = match LazyRegex::new(r"\b(it's|don't) (time|raise)\b", "i", 1 << 20) {
+            Ok(r) => r,
+            Err(e) => panic!("valid pattern refused: {e:?}"),
+        };
+        assert!(regex.is_match("It’s time to act."));
+        assert!(regex.is_match("Don't raise taxes."));
+        assert!(!regex.is_match("Its time"));
     }
 
     #[test]

@@ -342,9 +342,15 @@ fn is_kicker_over(text: &str, block: &RawBlock, next: &RawBlock) -> bool {
         && (fields.len() > 1
             || words_at_most(s, 2) && !words_at_most(next_text, s.split_whitespace().count()));
     let labelled = is_labelled(&fields);
-    let headline_follows = next.heading_level.is_some()
-        || next.lines.len() == 1 && is_title_shape(next_text) && !shapes::is_furniture(next_text);
-    (shouted || labelled) && headline_follows
+    (shouted || labelled) && is_headline_block(text, next)
+}
+
+/// A block that can be the headline under a line of furniture: a heading, or one short line
+/// shaped like a title.
+fn is_headline_block(text: &str, block: &RawBlock) -> bool {
+    let s = &text[block.span.clone()];
+    block.heading_level.is_some()
+        || block.lines.len() == 1 && is_title_shape(s) && !shapes::is_furniture(s)
 }
 
 /// A date line or a disclaimer pasted above the headline ("Monday, October 30, 2017" /
@@ -357,13 +363,11 @@ fn furniture_over_headline(
     body_follows: bool,
 ) -> Option<BlockKind> {
     let s = text[block.span.clone()].trim();
-    let next_text = &text[next.span.clone()];
-    let headline_follows = body_follows
-        && next.heading_level.is_none()
-        && next.lines.len() == 1
-        && is_title_shape(next_text)
-        && !shapes::is_furniture(next_text);
-    if block.lines.len() != 1 || block.heading_level.is_some() || !headline_follows {
+    if block.lines.len() != 1
+        || block.heading_level.is_some()
+        || !body_follows
+        || !is_headline_block(text, next)
+    {
         return None;
     }
     if shapes::is_meta(s) {

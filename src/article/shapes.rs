@@ -642,23 +642,27 @@ mod tests {
             "Comments from residents were mostly negative."
         ));
         assert!(!is_boilerplate("Share the burden"));
-        // Paywalls, contributor disclaimers and comment buttons pasted with the text.
-        assert!(is_boilerplate(
-            "To view the rest of this article, you must log in."
-        ));
-        assert!(is_boilerplate(
-            "If you do not have an account with us, please subscribe here."
-        ));
-        assert!(is_boilerplate(
-            "The views expressed by contributors are their own and not the view of The Hill"
-        ));
-        assert!(is_boilerplate("View Comments"));
-        assert!(!is_boilerplate(
-            "To view the rest of the world as hostile is a mistake."
-        ));
-        assert!(!is_boilerplate(
-            "If you do not have a car, the bus is your only way."
-        ));
+        // Paywalls, contributor disclaimers and comment buttons pasted with the text, and
+        // sentences that start the same way but are text.
+        for (line, furniture) in [
+            ("To view the rest of this article, you must log in.", true),
+            (
+                "If you do not have an account with us, please subscribe here.",
+                true,
+            ),
+            (
+                "The views expressed by contributors are their own and not the view of The Hill",
+                true,
+            ),
+            ("View Comments", true),
+            (
+                "To view the rest of the world as hostile is a mistake.",
+                false,
+            ),
+            ("If you do not have a car, the bus is your only way.", false),
+        ] {
+            assert_eq!(is_boilerplate(line), furniture, "{line}");
+        }
         assert!(is_numbered_heading("1."));
         assert!(is_numbered_heading("2. The cost of waiting"));
         assert!(is_numbered_heading("II."));

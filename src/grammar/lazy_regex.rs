@@ -7,6 +7,7 @@
 //! (its syntax, and the size its automaton compiles to), so that a broken pattern is reported
 //! with its place in the rule file, never when a text first needs it.
 
+use std::borrow::Cow;
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
@@ -47,17 +48,20 @@ struct Inner {
 impl LazyRegex {
     /// Checks `source` with `flags` (`imsx`) now; compiles it when first used.
     pub fn new(source: &str, flags: &str, size_limit: usize) -> Result<LazyRegex, PatternFault> {
+        let parse = |source: &str| {
+            parser(flags)
+                .build()
+                .parse(source)
+                .map_err(|e| PatternFault::Syntax(Box::new(e)))
+        };
         // The pattern as written is checked first, so that a fault is placed in what the user
         // wrote; what is compiled also matches typeset apostrophes.
-        parser(flags)
-            .build()
-            .parse(source)
-            .map_err(|e| PatternFault::Syntax(Box::new(e)))?;
-        let source = &*typeset_apostrophes(source);
-        let hir = parser(flags)
-            .build()
-            .parse(source)
-            .map_err(|e| PatternFault::Syntax(Box::new(e)))?;
+        let mut hir = parse(source)?;
+        let typeset = typeset_apostrophes(source);
+        if let Cow::Owned(rewritten) = &typeset {
+            hir = parse(rewritten)?;
+        }
+        let source = &*typeset;
         let config = thompson::Config::new().nfa_size_limit(Some(size_limit));
         if let Err(e) = thompson::Compiler::new()
             .configure(config)
@@ -115,9 +119,9 @@ impl LazyRegex {
 /// type `shouldn't`, and most of what people paste from the web is typeset (`shouldn’t`),
 /// which no pattern of the default grammar matched but the few written with `['’]`.
 /// Outside a class `'` becomes `['’]`; inside one, `’` joins it.
-pub fn typeset_apostrophes(source: &str) -> std::borrow::Cow<'_, str> {
+fn typeset_apostrophes(source: &str) -> Cow<'_, str> {
     if !source.contains('\'') {
-        return std::borrow::Cow::Borrowed(source);
+        return Cow::Borrowed(source);
     }
     let mut out = String::with_capacity(source.len() + 16);
     let mut chars = source.chars().peekable();
@@ -157,7 +161,7 @@ pub fn typeset_apostrophes(source: &str) -> std::borrow::Cow<'_, str> {
             other => out.push(other),
         }
     }
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
 /// A parser reading a pattern as the grammar does: its `imsx` flags, nothing else.

@@ -8,6 +8,13 @@ fn default_grammar_compiles() {
     assert!(g.is_ok(), "{}", g.err().unwrap_or_default());
 }
 
+/// The grammar of `files`, which must compile (the directory holding them comes back too, to
+/// live as long as the test).
+fn compiles(files: &[(&str, &str)]) -> (tempfile::TempDir, Grammar) {
+    let (dir, g) = load_files(files);
+    (dir, g.map_err(|d| d.to_string()).expect("compiles"))
+}
+
 /// Writes rule files into a temp dir and loads them without the default grammar.
 fn load_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Result<Grammar, Diagnostics>) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -42,8 +49,7 @@ lexicon cause = tsv("c.tsv", function = "Contingency.Cause", source = "x")
 lexicon concl = tsv("c.tsv", function = "Conclusion.Cue")
 lexicon both = contrast + cause
 "#;
-    let (_d, g) = load_files(&[("c.tsv", tsv), ("g.rules", rules)]);
-    let g = g.map_err(|d| d.to_string()).expect("compiles");
+    let (_d, g) = compiles(&[("c.tsv", tsv), ("g.rules", rules)]);
     assert_eq!(lexicon(&g, "contrast"), vec!["however", "still", "yet"]);
     assert_eq!(lexicon(&g, "cause"), vec!["because"]);
     // Trailing punctuation of word-list entries is not part of the cue.
@@ -66,8 +72,7 @@ lexicon l = ["beta"]
 rule a : evidence 0.9 { when contains l }
 disable b
 "#;
-    let (_d, g) = load_files(&[("base.rules", base), ("over.rules", over)]);
-    let g = g.map_err(|d| d.to_string()).expect("compiles");
+    let (_d, g) = compiles(&[("base.rules", base), ("over.rules", over)]);
     assert_eq!(g.roles.len(), 1);
     assert_eq!(g.roles[0].name, "a");
     assert_eq!(g.roles[0].role, crate::graph::model::Role::Evidence);
@@ -89,8 +94,7 @@ fn duplicate_in_one_file_and_lexicon_cycle_are_errors() {
 
 #[test]
 fn scan_matches_on_word_boundaries_case_insensitively() {
-    let (_d, g) = load_files(&[("g.rules", "lexicon c = [\"but\", \"in fact\"]\n")]);
-    let g = g.map_err(|d| d.to_string()).expect("compiles");
+    let (_d, g) = compiles(&[("g.rules", "lexicon c = [\"but\", \"in fact\"]\n")]);
     let text = "But butter is, In Fact, rebuttal-free but fine.";
     let found: Vec<&str> = g.scan(text).iter().map(|h| &text[h.start..h.end]).collect();
     assert_eq!(found, vec!["But", "In Fact", "but"]);
@@ -100,11 +104,10 @@ fn scan_matches_on_word_boundaries_case_insensitively() {
 /// was no conclusion and "don’t" no negation until the automaton held both spellings.
 #[test]
 fn phrases_with_an_apostrophe_match_the_typeset_one() {
-    let (_d, g) = load_files(&[(
+    let (_d, g) = compiles(&[(
         "g.rules",
         "lexicon c = [\"that's why\", \"don’t\"]\nlexicon d = [\"that's why\"]\n",
     )]);
-    let g = g.map_err(|d| d.to_string()).expect("compiles");
     let text = "That’s why we act. That's why. I don't know; I don’t. Thats why.";
     let found: Vec<(&str, usize)> = g
         .scan(text)
@@ -126,8 +129,7 @@ fn phrases_with_an_apostrophe_match_the_typeset_one() {
 
 #[test]
 fn the_i_of_i_e_is_no_pronoun() {
-    let (_d, g) = load_files(&[("g.rules", "lexicon me = [\"i\"]\n")]);
-    let g = g.map_err(|d| d.to_string()).expect("compiles");
+    let (_d, g) = compiles(&[("g.rules", "lexicon me = [\"i\"]\n")]);
     let text = "The short trips, i.e. most of them. I walk; so do i. I.Then";
     let found: Vec<usize> = g.scan(text).iter().map(|h| h.start).collect();
     assert_eq!(
@@ -144,8 +146,7 @@ fn the_i_of_i_e_is_no_pronoun() {
 fn patterns_compile_into_one_set_with_inline_regexes() {
     let rules =
         "pattern n = /\\d+ ?%/\nrule r : evidence 1 { when matches n or matches /(?i)survey/ }\n";
-    let (_d, g) = load_files(&[("g.rules", rules)]);
-    let g = g.map_err(|d| d.to_string()).expect("compiles");
+    let (_d, g) = compiles(&[("g.rules", rules)]);
     assert_eq!(g.patterns.len(), 2);
     assert_eq!(g.matching_patterns("a 40% rise"), vec![0]);
     assert_eq!(g.matching_patterns("A SURVEY found"), vec![1]);
@@ -186,8 +187,7 @@ kind reported : testimony 0.9 { when contains l and prev.kind != policy  priorit
 rule backed : evidence 0.5 { when kind = testimony or sentence.kind = fact }
 link backs : support -> paragraph_opinion 0.7 { when kind = testimony }
 "#;
-    let (_d, g) = load_files(&[("k.rules", rules)]);
-    let g = g.map_err(|d| d.to_string()).expect("compiles");
+    let (_d, g) = compiles(&[("k.rules", rules)]);
     assert_eq!(
         g.settings.default_kind,
         Some(crate::graph::model::Kind::Fact)
@@ -317,11 +317,10 @@ fn the_ascii_boundary_set_answers_as_the_unicode_set_wherever_it_is_used() {
 
 #[test]
 fn numbers_take_exponents_and_must_be_finite() {
-    let (_d, g) = load_files(&[(
+    let (_d, g) = compiles(&[(
         "n.rules",
         "rule r : claim 2.5e-1 { when first_in document  priority -2E1 }\n",
     )]);
-    let g = g.map_err(|d| d.to_string()).expect("compiles");
     assert_eq!(g.roles[0].weight, 0.25);
     assert_eq!(g.roles[0].priority, -20);
     let (_d, g) = load_files(&[("n.rules", "bias claim = -1e400\n")]);

@@ -333,6 +333,13 @@ fn is_kicker_over(text: &str, block: &RawBlock, next: &RawBlock) -> bool {
     if block.lines.len() != 1 || block.heading_level.is_some() || !words_at_most(s, 6) {
         return false;
     }
+    // "Editorial: Fix the roads" is the headline with its section in front
+    // (`without_section_prefix`), not a label over the line after it.
+    if s.split_once(':')
+        .is_some_and(|(_, rest)| !words_at_most(rest, 2))
+    {
+        return false;
+    }
     let fields = kicker_fields(s);
     // One or two words in capitals ("TRANSPORT", "US POLITICS") over a longer headline; a
     // longer line in capitals is a headline itself ("NATO AT 75").

@@ -88,7 +88,7 @@ static CAPTION_PAREN: LazyLock<Regex> =
 /// "Share this article", "Read more: …", "Tags: …".
 static NAV_LINE: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"(?i)^(?:more|read more|read also|also read|see also|related(?: articles?| stories| posts| content| reading| coverage)?|recommended(?: for you| reading)?|more from [\p{L} ]+|explore more(?: on (?:these|this) topics?)?|more on (?:these|this) topics?|more on this story|most (?:read|popular|viewed)|trending(?: now)?|advertisement|sponsored(?: content)?|share(?: this(?: article| story| page| post)?| on (?:facebook|twitter|x|linkedin|whatsapp|email))?|tweet|email|print|save|subscribe|sign up|newsletter|follow (?:us|me)(?: on [\p{L} ]+)?|(?:view |show |hide |read |add |post )?(?:a )?comments?(?: \(\d+\))?|(?:view |show )?\d+ comments?|leave a (?:comment|reply)|tags?|topics?|filed under|categories|back to top|listen to this article|download(?: pdf| the report)?|skip to (?:main )?content|menu|home)(?:\s*[:|»›→].*[^.!;,])?$",
+        r"(?i)^(?:more|read more|read also|also read|see also|related(?: articles?| stories| posts| content| reading| coverage)?|recommended(?: for you| reading)?|more from [\p{L} ]+|explore more(?: on (?:these|this) topics?)?|more on (?:these|this) topics?|more on this story|most (?:read|popular|viewed)|trending(?: now)?|latest(?: posts| news| stories| articles| headlines)?|advertisement|sponsored(?: content)?|share(?: this(?: article| story| page| post)?| on (?:facebook|twitter|x|linkedin|whatsapp|email))?|tweet|email|print|save|subscribe|sign up|newsletter|follow (?:us|me)(?: on [\p{L} ]+)?|(?:view |show |hide |read |add |post )?(?:a )?comments?(?: \(\d+\))?|(?:view |show )?\d+ comments?|leave a (?:comment|reply)|tags?|topics?|filed under|(?:article |post )?categories|(?:share|spread) the love|back to top|listen to this article|download(?: pdf| the report)?|skip to (?:main )?content|menu|home)(?:\s*[:|»›→].*[^.!;,])?$",
     )
 });
 
@@ -203,11 +203,11 @@ pub fn byline_name(s: &str) -> Option<&str> {
 }
 
 /// A byline that names the publication's voice rather than a person: "Editorial", "The
-/// Editorial Board", "The Herald Editors", "Our view". Only capitalised words (a paper's name)
-/// before it: "the party's new editorial line" is no byline.
+/// Editorial Board", "The Herald Editors", "Our view", "Staff Writer". Only capitalised words
+/// (a paper's name) before it: "the party's new editorial line" is no byline.
 static HOUSE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     compiled(
-        r"^(?:[Tt]he )?(?:[A-Z][A-Za-z'’.-]* ){0,3}(?i:editorial(?: board| team| staff)?|editors|editorial writers|our view)$",
+        r"^(?:[Tt]he )?(?:[A-Z][A-Za-z'’.-]* ){0,3}(?i:editorial(?: board| team| staff)?|editors|editorial writers|our view|staff writers?|staff reporters?|staff)$",
     )
 });
 

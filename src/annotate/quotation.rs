@@ -21,18 +21,54 @@ pub fn quoted_units(article: &Article, units: &[Placement]) -> Vec<bool> {
     let mut counted_to = 0;
     let mut in_block_quote = false;
     let mut open = OpenQuotes::default();
+    let mut strays: Vec<usize> = Vec::new();
     for place in units {
         if place.block != block || place.span.start < counted_to {
             block = place.block;
             counted_to = article.blocks[block].span.start.min(place.span.start);
             open = OpenQuotes::default();
             in_block_quote = block_quotes.contains(&block);
+            let span = &article.blocks[block].span;
+            let next_opens = article
+                .blocks
+                .get(block + 1)
+                .is_some_and(|b| text[b.span.clone()].trim_start().starts_with('“'));
+            strays = if next_opens {
+                Vec::new()
+            } else {
+                stray_openings(&text[span.clone()], span.start)
+            };
         }
-        open.count(&text[counted_to..place.span.start]);
+        open.count(&text[counted_to..place.span.start], counted_to, &strays);
         counted_to = place.span.start;
-        out.push(in_block_quote || open.any() || opens_passage(&text[place.span.clone()]));
+        let unit = &text[place.span.clone()];
+        let opening = place.span.start + (unit.len() - unit.trim_start().len());
+        let opens = opens_passage(unit) && !strays.contains(&opening);
+        out.push(in_block_quote || open.any() || opens);
     }
     out
+}
+
+/// The offsets of the English opening marks (“) of a paragraph that no closing mark answers
+/// before the paragraph ends: a quotation opened and never closed is a slip of the paste or of
+/// the page ("“Every autumn, parents complain …" with no ” anywhere), and the writer's own
+/// sentences after it are not someone else's words. Not when the next paragraph opens with a
+/// mark too: a quotation that runs over paragraphs leaves each one open but the last.
+fn stray_openings(block: &str, base: usize) -> Vec<usize> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut german = 0usize;
+    for (at, c) in block.char_indices() {
+        match c {
+            '„' => german += 1,
+            '“' if german > 0 => german -= 1,
+            '“' => open.push(base + at),
+            '”' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open
 }
 
 /// Curly and angle quotation marks tell opening from closing; straight ones do not, and in
@@ -47,11 +83,14 @@ struct OpenQuotes {
 }
 
 impl OpenQuotes {
-    fn count(&mut self, text: &str) {
-        for c in text.chars() {
+    /// Counts the marks of `text`, which starts at byte `base` of the document, leaving out
+    /// the stray opening marks at `strays`.
+    fn count(&mut self, text: &str, base: usize, strays: &[usize]) {
+        for (at, c) in text.char_indices() {
             match c {
                 '„' => self.german += 1,
                 '“' if self.german > 0 => self.german -= 1,
+                '“' if strays.contains(&(base + at)) => {}
                 '“' => self.english += 1,
                 '”' => self.english = self.english.saturating_sub(1),
                 '«' => self.guillemets += 1,
@@ -86,6 +125,25 @@ fn opens_passage(unit: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::opens_passage;
+
+    #[test]
+    fn an_opening_mark_no_closing_mark_answers_is_a_stray() {
+        use super::stray_openings;
+        assert_eq!(
+            stray_openings("“Every autumn, parents complain.", 0),
+            vec![0]
+        );
+        assert_eq!(
+            stray_openings("She said “no” and left.", 10),
+            Vec::<usize>::new()
+        );
+        let text = "He said “no” twice. “Then it ends.";
+        assert_eq!(stray_openings(text, 0), vec![text.rfind('“').unwrap_or(0)]);
+        assert_eq!(
+            stray_openings("„Wir schaffen das“, sagte sie.", 0),
+            Vec::<usize>::new()
+        );
+    }
 
     #[test]
     fn a_quoted_name_opens_no_passage() {

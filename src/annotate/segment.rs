@@ -152,6 +152,8 @@ pub fn cuts_for(
                 .as_ref()
                 .is_some_and(|re| matches_prev_words(re, &text[sentence.start..hit.start]))
     };
+    let mut quotes = QuoteDepth::of_sentence(&text[sentence.clone()]);
+    let mut counted_to = sentence.start;
     for hit in hits
         .iter()
         .filter(|h| h.lexicon == rule.lexicon && h.start >= sentence.start && h.end <= sentence.end)
@@ -159,9 +161,18 @@ pub fn cuts_for(
         if kept_whole(hit) {
             continue;
         }
+        // Hits come in order of their start, so the quotation marks before each are counted
+        // once, from the previous hit on.
+        if hit.start >= counted_to {
+            quotes.count(&text[counted_to..hit.start]);
+            counted_to = hit.start;
+        }
         match rule.kind {
             SplitKind::Before => {
-                if hit.start == content_start {
+                // The speaker's words stay whole: "… told reporters the district cannot run
+                // the route “because we don't have drivers.”" is one attributed statement, and
+                // a cut would hand the quoted reason to the writer.
+                if hit.start == content_start || quotes.open() {
                     continue;
                 }
                 let before = text[sentence.start..hit.start].trim_end();
@@ -190,6 +201,41 @@ pub fn cuts_for(
         }
     }
     cuts
+}
+
+/// The quotation marks opened and not yet closed so far in a sentence. Curly ones tell opening
+/// from closing by their shape; straight ones only by their parity, which counts only in a
+/// sentence that pairs them all (a stray one in a comment, `'awkward"`, would otherwise put the
+/// rest of the sentence inside a quotation).
+struct QuoteDepth {
+    curly: usize,
+    straight_paired: bool,
+    straight_open: bool,
+}
+
+impl QuoteDepth {
+    fn of_sentence(sentence: &str) -> QuoteDepth {
+        QuoteDepth {
+            curly: 0,
+            straight_paired: sentence.matches('"').count() % 2 == 0,
+            straight_open: false,
+        }
+    }
+
+    fn count(&mut self, text: &str) {
+        for c in text.chars() {
+            match c {
+                '“' => self.curly += 1,
+                '”' => self.curly = self.curly.saturating_sub(1),
+                '"' => self.straight_open = !self.straight_open,
+                _ => {}
+            }
+        }
+    }
+
+    fn open(&self) -> bool {
+        self.curly > 0 || self.straight_paired && self.straight_open
+    }
 }
 
 /// Whether a piece is nothing but one cue phrase and punctuation ("To sum up,", "In my

@@ -217,7 +217,7 @@ impl QuoteDepth {
     fn of_sentence(sentence: &str) -> QuoteDepth {
         QuoteDepth {
             curly: 0,
-            straight_paired: sentence.matches('"').count() % 2 == 0,
+            straight_paired: sentence.matches('"').count().is_multiple_of(2),
             straight_open: false,
         }
     }

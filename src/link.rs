@@ -142,7 +142,7 @@ fn choose_thesis(units: &[LinkUnit]) -> (Option<usize>, Vec<f64>) {
     // of several: the position they serve is stated in prose.
     let in_list = |i: usize| {
         units[i].place.list_item
-            || units[i].place.ends_with_colon && units.get(i + 1).is_some_and(|n| n.place.list_item)
+            || units[i].place.left_open && units.get(i + 1).is_some_and(|n| n.place.list_item)
     };
     let eligible = |pred: &dyn Fn(&LinkUnit) -> bool, asking: bool| {
         units
@@ -782,7 +782,7 @@ fn resolve(
             // its own: the items back what it backs.
             let served = units[lead]
                 .place
-                .ends_with_colon
+                .left_open
                 .then(|| outgoing(links, lead))
                 .flatten()
                 .filter(|l| l.kind == RelationKind::Support)

@@ -21,9 +21,9 @@ pub struct Placement {
     pub region: Region,
     /// Whether the unit's block is an item of a list.
     pub list_item: bool,
-    /// Whether the unit ends with a colon: a sentence left open for what follows to finish
-    /// ("Congress should:", "Here are my reasons:").
-    pub ends_with_colon: bool,
+    /// Whether the unit is a short one ending with a colon: a sentence left open for what
+    /// follows to finish ("Congress should:", "Here are my reasons:").
+    pub left_open: bool,
 }
 
 /// A phrase or pattern match that made a condition hold (byte range).

@@ -14,6 +14,11 @@ use crate::graph::model::{Kind, Role};
 pub use context::{Context, CueSpan, Placement};
 pub use segment::Segment;
 
+/// Most words of a unit ending in a colon that only opens a sentence for a list to finish
+/// ("Congress should:", "Here are my reasons:", "The plan would do three things:"); a longer
+/// one makes a statement of its own ("This gap hurts small shops in three ways:").
+const OPEN_LEAD_IN_WORDS: usize = 6;
+
 /// A role or kind rule that fired on a unit, with the cues that made it fire.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Firing {
@@ -121,9 +126,11 @@ pub fn place_units(
             continue;
         };
         let block = &article.blocks[sentence.block];
-        let ends_with_colon = article.text[seg.span.clone()].trim_end().ends_with(':');
+        let unit = article.text[seg.span.clone()].trim_end();
+        let left_open =
+            unit.ends_with(':') && unit.split_whitespace().nth(OPEN_LEAD_IN_WORDS).is_none();
         places.push(Placement {
-            ends_with_colon,
+            left_open,
             span: seg.span,
             sentence: seg.sentence,
             block: sentence.block,

@@ -948,23 +948,57 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
         .collect()
 }
 
+/// Most words a line announced by a colon may have and still be an item of its list.
+const ANNOUNCED_ITEM_WORDS: usize = 30;
+
 /// The paragraphs of plain text that a list marker opened ("- ", "2. ", "(b) "): the reader
 /// left the marker out of the block, so it stands between the line's start and the block's.
+/// Also the short lines, two or more, that follow a line ending in a colon with no blank line
+/// between any of them ("This gap hurts small shops in three ways:" and a line for each way):
+/// a list pasted without its markers. A blank line ends such a list.
 pub(crate) fn list_items(text: &str, blocks: &[Block]) -> Vec<usize> {
-    blocks
+    let marked = |b: &Block| {
+        let line_start = text[..b.span.start].rfind('\n').map_or(0, |p| p + 1);
+        let before = &text[line_start..b.span.start];
+        let marker = before.trim_start();
+        !marker.is_empty()
+            && shapes::list_marker_len(&text[b.span.start - marker.len()..]) == Some(marker.len())
+    };
+    let mut items: Vec<usize> = blocks
         .iter()
         .enumerate()
-        .filter(|(_, b)| b.kind == BlockKind::Paragraph)
-        .filter(|(_, b)| {
-            let line_start = text[..b.span.start].rfind('\n').map_or(0, |p| p + 1);
-            let before = &text[line_start..b.span.start];
-            let marker = before.trim_start();
-            !marker.is_empty()
-                && shapes::list_marker_len(&text[b.span.start - marker.len()..])
-                    == Some(marker.len())
-        })
+        .filter(|(_, b)| b.kind == BlockKind::Paragraph && marked(b))
         .map(|(i, _)| i)
-        .collect()
+        .collect();
+    let short_item = |b: &Block| {
+        let s = text[b.span.clone()].trim();
+        b.kind == BlockKind::Paragraph
+            && words_at_most(s, ANNOUNCED_ITEM_WORDS)
+            && !s.ends_with(':')
+    };
+    let no_blank_line = |a: &Block, b: &Block| {
+        a.span.end <= b.span.start && text[a.span.end..b.span.start].matches('\n').count() <= 1
+    };
+    let mut i = 0;
+    while i < blocks.len() {
+        let announces = blocks[i].kind == BlockKind::Paragraph
+            && text[blocks[i].span.clone()].trim_end().ends_with(':');
+        let run = if announces {
+            blocks[i..]
+                .windows(2)
+                .take_while(|pair| short_item(&pair[1]) && no_blank_line(&pair[0], &pair[1]))
+                .count()
+        } else {
+            0
+        };
+        if run >= 2 {
+            items.extend(i + 1..=i + run);
+        }
+        i += run + 1;
+    }
+    items.sort_unstable();
+    items.dedup();
+    items
 }
 
 /// How many short paragraphs are checked against the rest of the text for being a pull quote:

@@ -216,3 +216,48 @@ fn decode_rejects_bad_input_with_positions() {
     ));
     assert_eq!(decode_input(b"\xEF\xBB\xBFhi").as_deref(), Ok("hi"));
 }
+
+#[test]
+fn short_lines_after_a_line_ending_in_a_colon_are_the_items_of_its_list() {
+    let article = Article::parse(
+        "t",
+        "Small shops pay more for permits than chains do.\n\n\
+         This gap hurts small shops in three ways:\n\
+         A shop pays the same fee whatever it sells.\n\
+         Each renewal takes a day of the owner's time.\n\
+         Chains spread the cost over many stores.\n\n\
+         The council should scale the fee to sales, as other towns do, and it should do so before \
+         the next renewal round begins in the spring of next year.",
+    );
+    let items: Vec<&str> = article
+        .markup
+        .list_items
+        .iter()
+        .map(|&b| article.slice(&article.blocks[b].span))
+        .collect();
+    assert_eq!(
+        items,
+        vec![
+            "A shop pays the same fee whatever it sells.",
+            "Each renewal takes a day of the owner's time.",
+            "Chains spread the cost over many stores.",
+        ]
+    );
+}
+
+#[test]
+fn a_blank_line_after_a_colon_starts_no_list() {
+    // "The reason is simple:" set off by blank lines from what follows is a sentence of the
+    // body, and so are the short paragraphs after it.
+    let article = Article::parse(
+        "t",
+        "The reason is simple:\n\nthe fee is too high.\n\nThe council should cut it this year.",
+    );
+    assert!(article.markup.list_items.is_empty());
+    // One line under the colon is an answer, not a list.
+    let lone = Article::parse(
+        "t",
+        "The reason is simple:\nThe fee is too high.\n\nThe council should cut it this year.",
+    );
+    assert!(lone.markup.list_items.is_empty());
+}

@@ -75,17 +75,20 @@ fn stray_openings(block: &str, base: usize) -> Vec<usize> {
 /// comments a stray one (`user"s`, `12" screen`) would turn a whole paragraph inside out, so
 /// only a unit that starts with one counts (see [`opens_passage`]). German quotes open with
 /// „ and close with “, the English opening mark.
+/// Straight marks are counted too, by parity, for callers that know the marks of a stretch
+/// pair up (see `QuoteDepth` in the segmenter); [`OpenQuotes::any`] leaves them out.
 #[derive(Default)]
-struct OpenQuotes {
+pub(super) struct OpenQuotes {
     english: usize,
     german: usize,
     guillemets: usize,
+    straight_open: bool,
 }
 
 impl OpenQuotes {
     /// Counts the marks of `text`, which starts at byte `base` of the document, leaving out
     /// the stray opening marks at `strays`.
-    fn count(&mut self, text: &str, base: usize, strays: &[usize]) {
+    pub(super) fn count(&mut self, text: &str, base: usize, strays: &[usize]) {
         for (at, c) in text.char_indices() {
             match c {
                 '„' => self.german += 1,
@@ -95,13 +98,20 @@ impl OpenQuotes {
                 '”' => self.english = self.english.saturating_sub(1),
                 '«' => self.guillemets += 1,
                 '»' => self.guillemets = self.guillemets.saturating_sub(1),
+                '"' => self.straight_open = !self.straight_open,
                 _ => {}
             }
         }
     }
 
-    fn any(&self) -> bool {
+    /// Whether a curly, German or angle quotation is open.
+    pub(super) fn any(&self) -> bool {
         self.english + self.german + self.guillemets > 0
+    }
+
+    /// Whether an odd number of straight marks has been counted.
+    pub(super) fn straight_open(&self) -> bool {
+        self.straight_open
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 
+use super::quotation::OpenQuotes;
 use crate::article::Article;
 use crate::grammar::{Grammar, Hit, SplitKind, SplitRule};
 
@@ -152,7 +153,8 @@ pub fn cuts_for(
                 .as_ref()
                 .is_some_and(|re| matches_prev_words(re, &text[sentence.start..hit.start]))
     };
-    let mut quotes = QuoteDepth::of_sentence(&text[sentence.clone()]);
+    // Counted only once a cut is considered: most rules find no cue in most sentences.
+    let mut quotes: Option<QuoteDepth> = None;
     let mut counted_to = sentence.start;
     for hit in hits
         .iter()
@@ -161,14 +163,18 @@ pub fn cuts_for(
         if kept_whole(hit) {
             continue;
         }
-        // Hits come in order of their start, so the quotation marks before each are counted
-        // once, from the previous hit on.
-        if hit.start >= counted_to {
-            quotes.count(&text[counted_to..hit.start]);
-            counted_to = hit.start;
-        }
         match rule.kind {
             SplitKind::Before => {
+                // Hits come in order of their start, so the quotation marks before each are
+                // counted once, from the previous hit on.
+                let quotes =
+                    quotes.get_or_insert_with(|| QuoteDepth::of_sentence(&text[sentence.clone()]));
+                if hit.start >= counted_to {
+                    quotes
+                        .marks
+                        .count(&text[counted_to..hit.start], counted_to, &[]);
+                    counted_to = hit.start;
+                }
                 // The speaker's words stay whole: "… told reporters the district cannot run
                 // the route “because we don't have drivers.”" is one attributed statement, and
                 // a cut would hand the quoted reason to the writer.
@@ -203,38 +209,25 @@ pub fn cuts_for(
     cuts
 }
 
-/// The quotation marks opened and not yet closed so far in a sentence. Curly ones tell opening
-/// from closing by their shape; straight ones only by their parity, which counts only in a
-/// sentence that pairs them all (a stray one in a comment, `'awkward"`, would otherwise put the
-/// rest of the sentence inside a quotation).
+/// The quotation marks opened and not yet closed so far in a sentence (counted as
+/// [`OpenQuotes`] counts them for whole paragraphs). Straight marks tell opening from closing
+/// only by their parity, which counts only in a sentence that pairs them all (a stray one in a
+/// comment, `'awkward"`, would otherwise put the rest of the sentence inside a quotation).
 struct QuoteDepth {
-    curly: usize,
+    marks: OpenQuotes,
     straight_paired: bool,
-    straight_open: bool,
 }
 
 impl QuoteDepth {
     fn of_sentence(sentence: &str) -> QuoteDepth {
         QuoteDepth {
-            curly: 0,
+            marks: OpenQuotes::default(),
             straight_paired: sentence.matches('"').count().is_multiple_of(2),
-            straight_open: false,
-        }
-    }
-
-    fn count(&mut self, text: &str) {
-        for c in text.chars() {
-            match c {
-                '“' => self.curly += 1,
-                '”' => self.curly = self.curly.saturating_sub(1),
-                '"' => self.straight_open = !self.straight_open,
-                _ => {}
-            }
         }
     }
 
     fn open(&self) -> bool {
-        self.curly > 0 || self.straight_paired && self.straight_open
+        self.marks.any() || self.straight_paired && self.marks.straight_open()
     }
 }
 

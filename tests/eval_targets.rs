@@ -69,7 +69,7 @@ fn dev_scores_do_not_regress() {
 /// ../shared/eval/webdiscourse_dev.jsonl`, `… cdcp_train.jsonl`, end to end).
 const RECORDED_WD_MACRO: f64 = 0.452;
 const RECORDED_WD_RELATIONS: f64 = 0.330;
-const RECORDED_CDCP_KINDS: f64 = 0.642;
+const RECORDED_CDCP_KINDS: f64 = 0.643;
 const RECORDED_CDCP_RELATIONS: f64 = 0.232;
 /// Issue 8's floor for proposition kinds on the CDCP training comments.
 const CDCP_KIND_TARGET: f64 = 0.60;

@@ -8,14 +8,34 @@ use crate::article::{Article, InputFormat};
 use crate::grammar::Grammar;
 use crate::graph::model::{self, ArgumentMap, Cue, Relation, Source, SourceReading, Unit};
 use crate::graph::{self, Violation};
-use crate::link::{self, Linking, FALLBACK_RULE, RESTATES_RULE};
+use crate::link::{self, Link, Linking, FALLBACK_RULE, RESTATES_RULE};
+use std::borrow::Borrow;
 
 /// Everything computed for one document.
 pub struct Mapped {
     pub article: Article,
+    /// Each unit's annotation: empty unless the caller asked to keep it ([`Keep`]).
     pub units: Vec<AnnotatedUnit>,
+    /// How the units were linked: only the thesis unless the caller asked to keep the rest
+    /// ([`Keep`]).
     pub linking: Linking,
     pub map: ArgumentMap,
+}
+
+/// How much of the stages behind a map a caller keeps beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// The article and the map: what writing, serving and scoring maps need. The units'
+    /// annotation and the links are consumed as the map is built; on a document of many small
+    /// units they are a third of the memory, which would otherwise sit beside the map while it
+    /// is checked and written.
+    Map,
+    /// Also every unit's annotation and the linking (what `tune` records).
+    Annotations,
+    /// Also every link rule tried per unit ([`Linking::candidates`]): what `explain` and
+    /// `rules test` show. Mapping alone stops at the rule that links a unit, so it does not
+    /// pay for evaluating all the others.
+    Explained,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,12 +106,31 @@ pub fn map_titled_text_as(
     grammar: &Grammar,
     segmentation: &Segmentation,
 ) -> Result<Mapped, InvariantError> {
-    map_document(name, text, format, title, grammar, segmentation, false)
+    map_document(name, text, format, title, grammar, segmentation, Keep::Map)
 }
 
-/// [`map_text`] keeping, for every unit, each link rule tried and what became of it
-/// ([`Linking::candidates`]): what `explain` and `rules test` show. Mapping alone stops at the
-/// rule that links a unit, so it does not pay for evaluating all the others.
+/// [`map_titled_text`] keeping every unit's annotation and the linking ([`Keep::Annotations`]).
+pub fn map_titled_text_annotated(
+    name: &str,
+    text: &str,
+    title: Option<&str>,
+    grammar: &Grammar,
+    segmentation: &Segmentation,
+) -> Result<Mapped, InvariantError> {
+    let format = InputFormat::from_name(name);
+    map_document(
+        name,
+        text,
+        format,
+        title,
+        grammar,
+        segmentation,
+        Keep::Annotations,
+    )
+}
+
+/// [`map_text`] keeping everything, down to each link rule tried for every unit and what
+/// became of it ([`Keep::Explained`]).
 pub fn map_text_explained(
     name: &str,
     text: &str,
@@ -99,17 +138,26 @@ pub fn map_text_explained(
     segmentation: &Segmentation,
 ) -> Result<Mapped, InvariantError> {
     let format = InputFormat::from_name(name);
-    map_document(name, text, format, None, grammar, segmentation, true)
+    map_document(
+        name,
+        text,
+        format,
+        None,
+        grammar,
+        segmentation,
+        Keep::Explained,
+    )
 }
 
-fn map_document(
+/// The general case, keeping what `keep` asks for.
+pub fn map_document(
     name: &str,
     text: &str,
     format: InputFormat,
     title: Option<&str>,
     grammar: &Grammar,
     segmentation: &Segmentation,
-    explain: bool,
+    keep: Keep,
 ) -> Result<Mapped, InvariantError> {
     let mut article = Article::parse_as(name, text, format);
     article.given_title = title
@@ -121,13 +169,37 @@ fn map_document(
         annotate::place_units(&article, grammar, &hits, segmentation);
     let mut ctx = Context::new(&article, grammar, &places, &hits);
     let mut units = annotate::annotate(&mut ctx, splits);
-    let linking = link::link(&mut ctx, &mut units, explain);
+    let mut linking = link::link(&mut ctx, &mut units, keep == Keep::Explained);
     // The scan and the annotation context take as much memory as the map again on an input of
     // many small units; they are done with, and the map and its checks should not sit on top.
     drop(ctx);
     drop(places);
     drop(hits);
-    let mut map = build_map(&article, grammar, &units, &linking);
+    let mut map = if keep == Keep::Map {
+        let links = std::mem::take(&mut linking.links);
+        let restates = std::mem::take(&mut linking.restates);
+        linking = Linking {
+            thesis: linking.thesis,
+            ..Linking::default()
+        };
+        build_map(
+            &article,
+            grammar,
+            std::mem::take(&mut units),
+            links,
+            &restates,
+            linking.thesis,
+        )
+    } else {
+        build_map(
+            &article,
+            grammar,
+            &units,
+            &linking.links,
+            &linking.restates,
+            linking.thesis,
+        )
+    };
     let violation = graph::assign_stances(&mut map).err().or_else(|| {
         graph::ArgumentGraph::new(&map)
             .map(|g| g.check().into_iter().next())
@@ -148,15 +220,22 @@ fn map_document(
     })
 }
 
-fn build_map(
+/// Builds the map from the units and links, which it may be given by value: each unit's
+/// annotation is then freed as soon as its map unit is made, and all of them before the
+/// relations are.
+fn build_map<U: Borrow<AnnotatedUnit>, L: Borrow<Link>>(
     article: &Article,
     grammar: &Grammar,
-    units: &[AnnotatedUnit],
-    linking: &Linking,
+    units: impl IntoIterator<Item = U>,
+    links: impl IntoIterator<Item = L>,
+    restates: &[Option<usize>],
+    thesis: Option<usize>,
 ) -> ArgumentMap {
     let chars = |b: usize| article.char_offset(b);
-    let mut out_units = Vec::with_capacity(units.len());
-    for (i, u) in units.iter().enumerate() {
+    let units = units.into_iter();
+    let mut out_units = Vec::with_capacity(units.size_hint().0);
+    for (i, u) in units.enumerate() {
+        let u = u.borrow();
         let mut rules = Vec::new();
         let mut cues: Vec<Cue> = Vec::new();
         let mut push_cue = |span: &std::ops::Range<usize>, lexicon: &str| {
@@ -195,7 +274,16 @@ fn build_map(
         out_units.push(Unit {
             id: unit_id(i),
             role: u.role,
-            kind: u.kind.kind,
+            // A unit inside a block quote reports what someone else said: testimony, unless a
+            // kind rule already decided otherwise.
+            kind: u.kind.kind.or_else(|| {
+                article
+                    .markup
+                    .quotes
+                    .binary_search(&u.place.block)
+                    .is_ok()
+                    .then_some(model::Kind::Testimony)
+            }),
             start: chars(u.place.span.start),
             end: chars(u.place.span.end),
             text: article.slice(&u.place.span).to_string(),
@@ -206,30 +294,31 @@ fn build_map(
             score: annotate::round3(u.score),
             stance: None,
             status: None,
-            restates: linking.restates.get(i).copied().flatten().map(unit_id),
+            restates: restates.get(i).copied().flatten().map(unit_id),
             rules,
             cues,
         });
     }
-    mark_quoted_testimony(article, units, &mut out_units);
-    let relations = linking
-        .links
-        .iter()
+    let relations = links
+        .into_iter()
         .enumerate()
-        .map(|(k, l)| Relation {
-            id: format!("r{}", k + 1),
-            from: unit_id(l.from),
-            to: unit_id(l.to),
-            kind: l.kind,
-            rule: match l.rule {
-                Some(r) => grammar.links[r].name.clone(),
-                None if linking.restates.get(l.from).is_some_and(Option::is_some) => {
-                    RESTATES_RULE.to_string()
-                }
-                None => FALLBACK_RULE.to_string(),
-            },
-            score: annotate::round3(l.score),
-            carries: true,
+        .map(|(k, l)| {
+            let l = l.borrow();
+            Relation {
+                id: format!("r{}", k + 1),
+                from: unit_id(l.from),
+                to: unit_id(l.to),
+                kind: l.kind,
+                rule: match l.rule {
+                    Some(r) => grammar.links[r].name.clone(),
+                    None if restates.get(l.from).is_some_and(Option::is_some) => {
+                        RESTATES_RULE.to_string()
+                    }
+                    None => FALLBACK_RULE.to_string(),
+                },
+                score: annotate::round3(l.score),
+                carries: true,
+            }
         })
         .collect();
     ArgumentMap {
@@ -238,22 +327,9 @@ fn build_map(
         title: article.title().map(str::to_string),
         byline: article.byline_shown(),
         date: article.date().map(str::to_string),
-        thesis: linking.thesis.map(unit_id),
+        thesis: thesis.map(unit_id),
         units: out_units,
         relations,
-    }
-}
-
-/// A unit inside a block quote reports what someone else said: testimony, unless a kind rule
-/// already decided otherwise.
-fn mark_quoted_testimony(article: &Article, units: &[AnnotatedUnit], out: &mut [Unit]) {
-    if article.markup.quotes.is_empty() {
-        return;
-    }
-    for (u, unit) in units.iter().zip(out.iter_mut()) {
-        if unit.kind.is_none() && article.markup.quotes.contains(&u.place.block) {
-            unit.kind = Some(model::Kind::Testimony);
-        }
     }
 }
 
@@ -292,4 +368,71 @@ pub fn hex_sha256(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Mapping that consumes the annotation as it builds the map (`Keep::Map`) must draw the
+    /// same map as mapping that keeps it: only what is kept beside the map may differ.
+    #[test]
+    fn a_map_built_from_consumed_annotations_is_the_map_built_from_kept_ones() {
+        let grammar = Grammar::default_grammar().expect("the default grammar loads");
+        let mut inputs: Vec<(String, String)> = [
+            "corpus/ipcs-us-north-korea-2018.txt",
+            "corpus/antibiotic-stewardship.md",
+            "tests/data/essays/advertising-ban.txt",
+        ]
+        .iter()
+        .map(|p| (p.to_string(), std::fs::read_to_string(p).expect(p)))
+        .collect();
+        // A block quote: its units' kind is decided while the map is built.
+        inputs.push((
+            "quoted.md".to_string(),
+            "# Fix the depot\n\nThe council should fix the depot now.\n\n> Water comes in \
+             every spring.\n\nThat is why repairs cannot wait.\n"
+                .to_string(),
+        ));
+        for (path, text) in &inputs {
+            let path = path.as_str();
+            let run = |keep| {
+                let format = InputFormat::from_name(path);
+                map_document(
+                    path,
+                    text,
+                    format,
+                    None,
+                    &grammar,
+                    &Segmentation::Rules,
+                    keep,
+                )
+                .expect("maps")
+            };
+            let lean = run(Keep::Map);
+            let kept = run(Keep::Annotations);
+            let explained = run(Keep::Explained);
+            assert!(!kept.map.units.is_empty(), "{path}");
+            if path == "quoted.md" {
+                assert!(!lean.article.markup.quotes.is_empty());
+            }
+            assert_eq!(
+                crate::export::to_json(&lean.map),
+                crate::export::to_json(&kept.map),
+                "{path}"
+            );
+            assert_eq!(
+                crate::export::to_json(&kept.map),
+                crate::export::to_json(&explained.map),
+                "{path}"
+            );
+            assert!(
+                lean.units.is_empty() && lean.linking.links.is_empty(),
+                "{path}"
+            );
+            assert_eq!(lean.linking.thesis, kept.linking.thesis, "{path}");
+            assert_eq!(kept.units.len(), kept.map.units.len(), "{path}");
+            assert_eq!(kept.linking.links.len(), kept.map.relations.len(), "{path}");
+        }
+    }
 }

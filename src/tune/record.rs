@@ -11,7 +11,7 @@ use crate::eval::GoldDoc;
 use crate::grammar::{Check, CheckTest, Grammar, Neighbour};
 use crate::graph::model::{ArgumentMap, Kind, RelationKind, Role, Stance};
 use crate::link::is_question;
-use crate::pipeline::{map_titled_text, InvariantError};
+use crate::pipeline::{map_titled_text_annotated, InvariantError};
 
 /// A condition with every test that no weight can change already decided.
 #[derive(Debug, Clone, PartialEq)]
@@ -172,7 +172,7 @@ pub fn record(
     segmentation: &Segmentation,
     grammar: &Grammar,
 ) -> Result<(DocRecord, ArgumentMap), InvariantError> {
-    let mapped = map_titled_text(id, text, title, grammar, segmentation)?;
+    let mapped = map_titled_text_annotated(id, text, title, grammar, segmentation)?;
     let article = &mapped.article;
     let places: Vec<_> = mapped.units.iter().map(|u| u.place.clone()).collect();
     let hits = grammar.scan(&article.text);

@@ -181,7 +181,11 @@ pub fn cuts_for(
                 if hit.start == content_start || quotes.open() {
                     continue;
                 }
-                let before = text[sentence.start..hit.start].trim_end();
+                // American usage puts the comma inside a closing quotation mark: "“A stitch in
+                // time saves nine,” so let's fund the repair" is cut after a comma too.
+                let before = text[sentence.start..hit.start]
+                    .trim_end()
+                    .trim_end_matches(['”', '"', '’', '\'']);
                 if rule.after_comma && !before.ends_with([',', ';', '—', '–']) {
                     continue;
                 }

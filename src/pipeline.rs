@@ -50,7 +50,9 @@ pub fn unit_id(i: usize) -> String {
 }
 
 /// Maps one decoded text. `name` is what the map's `source.name` says; its extension decides
-/// how the text is read (see [`InputFormat::from_name`]).
+/// how the text is read (see [`InputFormat::from_name`]). Like every `map_*` function but
+/// [`map_titled_text_annotated`] and [`map_text_explained`], it keeps the article and the map
+/// only ([`Keep::Map`]).
 pub fn map_text(
     name: &str,
     text: &str,

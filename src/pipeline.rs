@@ -89,14 +89,7 @@ pub fn map_titled_text(
     grammar: &Grammar,
     segmentation: &Segmentation,
 ) -> Result<Mapped, InvariantError> {
-    map_titled_text_as(
-        name,
-        text,
-        InputFormat::from_name(name),
-        title,
-        grammar,
-        segmentation,
-    )
+    map_named(name, text, title, grammar, segmentation, Keep::Map)
 }
 
 /// The general case: a text read in `format`, with an optional title given beside it.
@@ -119,16 +112,7 @@ pub fn map_titled_text_annotated(
     grammar: &Grammar,
     segmentation: &Segmentation,
 ) -> Result<Mapped, InvariantError> {
-    let format = InputFormat::from_name(name);
-    map_document(
-        name,
-        text,
-        format,
-        title,
-        grammar,
-        segmentation,
-        Keep::Annotations,
-    )
+    map_named(name, text, title, grammar, segmentation, Keep::Annotations)
 }
 
 /// [`map_text`] keeping everything, down to each link rule tried for every unit and what
@@ -139,16 +123,20 @@ pub fn map_text_explained(
     grammar: &Grammar,
     segmentation: &Segmentation,
 ) -> Result<Mapped, InvariantError> {
+    map_named(name, text, None, grammar, segmentation, Keep::Explained)
+}
+
+/// A text read in the format its name's extension says.
+fn map_named(
+    name: &str,
+    text: &str,
+    title: Option<&str>,
+    grammar: &Grammar,
+    segmentation: &Segmentation,
+    keep: Keep,
+) -> Result<Mapped, InvariantError> {
     let format = InputFormat::from_name(name);
-    map_document(
-        name,
-        text,
-        format,
-        None,
-        grammar,
-        segmentation,
-        Keep::Explained,
-    )
+    map_document(name, text, format, title, grammar, segmentation, keep)
 }
 
 /// The general case, keeping what `keep` asks for.
@@ -171,36 +159,35 @@ pub fn map_document(
         annotate::place_units(&article, grammar, &hits, segmentation);
     let mut ctx = Context::new(&article, grammar, &places, &hits);
     let mut units = annotate::annotate(&mut ctx, splits);
-    let mut linking = link::link(&mut ctx, &mut units, keep == Keep::Explained);
+    let linking = link::link(&mut ctx, &mut units, keep == Keep::Explained);
     // The scan and the annotation context take as much memory as the map again on an input of
     // many small units; they are done with, and the map and its checks should not sit on top.
     drop(ctx);
     drop(places);
     drop(hits);
-    let mut map = if keep == Keep::Map {
-        let links = std::mem::take(&mut linking.links);
-        let restates = std::mem::take(&mut linking.restates);
-        linking = Linking {
-            thesis: linking.thesis,
+    let (mut map, units, linking) = if keep == Keep::Map {
+        let Linking {
+            thesis,
+            links,
+            restates,
+            ..
+        } = linking;
+        let map = build_map(&article, grammar, units, links, &restates, thesis);
+        let kept = Linking {
+            thesis,
             ..Linking::default()
         };
-        build_map(
-            &article,
-            grammar,
-            std::mem::take(&mut units),
-            links,
-            &restates,
-            linking.thesis,
-        )
+        (map, Vec::new(), kept)
     } else {
-        build_map(
+        let map = build_map(
             &article,
             grammar,
             &units,
             &linking.links,
             &linking.restates,
             linking.thesis,
-        )
+        );
+        (map, units, linking)
     };
     let violation = graph::assign_stances(&mut map).err().or_else(|| {
         graph::ArgumentGraph::new(&map)

@@ -254,6 +254,21 @@ fn a_field_the_rule_ignores_is_an_error() {
 
 /// `unless_prev` looks at the words before a cue in the middle of a sentence; an `after_lead`
 /// cue opens the sentence, so there is nothing before it to look at.
+/// `only_next` asks for words after a cue in the middle of a sentence, like `unless_prev`
+/// before it; an `after_lead` rule cuts at the end of the opening clause instead.
+#[test]
+fn only_next_in_an_after_lead_rule_is_an_error() {
+    assert_eq!(
+        rule_error("misplaced_only_next.rules"),
+        "error: `only_next` does nothing in an `after_lead` split rule; it belongs in `before` split rules
+ --> tests/data/rules/misplaced_only_next.rules:4:3
+  |
+4 |   only_next subject
+  |   ^^^^^^^^^
+"
+    );
+}
+
 #[test]
 fn unless_prev_in_an_after_lead_rule_is_an_error() {
     assert_eq!(

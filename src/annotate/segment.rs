@@ -149,6 +149,10 @@ pub fn cuts_for(
             .as_ref()
             .is_some_and(|re| matches_next_words(re, &text[hit.end..sentence.end]))
             || rule
+                .only_next
+                .as_ref()
+                .is_some_and(|re| !matches_next_words(re, &text[hit.end..sentence.end]))
+            || rule
                 .unless_prev
                 .as_ref()
                 .is_some_and(|re| matches_prev_words(re, &text[sentence.start..hit.start]))

@@ -122,6 +122,29 @@ fn unless_prev_keeps_the_sentence_whole_where_the_words_before_the_cue_match() {
 }
 
 #[test]
+fn only_next_cuts_only_where_the_words_after_the_cue_match() {
+    let rules = "lexicon as_subject = [\"as it\"]\n\
+                 pattern auxiliary = /^\\s*(?:would|will|can|is)\\b/i\n\
+                 split c : before as_subject { min_words 3 only_next auxiliary }";
+    let (_d, g) = grammar(rules);
+    assert_eq!(
+        units(
+            &g,
+            "The council should drop the plan as it would cost too much."
+        ),
+        vec![
+            "The council should drop the plan",
+            "as it would cost too much."
+        ]
+    );
+    // "as it stands": no auxiliary after the subject, no reason clause.
+    assert_eq!(
+        units(&g, "The council should drop the plan as it stands today."),
+        vec!["The council should drop the plan as it stands today."]
+    );
+}
+
+#[test]
 fn roles_add_weights_and_respect_priority_and_threshold() {
     let (_d, g) = grammar(
         r#"

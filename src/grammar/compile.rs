@@ -1116,6 +1116,7 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
                         min_words: body.min_words.unwrap_or(settings.min_unit_words),
                         after_comma: body.after_comma,
                         unless_next: pattern(&body.unless_next)?,
+                        only_next: pattern(&body.only_next)?,
                         unless_prev: pattern(&body.unless_prev)?,
                         clause_goes_on: pattern(&body.clause_goes_on)?,
                         examples: examples(body),
@@ -1261,9 +1262,10 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
                 Span::point(0, 0),
             )]
         })?;
-    // A pattern no condition asks about (one only a split rule's `unless_next`, `unless_prev` or
-    // `clause_goes_on` uses, or none) stands in the per-unit sets as a regex that never
-    // matches, so that it costs nothing there and the sets' indices stay the patterns' own.
+    // A pattern no condition asks about (one only a split rule's `unless_next`, `only_next`,
+    // `unless_prev` or `clause_goes_on` uses, or none) stands in the per-unit sets as a regex
+    // that never matches, so that it costs nothing there and the sets' indices stay the
+    // patterns' own.
     let in_conditions = std::mem::take(&mut checks.in_conditions);
     let set_patterns: Vec<Pattern> = patterns
         .iter()
@@ -1405,7 +1407,13 @@ fn misplaced_field(item: &Item) -> Option<GrammarError> {
             ..
         } => (
             body,
-            &["min_words", "after_comma", "unless_next", "unless_prev"],
+            &[
+                "min_words",
+                "after_comma",
+                "unless_next",
+                "only_next",
+                "unless_prev",
+            ],
             "a `before` split rule",
         ),
         Item::Split {
@@ -1426,7 +1434,7 @@ fn misplaced_field(item: &Item) -> Option<GrammarError> {
     let belongs = match field.text.as_str() {
         "when" => "role, kind and link rules",
         "priority" => "role and kind rules",
-        "after_comma" | "unless_prev" => "`before` split rules",
+        "after_comma" | "unless_prev" | "only_next" => "`before` split rules",
         "clause_goes_on" => "`after_lead` split rules",
         _ => "split rules",
     };

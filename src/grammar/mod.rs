@@ -130,6 +130,8 @@ pub struct SplitRule {
     pub after_comma: bool,
     /// No cut where this matches the text right after the cue (anchored there).
     pub unless_next: Option<LazyRegex>,
+    /// `before`: a cut only where this matches the text right after the cue (anchored there).
+    pub only_next: Option<LazyRegex>,
     /// `before`: no cut where this matches the words right before the cue, ending there.
     pub unless_prev: Option<LazyRegex>,
     /// `after_lead`: a comma of the opening clause where this matches the text right after it

@@ -17,7 +17,7 @@
 //! lexexpr   := term (("+" | "-") term)*
 //! term      := "[" (STRING ("," STRING)* ","?)? "]" | "tsv" "(" STRING ("," IDENT ("="|"~") STRING)* ")" | IDENT
 //! body      := "{" ("when" cond | "priority" NUMBER | "min_words" NUMBER | "after_comma" | "unless_next" NAME
-//!                   | "unless_prev" NAME
+//!                   | "only_next" NAME | "unless_prev" NAME
 //!                   | "clause_goes_on" NAME | "yes" STRING | "no" STRING)* "}"
 //! cond      := conj ("or" conj)* ;  conj := unary ("and" unary)* ;  unary := "not" unary | atom
 //! atom      := "(" cond ")" | ("prev" | "next" | "sentence") "." atom | test
@@ -176,6 +176,9 @@ pub struct Body {
     /// Split rules: a pattern that, matching right after the cue, keeps the sentence whole
     /// ("since 2021" is a date, not a reason).
     pub unless_next: Option<Name>,
+    /// `before` split rules: a pattern that must match right after the cue for the cut to
+    /// stand ("as" gives a reason when a subject and an auxiliary follow: "as it would cost").
+    pub only_next: Option<Name>,
     /// `before` split rules: a pattern that, matching the words right before the cue, keeps
     /// the sentence whole ("a modest but meaningful step": "but" inside a noun phrase).
     pub unless_prev: Option<Name>,
@@ -267,12 +270,13 @@ const TESTS: [&str; 13] = [
     "not",
 ];
 /// The fields a rule body may hold (each kind of item takes some of them).
-pub const FIELDS: [&str; 9] = [
+pub const FIELDS: [&str; 10] = [
     "when",
     "priority",
     "min_words",
     "after_comma",
     "unless_next",
+    "only_next",
     "unless_prev",
     "clause_goes_on",
     "yes",
@@ -878,6 +882,10 @@ impl<'a> Parser<'a> {
                 "unless_next" => {
                     self.pos += 1;
                     body.unless_next = Some(self.name("a pattern name")?);
+                }
+                "only_next" => {
+                    self.pos += 1;
+                    body.only_next = Some(self.name("a pattern name")?);
                 }
                 "unless_prev" => {
                     self.pos += 1;

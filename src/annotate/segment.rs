@@ -146,8 +146,8 @@ pub fn cuts_for(
             .unwrap_or(0);
     let kept_whole = |hit: &Hit| {
         rule.unless_next
-            .as_ref()
-            .is_some_and(|re| matches_next_words(re, &text[hit.end..sentence.end]))
+            .iter()
+            .any(|re| matches_next_words(re, &text[hit.end..sentence.end]))
             || rule
                 .only_next
                 .as_ref()

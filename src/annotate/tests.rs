@@ -145,6 +145,25 @@ fn only_next_cuts_only_where_the_words_after_the_cue_match() {
 }
 
 #[test]
+fn every_unless_next_written_keeps_the_sentence_whole() {
+    let rules = "lexicon since = [\"since\"]\n\
+                 pattern year = /^\\s*\\d{4}\\b/\n\
+                 pattern event = /^\\s*the (?:summit|war)\\b/i\n\
+                 split c : before since { min_words 2 unless_next year unless_next event }";
+    let (_d, g) = grammar(rules);
+    for text in [
+        "Prices have risen since 2021 in every region.",
+        "Prices have risen since the war in every region.",
+    ] {
+        assert_eq!(units(&g, text), vec![text]);
+    }
+    assert_eq!(
+        units(&g, "Prices will fall since the rates are falling."),
+        vec!["Prices will fall", "since the rates are falling."]
+    );
+}
+
+#[test]
 fn roles_add_weights_and_respect_priority_and_threshold() {
     let (_d, g) = grammar(
         r#"

@@ -1099,15 +1099,12 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
                 lexicon,
                 body,
             } => {
-                let pattern = |n: &Option<syntax::Name>| {
-                    n.as_ref()
-                        .map(|n| {
-                            checks
-                                .named_pattern(n)
-                                .map(|i| checks.patterns[i].regex.clone())
-                        })
-                        .transpose()
+                let named = |n: &syntax::Name| {
+                    checks
+                        .named_pattern(n)
+                        .map(|i| checks.patterns[i].regex.clone())
                 };
+                let pattern = |n: &Option<syntax::Name>| n.as_ref().map(named).transpose();
                 let rule = || -> Result<SplitRule, GrammarError> {
                     Ok(SplitRule {
                         name: name.text.clone(),
@@ -1115,7 +1112,11 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
                         lexicon: checks.lexicon(lexicon)?,
                         min_words: body.min_words.unwrap_or(settings.min_unit_words),
                         after_comma: body.after_comma,
-                        unless_next: pattern(&body.unless_next)?,
+                        unless_next: body
+                            .unless_next
+                            .iter()
+                            .map(named)
+                            .collect::<Result<_, _>>()?,
                         only_next: pattern(&body.only_next)?,
                         unless_prev: pattern(&body.unless_prev)?,
                         clause_goes_on: pattern(&body.clause_goes_on)?,

@@ -128,8 +128,8 @@ pub struct SplitRule {
     pub lexicon: usize,
     pub min_words: usize,
     pub after_comma: bool,
-    /// No cut where this matches the text right after the cue (anchored there).
-    pub unless_next: Option<LazyRegex>,
+    /// No cut where any of these matches the text right after the cue (anchored there).
+    pub unless_next: Vec<LazyRegex>,
     /// `before`: a cut only where this matches the text right after the cue (anchored there).
     pub only_next: Option<LazyRegex>,
     /// `before`: no cut where this matches the words right before the cue, ending there.

@@ -16,7 +16,7 @@
 //!            | "bias" ROLE "=" NUMBER             (added to a role's summed weight)
 //! lexexpr   := term (("+" | "-") term)*
 //! term      := "[" (STRING ("," STRING)* ","?)? "]" | "tsv" "(" STRING ("," IDENT ("="|"~") STRING)* ")" | IDENT
-//! body      := "{" ("when" cond | "priority" NUMBER | "min_words" NUMBER | "after_comma" | "unless_next" NAME
+//! body      := "{" ("when" cond | "priority" NUMBER | "min_words" NUMBER | "after_comma" | "unless_next" NAME (repeatable)
 //!                   | "only_next" NAME | "unless_prev" NAME
 //!                   | "clause_goes_on" NAME | "yes" STRING | "no" STRING)* "}"
 //! cond      := conj ("or" conj)* ;  conj := unary ("and" unary)* ;  unary := "not" unary | atom
@@ -173,9 +173,9 @@ pub struct Body {
     pub priority: i32,
     pub min_words: Option<usize>,
     pub after_comma: bool,
-    /// Split rules: a pattern that, matching right after the cue, keeps the sentence whole
-    /// ("since 2021" is a date, not a reason).
-    pub unless_next: Option<Name>,
+    /// Split rules: patterns that, any of them matching right after the cue, keep the sentence
+    /// whole ("since 2021" is a date, not a reason). The field may be written more than once.
+    pub unless_next: Vec<Name>,
     /// `before` split rules: a pattern that must match right after the cue for the cut to
     /// stand ("as" gives a reason when a subject and an auxiliary follow: "as it would cost").
     pub only_next: Option<Name>,
@@ -881,7 +881,7 @@ impl<'a> Parser<'a> {
                 }
                 "unless_next" => {
                     self.pos += 1;
-                    body.unless_next = Some(self.name("a pattern name")?);
+                    body.unless_next.push(self.name("a pattern name")?);
                 }
                 "only_next" => {
                     self.pos += 1;

@@ -10,10 +10,10 @@ use toulmin::grammar::Grammar;
 /// Scores recorded in the README (`toulmin eval --gold ../shared/eval/microtexts_part2.jsonl
 /// --gold-units`, and without `--gold-units` for segmentation).
 const RECORDED_CC: f64 = 0.910;
-const RECORDED_RO: f64 = 0.896;
+const RECORDED_RO: f64 = 0.898;
 const RECORDED_FU: f64 = 0.865;
-const RECORDED_AT: f64 = 0.764;
-const RECORDED_SEG_OVERLAP: f64 = 0.907;
+const RECORDED_AT: f64 = 0.763;
+const RECORDED_SEG_OVERLAP: f64 = 0.908;
 const TOLERANCE: f64 = 0.02;
 
 fn gold_path() -> Option<PathBuf> {
@@ -68,11 +68,12 @@ fn dev_scores_do_not_regress() {
 /// Web Discourse and CDCP figures recorded in the README (`toulmin eval --gold
 /// ../shared/eval/webdiscourse_dev.jsonl`, `… cdcp_train.jsonl`, end to end).
 const RECORDED_WD_MACRO: f64 = 0.453;
-const RECORDED_WD_RELATIONS: f64 = 0.330;
-const RECORDED_CDCP_KINDS: f64 = 0.642;
-const RECORDED_CDCP_RELATIONS: f64 = 0.232;
-/// Issue 8's floor for proposition kinds on the CDCP training comments.
+const RECORDED_WD_RELATIONS: f64 = 0.328;
+const RECORDED_CDCP_KINDS: f64 = 0.644;
+const RECORDED_CDCP_RELATIONS: f64 = 0.254;
+/// Issue 8's floors for proposition kinds and support links on the CDCP training comments.
 const CDCP_KIND_TARGET: f64 = 0.60;
+const CDCP_RELATIONS_TARGET: f64 = 0.25;
 /// Issue 7's floors for the Toulmin component types and their relations on the Web Discourse
 /// dev documents.
 const WD_MACRO_TARGET: f64 = 0.40;
@@ -133,6 +134,10 @@ fn cdcp_scores_do_not_regress() {
             "CDCP kind macro F1 {kinds:.3} is below the target {CDCP_KIND_TARGET}"
         );
         assert_kept("CDCP relation F1", relations, RECORDED_CDCP_RELATIONS);
+        assert!(
+            relations >= CDCP_RELATIONS_TARGET,
+            "CDCP relation F1 {relations:.3} is below the target {CDCP_RELATIONS_TARGET}"
+        );
     }
 }
 

@@ -167,6 +167,24 @@ fn directory_summaries_and_files_are_the_same_for_any_number_of_workers() {
     }
 }
 
+/// `-o -` wrote the maps into a file called `-` in the working directory.
+#[test]
+fn jsonl_output_dash_is_standard_output() {
+    let dir = tempdir();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, batch(2)).expect("write input");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["map", "--jsonl", "in.jsonl", "-o", "-", "-q"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(stdout.lines().all(|l| l.starts_with("{\"schema\":\"toulmin/map@1\"")));
+    assert!(!dir.path().join("-").exists());
+}
+
 #[test]
 fn jsonl_from_stdin_writes_each_map_before_the_input_ends() {
     let mut child = bin()

@@ -747,6 +747,8 @@ fn run_jsonl(
     jobs: usize,
     quiet: bool,
 ) -> Result<i32, Failure> {
+    // `-o -` names standard output, as `-` names standard input (it wrote a file called "-").
+    let output = output.filter(|path| path.as_os_str() != "-");
     if let Some(path) = output {
         let same = matches!((path.canonicalize(), source.canonicalize()), (Ok(x), Ok(y)) if x == y);
         if same {

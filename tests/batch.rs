@@ -178,10 +178,16 @@ fn jsonl_output_dash_is_standard_output() {
         .args(["map", "--jsonl", "in.jsonl", "-o", "-", "-q"])
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).expect("utf-8");
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
-    assert!(stdout.lines().all(|l| l.starts_with("{\"schema\":\"toulmin/map@1\"")));
+    assert!(stdout
+        .lines()
+        .all(|l| l.starts_with("{\"schema\":\"toulmin/map@1\"")));
     assert!(!dir.path().join("-").exists());
 }
 

@@ -911,6 +911,26 @@ fn map_output_that_is_a_file_says_a_directory_is_needed() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
 }
 
+/// `-o -` made a directory called `-`: standard output holds one stream, not a file per format.
+#[test]
+fn map_output_dash_without_jsonl_says_a_directory_is_needed() {
+    let dir = tempdir();
+    let o = bin()
+        .current_dir(dir.path())
+        .args(["map"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(REFERENCE))
+        .args(["-o", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("-o -: map writes a directory of outputs"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("-").exists());
+}
+
 /// `serve --gold` names a missing file: said at startup, not when "Tune on gold…" is pressed.
 #[test]
 fn serve_checks_its_gold_at_startup() {

@@ -263,8 +263,15 @@ pub fn run(args: MapArgs) -> Result<i32, Failure> {
     if formats.contains(&Format::Png) {
         render::png_possible(args.renderer.into()).map_err(|e| fail(e.to_string()))?;
     }
+    let streams_one_file =
+        args.jsonl.is_some() && (args.format.is_empty() || formats == [Format::Json]);
+    if !streams_one_file && args.output.as_deref() == Some(Path::new("-")) {
+        return Err(fail(
+            "-o -: map writes a directory of outputs (one file per format), which standard output cannot hold; name a directory, or use --jsonl to stream the maps to standard output",
+        ));
+    }
     if let Some(jsonl) = &args.jsonl {
-        if args.format.is_empty() || formats == [Format::Json] {
+        if streams_one_file {
             let jobs = args.jobs.map_or_else(batch::default_jobs, usize::from);
             return run_jsonl(
                 &grammar,

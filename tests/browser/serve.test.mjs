@@ -143,8 +143,17 @@ async function main() {
       return rg.left >= ra.right - 1 && rg.width > 200 && ra.width > 200;
     });
     check(sideBySide, "article and diagram side by side in the report pane at 1600x1000");
-    const before = await nodeRole(page, "u14");
-    check(before === "evidence", `u14 (satellite images) starts as evidence (${before})`);
+    // The satellite-images unit, found by its text in the report's article pane: its id
+    // follows the segmentation of the sentences before it.
+    const sat = await page.evaluate(() => {
+      const d = document.querySelector("iframe.front").contentDocument;
+      const span = [...d.querySelectorAll("span.unit[data-unit]")].find((s) =>
+        s.textContent.includes("satellite images indicated"));
+      return span ? span.getAttribute("data-unit") : null;
+    });
+    check(sat !== null, `the satellite-images unit is in the article pane (${sat})`);
+    const before = await nodeRole(page, sat);
+    check(before === "evidence", `${sat} (satellite images) starts as evidence (${before})`);
     await page.screenshot({ path: join(shots, "01-initial.png") });
 
     // 2. A broken rule: the diagnostic appears at its line and column; the map stays.
@@ -165,13 +174,13 @@ async function main() {
     check(inline.includes("unknown role"), `inline message in the editor (${inline})`);
     check(await page.$eval("#grammar-status", (e) => e.textContent) === "errors", "status badge says errors");
     await page.waitForTimeout(500);
-    check(await nodeRole(page, "u14") === "evidence", "the last good map stays on screen");
+    check(await nodeRole(page, sat) === "evidence", "the last good map stays on screen");
     await page.screenshot({ path: join(shots, "02-grammar-error.png") });
 
     // 3. A rule that makes satellite units counterclaims: the diagram changes.
     await editor.fill(startText + SATELLITE_RULES);
-    await waitRole(page, "u14", "counterclaim");
-    check(true, "u14 becomes a counterclaim in the diagram");
+    await waitRole(page, sat, "counterclaim");
+    check(true, `${sat} becomes a counterclaim in the diagram`);
     check(await page.$$eval("#diagnostics li", (l) => l.length) === 0, "no diagnostics left");
     check(await page.$$eval("#gutter .err", (l) => l.length) === 0, "no marked lines left");
     check(await page.$eval("#grammar-status", (e) => e.textContent) === "unsaved", "status badge says unsaved");

@@ -816,6 +816,24 @@ impl<'a> Parser<'a> {
                 });
             };
             if FIELDS.contains(&kw) {
+                // A field written twice would silently replace the first. `unless_next` and the
+                // examples may repeat; a second `when` has a message of its own below.
+                let repeats = matches!(kw, "when" | "unless_next" | "yes" | "no");
+                if let Some(first) = body
+                    .fields
+                    .iter()
+                    .find(|f| f.text == kw)
+                    .filter(|_| !repeats)
+                {
+                    return Err(GrammarError::new(
+                        ErrorKind::Invalid(format!(
+                            "rule `{}` sets `{kw}` twice; the second would replace the first",
+                            rule.text
+                        )),
+                        self.here(),
+                    )
+                    .with_note_at(format!("the first `{kw}` is at"), first.span));
+                }
                 body.fields.push(Name {
                     text: kw.to_string(),
                     span: self.here(),

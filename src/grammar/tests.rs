@@ -355,6 +355,33 @@ fn a_failed_lexicon_is_reported_once_however_often_it_is_used() {
 }
 
 #[test]
+fn a_field_set_twice_is_an_error() {
+    let (_d, g) = load_files(&[(
+        "g.rules",
+        "lexicon as_it = [\"as it\"]\npattern aux = /^\\s*would\\b/\npattern neg = /^\\s*not\\b/\n\
+         split s : before as_it { only_next aux only_next neg }\n",
+    )]);
+    let text = g.expect_err("two only_next").to_string();
+    assert!(
+        text.starts_with(
+            "error: rule `s` sets `only_next` twice; the second would replace the first\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("= note: the first `only_next` is at "),
+        "{text}"
+    );
+    // `unless_next` may repeat: any of its patterns keeps the sentence whole.
+    let (_d, g) = load_files(&[(
+        "g.rules",
+        "lexicon as_it = [\"as it\"]\npattern aux = /^\\s*would\\b/\npattern neg = /^\\s*not\\b/\n\
+         split s : before as_it { unless_next aux unless_next neg }\n",
+    )]);
+    assert!(g.is_ok());
+}
+
+#[test]
 fn two_whens_in_a_split_or_link_rule_are_an_error_too() {
     let (_d, g) = load_files(&[(
         "g.rules",

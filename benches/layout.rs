@@ -9,15 +9,15 @@ use toulmin::render::{builtin, dot};
 /// Thesis; claims with two premises and an evidence; counterclaims with a rebuttal; sections.
 fn op_ed(units: usize, sections: usize) -> ArgumentMap {
     let unit = |i: usize, role: Role, section: String| Unit {
-        id: format!("u{i}"),
+        id: format!("u{i}").into(),
         role,
         kind: None,
         start: i * 100,
         end: i * 100 + 90,
-        text: format!(
+        text: compact_str::format_compact!(
             "Sentence {i} of the article, long enough to wrap over two or three lines of a box"
         ),
-        section: Some(section),
+        section: Some(section.into()),
         paragraph: 1 + i / 4,
         sentence: i + 1,
         score: 1.0,
@@ -45,9 +45,9 @@ fn op_ed(units: usize, sections: usize) -> ArgumentMap {
         }
         us.push(unit(i, role, section));
         rels.push(Relation {
-            id: format!("r{i}"),
-            from: format!("u{i}"),
-            to: format!("u{to}"),
+            id: format!("r{i}").into(),
+            from: format!("u{i}").into(),
+            to: format!("u{to}").into(),
             kind,
             rule: "rule".into(),
             score: 1.0,

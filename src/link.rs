@@ -378,7 +378,10 @@ pub fn link_units(
     let thesis = ctx.thesis;
     let index = RoleIndex::new(units);
     let mut chains = ChainEnds::new(units.len());
-    let mut links = Vec::new();
+    // At most one link leaves each unit: room for all of them at once spares a growing
+    // vector's spare capacity (up to half of it) at the linking, the moment of mapping a
+    // document of many small units that needs the most memory.
+    let mut links = Vec::with_capacity(units.len());
     let mut candidates = vec![Vec::new(); if explain { units.len() } else { 0 }];
     for i in 0..units.len() {
         if Some(i) == thesis || units[i].role == Role::Background {

@@ -1,6 +1,7 @@
 //! The whole pipeline for one text: read → annotate → link → graph, keeping every stage's
 //! output so `explain` and the renderers can show why the map looks as it does.
 
+use compact_str::CompactString;
 use sha2::{Digest, Sha256};
 
 use crate::annotate::{self, AnnotatedUnit, Context, Placement, Segmentation};
@@ -45,8 +46,8 @@ pub struct InvariantError {
     pub violation: Violation,
 }
 
-pub fn unit_id(i: usize) -> String {
-    format!("u{}", i + 1)
+pub fn unit_id(i: usize) -> CompactString {
+    compact_str::format_compact!("u{}", i + 1)
 }
 
 /// Maps one decoded text. `name` is what the map's `source.name` says; its extension decides
@@ -159,6 +160,14 @@ pub fn map_document(
         annotate::place_units(&article, grammar, &hits, segmentation);
     let mut ctx = Context::new(&article, grammar, &places, &hits);
     let mut units = annotate::annotate(&mut ctx, splits);
+    if keep == Keep::Map {
+        // What each role and kind beat is for `explain` alone; freed now, its room serves the
+        // linking, which is when a document of many small units needs the most.
+        for u in &mut units {
+            u.ranking = Vec::new();
+            u.kind.ranking = Vec::new();
+        }
+    }
     let linking = link::link(&mut ctx, &mut units, keep == Keep::Explained);
     // The scan and the annotation context take as much memory as the map again on an input of
     // many small units; they are done with, and the map and its checks should not sit on top.
@@ -231,8 +240,8 @@ fn build_map<U: Borrow<AnnotatedUnit>, L: Borrow<Link>>(
             let cue = Cue {
                 start: chars(span.start),
                 end: chars(span.end),
-                text: article.text[span.clone()].to_string(),
-                lexicon: lexicon.to_string(),
+                text: article.text[span.clone()].into(),
+                lexicon: lexicon.into(),
             };
             if !cues.contains(&cue) {
                 cues.push(cue);
@@ -240,17 +249,17 @@ fn build_map<U: Borrow<AnnotatedUnit>, L: Borrow<Link>>(
         };
         if let Some((r, cue)) = &u.split {
             let rule = &grammar.splits[*r];
-            rules.push(rule.name.clone());
+            rules.push(CompactString::from(rule.name.as_str()));
             push_cue(cue, &grammar.lexicons[rule.lexicon].name);
         }
         for f in &u.fired {
-            rules.push(grammar.roles[f.rule].name.clone());
+            rules.push(grammar.roles[f.rule].name.as_str().into());
             for c in &f.cues {
                 push_cue(&c.span, &c.source);
             }
         }
         for f in &u.kind.fired {
-            rules.push(grammar.kinds[f.rule].name.clone());
+            rules.push(grammar.kinds[f.rule].name.as_str().into());
             for c in &f.cues {
                 push_cue(&c.span, &c.source);
             }
@@ -275,9 +284,11 @@ fn build_map<U: Borrow<AnnotatedUnit>, L: Borrow<Link>>(
             }),
             start: chars(u.place.span.start),
             end: chars(u.place.span.end),
-            text: article.slice(&u.place.span).to_string(),
+            text: article.slice(&u.place.span).into(),
             display: article.display(&u.place.span),
-            section: article.section_name(u.place.section).map(str::to_string),
+            section: article
+                .section_name(u.place.section)
+                .map(CompactString::from),
             paragraph: article.paragraph_number(block),
             sentence: u.place.sentence + 1,
             score: annotate::round3(u.score),
@@ -294,16 +305,16 @@ fn build_map<U: Borrow<AnnotatedUnit>, L: Borrow<Link>>(
         .map(|(k, l)| {
             let l = l.borrow();
             Relation {
-                id: format!("r{}", k + 1),
+                id: compact_str::format_compact!("r{}", k + 1),
                 from: unit_id(l.from),
                 to: unit_id(l.to),
                 kind: l.kind,
                 rule: match l.rule {
-                    Some(r) => grammar.links[r].name.clone(),
+                    Some(r) => grammar.links[r].name.as_str().into(),
                     None if restates.get(l.from).is_some_and(Option::is_some) => {
-                        RESTATES_RULE.to_string()
+                        RESTATES_RULE.into()
                     }
-                    None => FALLBACK_RULE.to_string(),
+                    None => FALLBACK_RULE.into(),
                 },
                 score: annotate::round3(l.score),
                 carries: true,

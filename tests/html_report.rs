@@ -229,7 +229,7 @@ fn hostile_text_stays_text() {
         let spans = unit_span_texts(&page);
         for u in &m.map.units {
             assert_eq!(
-                spans.get(&u.id).map(String::as_str),
+                spans.get(u.id.as_str()).map(String::as_str),
                 Some(u.text.as_str()),
                 "{renderer}: text of {}",
                 u.id
@@ -251,8 +251,8 @@ fn every_unit_is_in_both_panes() {
             assert_eq!(spans.len(), m.map.units.len(), "{name} {renderer}");
             for u in &m.map.units {
                 assert_eq!(
-                    spans.get(&u.id),
-                    Some(&u.text),
+                    spans.get(u.id.as_str()).map(String::as_str),
+                    Some(u.text.as_str()),
                     "{name} {renderer}: span text of {}",
                     u.id
                 );

@@ -212,6 +212,8 @@ impl Article {
                 });
             }
         }
+        // The article lives as long as the map: no spare room in its longest vector.
+        sentences.shrink_to_fit();
         let char_index = char_index::CharIndex::new(text);
         let paragraph_numbers = blocks
             .iter()

@@ -657,7 +657,10 @@ fn acceptability(mapped: &Mapped, thesis: &toulmin::graph::model::Unit) -> Strin
     };
     let preferred = match &analysis.preferred {
         Some(exts) => {
-            let with = exts.iter().filter(|e| e.contains(&thesis.id)).count();
+            let with = exts
+                .iter()
+                .filter(|e| e.iter().any(|x| x.as_str() == thesis.id.as_str()))
+                .count();
             format!(
                 "in {with} of {} preferred extension{}",
                 exts.len(),

@@ -22,7 +22,7 @@ pub fn baseline_map(doc: &GoldDoc) -> ArgumentMap {
             let start = g.start.min(chars.len());
             let end = g.end.min(chars.len()).max(start);
             Unit {
-                id: format!("u{}", i + 1),
+                id: compact_str::format_compact!("u{}", i + 1),
                 role: if i == 0 { Role::Thesis } else { Role::Premise },
                 kind: None,
                 start: g.start,
@@ -43,11 +43,11 @@ pub fn baseline_map(doc: &GoldDoc) -> ArgumentMap {
         .collect();
     let relations = (1..units.len())
         .map(|i| Relation {
-            id: format!("r{i}"),
+            id: compact_str::format_compact!("r{i}"),
             from: units[i].id.clone(),
             to: units[0].id.clone(),
             kind: RelationKind::Support,
-            rule: "baseline".to_string(),
+            rule: "baseline".into(),
             score: 1.0,
             carries: true,
         })

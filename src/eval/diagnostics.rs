@@ -178,7 +178,7 @@ pub(crate) fn diagnose(
 
     for pair in pairs {
         for (p, unit) in pair.map.units.iter().enumerate() {
-            let names: BTreeSet<&str> = unit.rules.iter().map(String::as_str).collect();
+            let names: BTreeSet<&str> = unit.rules.iter().map(|r| r.as_str()).collect();
             for name in names {
                 let Some(&i) = by_name.get(name) else {
                     unlisted.insert(name.to_string());
@@ -204,7 +204,7 @@ pub(crate) fn diagnose(
                 continue;
             }
             let Some(&i) = by_name.get(rel.rule.as_str()) else {
-                unlisted.insert(rel.rule.clone());
+                unlisted.insert(rel.rule.to_string());
                 continue;
             };
             let c = &mut counts[i];

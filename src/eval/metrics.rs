@@ -588,7 +588,7 @@ pub(crate) mod tests {
             kind: None,
             start,
             end,
-            text: String::new(),
+            text: Default::default(),
             display: None,
             section: None,
             paragraph: 1,
@@ -597,7 +597,7 @@ pub(crate) mod tests {
             stance,
             status: None,
             restates: None,
-            rules: rules.iter().map(|s| s.to_string()).collect(),
+            rules: rules.iter().map(|s| (*s).into()).collect(),
             cues: vec![],
         }
     }
@@ -631,7 +631,7 @@ pub(crate) mod tests {
             title: None,
             byline: None,
             date: None,
-            thesis: thesis.map(str::to_string),
+            thesis: thesis.map(Into::into),
             units,
             relations,
         }

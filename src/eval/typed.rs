@@ -518,7 +518,7 @@ fn rule_table(aligned: &[Aligned], rules: &[RuleInfo]) -> (Vec<RuleStats>, Vec<S
     for a in aligned {
         let scheme = a.doc.scheme;
         for (p, unit) in a.map.units.iter().enumerate() {
-            let names: BTreeSet<&str> = unit.rules.iter().map(String::as_str).collect();
+            let names: BTreeSet<&str> = unit.rules.iter().map(|r| r.as_str()).collect();
             for name in names {
                 let Some(&i) = by_name.get(name) else {
                     continue;

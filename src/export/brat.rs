@@ -32,7 +32,7 @@ pub fn to_ann(map: &ArgumentMap, text: &str) -> String {
     for (i, u) in map.units.iter().enumerate() {
         let covered: String = match chars.get(u.start..u.end) {
             Some(span) => span.iter().collect(),
-            None => u.text.clone(),
+            None => u.text.to_string(),
         };
         // brat writes a span's line breaks as spaces; a tab would end the field.
         let shown = covered.replace(['\n', '\r', '\t'], " ");

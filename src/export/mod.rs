@@ -244,12 +244,12 @@ Written in 2018.";
                 let end = start + needle.chars().count();
                 assert_eq!(chars[start..end].iter().collect::<String>(), *needle);
                 Unit {
-                    id: format!("u{}", i + 1),
+                    id: compact_str::format_compact!("u{}", i + 1),
                     role: *role,
                     kind: *kind,
                     start,
                     end,
-                    text: needle.to_string(),
+                    text: (*needle).into(),
                     section: None,
                     paragraph: 1,
                     sentence: i + 1,

@@ -80,7 +80,7 @@ impl<'a> ArgumentGraph<'a> {
         let index = |id: &str| ids.get(id).copied();
         for r in &map.relations {
             let (Some(a), Some(b)) = (index(&r.from), index(&r.to)) else {
-                return Err(Violation::UnknownEndpoint(r.id.clone()));
+                return Err(Violation::UnknownEndpoint(r.id.to_string()));
             };
             graph.add_edge(nodes[a], nodes[b], r.kind);
         }
@@ -103,10 +103,10 @@ impl<'a> ArgumentGraph<'a> {
                 out.push(Violation::NoThesis);
                 return out;
             }
-            Some(t) => match map.units.iter().position(|u| &u.id == t) {
+            Some(t) => match map.units.iter().position(|u| u.id == t) {
                 Some(i) => i,
                 None => {
-                    out.push(Violation::ThesisNotFound(t.clone()));
+                    out.push(Violation::ThesisNotFound(t.to_string()));
                     return out;
                 }
             },
@@ -118,11 +118,11 @@ impl<'a> ArgumentGraph<'a> {
             let n = NodeIndex::new(i);
             let count = self.graph.edges_directed(n, Direction::Outgoing).count();
             if u.role == Role::Thesis && i != thesis {
-                out.push(Violation::ThesisRole(u.id.clone()));
+                out.push(Violation::ThesisRole(u.id.to_string()));
             }
             if u.role == Role::Background {
                 if count > 0 || self.graph.edges_directed(n, Direction::Incoming).count() > 0 {
-                    out.push(Violation::BackgroundLinked(u.id.clone()));
+                    out.push(Violation::BackgroundLinked(u.id.to_string()));
                 }
                 continue;
             }
@@ -134,11 +134,11 @@ impl<'a> ArgumentGraph<'a> {
             }
             if count != 1 {
                 out.push(Violation::OutgoingCount {
-                    unit: u.id.clone(),
+                    unit: u.id.to_string(),
                     count,
                 });
             } else if self.route(i).is_none() {
-                out.push(Violation::NoPathToThesis(u.id.clone()));
+                out.push(Violation::NoPathToThesis(u.id.to_string()));
             }
         }
         out
@@ -150,7 +150,7 @@ impl<'a> ArgumentGraph<'a> {
         let mut kinds = Vec::new();
         let mut n = NodeIndex::new(i);
         for _ in 0..=self.map.units.len() {
-            if &self.map.units[self.graph[n]].id == thesis {
+            if self.map.units[self.graph[n]].id == thesis {
                 return Some(kinds);
             }
             let edge = self.graph.edges_directed(n, Direction::Outgoing).next()?;
@@ -203,7 +203,7 @@ impl<'a> ArgumentGraph<'a> {
             .map
             .thesis
             .as_ref()
-            .and_then(|t| self.map.units.iter().position(|u| &u.id == t));
+            .and_then(|t| self.map.units.iter().position(|u| u.id == t));
         let Some(thesis) = thesis else {
             return routes;
         };

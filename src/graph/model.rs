@@ -3,6 +3,7 @@
 //! Field order here is the field order of the JSON schema `toulmin/map@1`; serde keeps it, which
 //! is what makes the JSON byte-identical from run to run.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 pub const SCHEMA: &str = "toulmin/map@1";
@@ -171,14 +172,14 @@ pub struct SourceReading {
 pub struct Cue {
     pub start: usize,
     pub end: usize,
-    pub text: String,
+    pub text: CompactString,
     /// The lexicon (or `pattern:NAME`) the cue belongs to.
-    pub lexicon: String,
+    pub lexicon: CompactString,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unit {
-    pub id: String,
+    pub id: CompactString,
     pub role: Role,
     /// Proposition kind; `None` when no kind rule decided one.
     #[serde(default)]
@@ -186,12 +187,12 @@ pub struct Unit {
     /// Character offsets (Unicode scalar values, end exclusive) into the input text.
     pub start: usize,
     pub end: usize,
-    pub text: String,
+    pub text: CompactString,
     /// The text as a reader sees it, when markup lies inside the unit's range (Markdown
     /// emphasis, link syntax, inline images): what labels, tooltips and the report show.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
-    pub section: Option<String>,
+    pub section: Option<CompactString>,
     /// 1-based index of the paragraph (body blocks count; title and byline do not).
     pub paragraph: usize,
     /// 1-based index of the sentence in the document.
@@ -204,18 +205,18 @@ pub struct Unit {
     pub status: Option<Status>,
     /// Id of the thesis when this unit is another statement of it, else `None`.
     #[serde(default)]
-    pub restates: Option<String>,
-    pub rules: Vec<String>,
+    pub restates: Option<CompactString>,
+    pub rules: Vec<CompactString>,
     pub cues: Vec<Cue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Relation {
-    pub id: String,
-    pub from: String,
-    pub to: String,
+    pub id: CompactString,
+    pub from: CompactString,
+    pub to: CompactString,
     pub kind: RelationKind,
-    pub rule: String,
+    pub rule: CompactString,
     pub score: f64,
     /// False when the source unit is `out` (grounded): a defeated unit carries no weight.
     #[serde(default = "carries_by_default")]
@@ -236,7 +237,7 @@ pub struct ArgumentMap {
     #[serde(default)]
     pub date: Option<String>,
     /// Id of the single thesis unit; `None` only when the document has no units at all.
-    pub thesis: Option<String>,
+    pub thesis: Option<CompactString>,
     pub units: Vec<Unit>,
     pub relations: Vec<Relation>,
 }

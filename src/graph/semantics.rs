@@ -283,7 +283,7 @@ impl Acceptability {
             self.preferred
                 .as_ref()?
                 .iter()
-                .filter(|e| e.contains(id))
+                .filter(|e| e.iter().any(|x| x.as_str() == id.as_str()))
                 .count(),
         )
     }
@@ -293,7 +293,7 @@ pub fn analyse(map: &ArgumentMap) -> Acceptability {
     let af = Framework::of_map(map);
     let preferred = af.preferred(PREFERRED_BUDGET).map(|exts| {
         exts.into_iter()
-            .map(|e| e.into_iter().map(|a| map.units[a].id.clone()).collect())
+            .map(|e| e.into_iter().map(|a| map.units[a].id.to_string()).collect())
             .collect()
     });
     Acceptability {

@@ -8,7 +8,7 @@ fn unit(id: &str, role: Role) -> Unit {
         kind: None,
         start: 0,
         end: 0,
-        text: String::new(),
+        text: Default::default(),
         display: None,
         section: None,
         paragraph: 1,

@@ -77,11 +77,16 @@ pub fn section_groups(map: &ArgumentMap) -> (Vec<usize>, Vec<Option<String>>) {
     let groups = map
         .units
         .iter()
-        .map(|u| match names.iter().position(|s| *s == u.section) {
-            Some(g) => g,
-            None => {
-                names.push(u.section.clone());
-                names.len() - 1
+        .map(|u| {
+            match names
+                .iter()
+                .position(|s| s.as_deref() == u.section.as_deref())
+            {
+                Some(g) => g,
+                None => {
+                    names.push(u.section.as_deref().map(str::to_string));
+                    names.len() - 1
+                }
             }
         })
         .collect();
@@ -600,15 +605,15 @@ pub(crate) mod tests {
 
     fn unit(id: usize, role: Role, section: Option<&str>) -> Unit {
         Unit {
-            id: format!("u{id}"),
+            id: compact_str::format_compact!("u{id}"),
             role,
             kind: None,
             start: id * 100,
             end: id * 100 + 80,
-            text: format!(
+            text: compact_str::format_compact!(
                 "Unit number {id} says something about the policy & <its> effects on people"
             ),
-            section: section.map(str::to_string),
+            section: section.map(Into::into),
             paragraph: 1,
             sentence: id,
             score: 1.0,
@@ -652,9 +657,9 @@ pub(crate) mod tests {
             });
             us.push(u);
             rels.push(Relation {
-                id: format!("r{i}"),
-                from: format!("u{i}"),
-                to: format!("u{to}"),
+                id: compact_str::format_compact!("r{i}"),
+                from: compact_str::format_compact!("u{i}"),
+                to: compact_str::format_compact!("u{to}"),
                 kind,
                 rule: "r".into(),
                 score: 1.0,

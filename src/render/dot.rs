@@ -475,7 +475,7 @@ pub fn to_dot_fitted(map: &ArgumentMap, fit: Fit) -> String {
         let linked: std::collections::BTreeSet<&str> =
             map.relations.iter().map(|r| r.from.as_str()).collect();
         for u in &map.units {
-            if &u.id != t && !linked.contains(u.id.as_str()) {
+            if u.id != t && !linked.contains(u.id.as_str()) {
                 stmts.push(Stmt::Edge(Edge {
                     ty: EdgeTy::Pair(
                         Vertex::N(NodeId(quoted(&u.id), None)),

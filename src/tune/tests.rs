@@ -285,7 +285,7 @@ fn assert_replays(grammar: &Grammar, id: &str, text: &str, seg: &Segmentation, p
         let thesis = map
             .thesis
             .as_ref()
-            .and_then(|t| map.units.iter().position(|u| &u.id == t));
+            .and_then(|t| map.units.iter().position(|u| u.id == t));
         assert_eq!(d.thesis, thesis, "thesis of {at}");
         let pos = map.positions();
         let mut relations: Vec<Option<(usize, RelationKind)>> = vec![None; map.units.len()];

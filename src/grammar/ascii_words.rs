@@ -20,7 +20,7 @@
 use std::borrow::Cow;
 
 use regex_automata::meta::{self, Regex};
-use regex_automata::{Input, MatchKind, PatternSet};
+use regex_automata::{Anchored, Input, MatchKind, PatternSet};
 use regex_syntax::hir::{
     Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look, Repetition,
 };
@@ -54,8 +54,8 @@ const MAX_ASKED_AGAIN: usize = 12;
 
 #[derive(Debug, Clone)]
 pub struct AsciiWordSet {
-    /// The patterns in consecutive groups, each group one set with the index of its first.
-    sets: Vec<(Regex, usize)>,
+    /// The patterns in groups of at most [`PATTERNS_PER_SET`], each one set.
+    sets: Vec<Group>,
     /// The patterns that tell some non-ASCII word character apart from [`STAND_IN`]: on a text
     /// holding one of those, the set's answer for them is not theirs.
     telling_apart: Vec<TellsApart>,
@@ -76,21 +76,27 @@ impl AsciiWordSet {
     /// cannot be built: the Unicode set then answers for every text.
     pub fn new(patterns: &[Pattern]) -> Option<AsciiWordSet> {
         let non_ascii_word = non_ascii_word_characters()?;
-        let groups: Vec<(usize, &[Pattern])> = patterns
+        // A set whose every pattern can only match at the start of the text ("^\W*(?:but|…)",
+        // 32 of the 111 of the default grammars) is searched anchored, and its lazy DFA stops where
+        // none of them can go on, a few words in; mixed with patterns that match anywhere, it
+        // would read every unit to its end. So such patterns are grouped apart.
+        let (at_start, anywhere): (Vec<usize>, Vec<usize>) =
+            (0..patterns.len()).partition(|&i| matches_only_at_start(&patterns[i]));
+        let groups: Vec<(bool, &[usize])> = at_start
             .chunks(PATTERNS_PER_SET)
-            .enumerate()
-            .map(|(k, group)| (k * PATTERNS_PER_SET, group))
+            .map(|g| (true, g))
+            .chain(anywhere.chunks(PATTERNS_PER_SET).map(|g| (false, g)))
             .collect();
         // The sets are the larger part of loading a grammar.
-        let built = super::in_two_halves(&groups, |&(first, group)| {
-            Group::build(first, group, &non_ascii_word)
+        let built = super::in_two_halves(&groups, |&(anchored, indices)| {
+            Group::build(anchored, indices, patterns, &non_ascii_word)
         });
         let mut sets = Vec::with_capacity(groups.len());
         let mut telling_apart = Vec::new();
         for group in built {
-            let group = group?;
-            sets.push((group.set, group.first));
-            telling_apart.extend(group.telling_apart);
+            let (group, told) = group?;
+            sets.push(group);
+            telling_apart.extend(told);
         }
         Some(AsciiWordSet {
             sets,
@@ -114,15 +120,18 @@ impl AsciiWordSet {
         if asked_again.len() > MAX_ASKED_AGAIN {
             return None;
         }
-        let input = Input::new(searched.as_ref());
+        let anywhere = Input::new(searched.as_ref());
+        let at_start = anywhere.clone().anchored(Anchored::Yes);
         let mut found = PatternSet::new(PATTERNS_PER_SET);
         let mut matches: Vec<usize> = Vec::new();
-        // Sets in pattern order, each answering in pattern order: `matches` comes out sorted.
-        for (set, first) in &self.sets {
+        for group in &self.sets {
             found.clear();
-            set.which_overlapping_matches(&input, &mut found);
-            matches.extend(found.iter().map(|p| first + p.as_usize()));
+            let input = if group.anchored { &at_start } else { &anywhere };
+            group.set.which_overlapping_matches(input, &mut found);
+            matches.extend(found.iter().map(|p| group.indices[p.as_usize()]));
         }
+        // Each set answers in pattern order, but the sets do not follow one another in it.
+        matches.sort_unstable();
         for pattern in asked_again {
             let on_text = pattern.regex.is_match(text);
             match (matches.binary_search(&pattern.index), on_text) {
@@ -137,28 +146,46 @@ impl AsciiWordSet {
     }
 }
 
-/// One set of [`PATTERNS_PER_SET`] patterns, and those of them that tell some non-ASCII word
-/// character apart from the stand-in.
+/// Whether every match of the pattern starts at the start of the text.
+fn matches_only_at_start(pattern: &Pattern) -> bool {
+    pattern
+        .regex
+        .hir()
+        .properties()
+        .look_set_prefix()
+        .contains(Look::Start)
+}
+
+/// One set of at most [`PATTERNS_PER_SET`] patterns.
+#[derive(Debug, Clone)]
 struct Group {
-    first: usize,
+    /// The grammar's index of each of the set's patterns, in the set's order.
+    indices: Vec<usize>,
+    /// Every pattern of the set matches only at the start of the text.
+    anchored: bool,
     set: Regex,
-    telling_apart: Vec<TellsApart>,
 }
 
 impl Group {
-    /// `first`: the index of the group's first pattern.
-    fn build(first: usize, patterns: &[Pattern], non_ascii_word: &ClassUnicode) -> Option<Group> {
+    /// The set of the patterns at `indices`, and those of them that tell some non-ASCII word
+    /// character apart from the stand-in.
+    fn build(
+        anchored: bool,
+        indices: &[usize],
+        patterns: &[Pattern],
+        non_ascii_word: &ClassUnicode,
+    ) -> Option<(Group, Vec<TellsApart>)> {
         let mut telling_apart = Vec::new();
-        let hirs = patterns
+        let hirs = indices
             .iter()
-            .enumerate()
-            .map(|(i, p)| {
+            .map(|&i| {
+                let p = &patterns[i];
                 // The pattern as it was checked, the same its own regex is built from.
                 let mut seen = Seen::default();
                 let hir = ascii_boundaries(p.regex.hir(), non_ascii_word, &mut seen)?;
                 if seen.literal_stand_in || !seen.told_apart.ranges().is_empty() {
                     telling_apart.push(TellsApart {
-                        index: first + i,
+                        index: i,
                         characters: seen.told_apart,
                         literal_stand_in: seen.literal_stand_in,
                         regex: p.regex.clone(),
@@ -179,11 +206,14 @@ impl Group {
             .configure(config)
             .build_many_from_hir(&hirs)
             .ok()?;
-        Some(Group {
-            first,
-            set,
+        Some((
+            Group {
+                indices: indices.to_vec(),
+                anchored,
+                set,
+            },
             telling_apart,
-        })
+        ))
     }
 }
 

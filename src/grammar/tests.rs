@@ -152,6 +152,52 @@ fn patterns_compile_into_one_set_with_inline_regexes() {
     assert_eq!(g.matching_patterns("A SURVEY found"), vec![1]);
 }
 
+/// Patterns that can only match at the start of a text are searched in sets of their own,
+/// anchored; the answer must still list every matching pattern, in the grammar's order, and
+/// a pattern with `^` in one alternative only still matches anywhere.
+#[test]
+fn start_only_patterns_searched_apart_still_answer_in_grammar_order() {
+    let rules = "pattern lead_but = /^\\W*but\\b/i\n\
+                 pattern must = /\\bmust\\b/i\n\
+                 pattern lead_yes = /^\\s*yes\\b/i\n\
+                 pattern either = /^\\W*so\\b|\\bthus\\b/i\n\
+                 pattern fee = /\\bfees?\\b/i\n\
+                 rule r : claim 1 { when matches lead_but or matches must or matches lead_yes \
+                 or matches either or matches fee }\n";
+    let (_d, g) = compiles(&[("g.rules", rules)]);
+    let set = g
+        .pattern_set_ascii_words
+        .as_ref()
+        .expect("these patterns carry over to ASCII boundaries");
+    let index = |name: &str| {
+        g.patterns
+            .iter()
+            .position(|p| p.name == name)
+            .expect("a pattern of the file")
+    };
+    // Names sort the patterns, so the start-only ones fall between the others: their set,
+    // searched first, answers for indices above some of the later sets'.
+    assert!(index("either") < index("lead_but") && index("lead_yes") < index("must"));
+    for (text, names) in [
+        (
+            "But the fee must go, thus",
+            vec!["lead_but", "must", "either", "fee"],
+        ),
+        ("Yes: fees must fall", vec!["must", "lead_yes", "fee"]),
+        ("So the fee stays", vec!["either", "fee"]),
+        ("We must act, but not yet; so be it, yes", vec!["must"]),
+        ("and thus the fee", vec!["either", "fee"]),
+        ("Nothing here", vec![]),
+    ] {
+        let mut expected: Vec<usize> = names.into_iter().map(index).collect();
+        expected.sort_unstable();
+        let unicode: Vec<usize> = g.pattern_set.matches(text).into_iter().collect();
+        assert_eq!(unicode, expected, "{text}");
+        assert_eq!(set.matches(text), Some(expected.clone()), "{text}");
+        assert_eq!(g.matching_patterns(text), expected, "{text}");
+    }
+}
+
 #[test]
 fn errors_render_with_file_line_column_and_caret() {
     let (_d, g) = load_files(&[("g.rules", "rule r : claim 1 {\n  when starts_wth x\n}\n")]);

@@ -219,6 +219,11 @@ impl<'a> Context<'a> {
     }
 
     /// The stems of unit `i`, collected the first time they are asked for.
+    /// The patterns the grammar's pattern set found in unit `i`, sorted.
+    pub fn unit_patterns(&self, i: usize) -> &[usize] {
+        self.unit_patterns.get(i).map_or(&[], Vec::as_slice)
+    }
+
     pub fn unit_stems(&self, i: usize) -> &Stems {
         self.unit_stems[i].get_or_init(|| Stems::of(self.article.slice(&self.units[i].span)))
     }

@@ -2,6 +2,7 @@
 //! and cues that produced it.
 
 pub mod context;
+pub mod prefilter;
 pub mod quotation;
 pub mod segment;
 pub mod stems;
@@ -173,10 +174,16 @@ pub fn decide_kinds(ctx: &mut Context) -> Vec<KindDecision> {
     let grammar = ctx.grammar;
     let mut decisions = Vec::with_capacity(ctx.units.len());
     let mut scratch = Vec::new();
+    let needs = prefilter::Needs::of(grammar.kinds.iter().map(|k| k.when.as_ref()));
+    let mut present = prefilter::Lexicons::default();
     for i in 0..ctx.units.len() {
         let mut fired = Vec::new();
         let mut ranking: Vec<KindScore> = Vec::new();
+        present.fill(ctx.hits, &ctx.units[i].span);
         for (r, rule) in grammar.kinds.iter().enumerate() {
+            if !needs.allow(r, &present, ctx.unit_patterns(i)) {
+                continue;
+            }
             let Some(cues) = fires(ctx, i, rule.when.as_ref(), &mut scratch) else {
                 continue;
             };
@@ -228,10 +235,16 @@ pub fn annotate(ctx: &mut Context, splits: Vec<SplitOrigin>) -> Vec<AnnotatedUni
     let mut kinds = decide_kinds(ctx).into_iter();
     let mut units = Vec::with_capacity(ctx.units.len());
     let mut scratch = Vec::new();
+    let needs = prefilter::Needs::of(grammar.roles.iter().map(|r| r.when.as_ref()));
+    let mut present = prefilter::Lexicons::default();
     for (i, split) in splits.into_iter().enumerate() {
         let mut fired = Vec::new();
         let mut ranking: Vec<RoleScore> = Vec::new();
+        present.fill(ctx.hits, &ctx.units[i].span);
         for (r, rule) in grammar.roles.iter().enumerate() {
+            if !needs.allow(r, &present, ctx.unit_patterns(i)) {
+                continue;
+            }
             let Some(cues) = fires(ctx, i, rule.when.as_ref(), &mut scratch) else {
                 continue;
             };

@@ -218,12 +218,12 @@ impl<'a> Context<'a> {
         i + 1 >= self.units.len() || !self.same_scope(i, i + 1, scope)
     }
 
-    /// The stems of unit `i`, collected the first time they are asked for.
     /// The patterns the grammar's pattern set found in unit `i`, sorted.
     pub fn unit_patterns(&self, i: usize) -> &[usize] {
         self.unit_patterns.get(i).map_or(&[], Vec::as_slice)
     }
 
+    /// The stems of unit `i`, collected the first time they are asked for.
     pub fn unit_stems(&self, i: usize) -> &Stems {
         self.unit_stems[i].get_or_init(|| Stems::of(self.article.slice(&self.units[i].span)))
     }

@@ -2,7 +2,6 @@
 //! and cues that produced it.
 
 pub mod context;
-pub mod prefilter;
 pub mod quotation;
 pub mod segment;
 pub mod stems;
@@ -10,6 +9,7 @@ pub mod stems;
 use std::ops::Range;
 
 use crate::article::{Article, BlockKind};
+use crate::grammar::needs::Lexicons;
 use crate::grammar::{Check, Grammar, Hit, Region};
 use crate::graph::model::{Kind, Role};
 pub use context::{Context, CueSpan, Placement};
@@ -174,8 +174,8 @@ pub fn decide_kinds(ctx: &mut Context) -> Vec<KindDecision> {
     let grammar = ctx.grammar;
     let mut decisions = Vec::with_capacity(ctx.units.len());
     let mut scratch = Vec::new();
-    let needs = prefilter::Needs::of(grammar.kinds.iter().map(|k| k.when.as_ref()));
-    let mut present = prefilter::Lexicons::default();
+    let needs = grammar.kind_needs();
+    let mut present = Lexicons::default();
     for i in 0..ctx.units.len() {
         let mut fired = Vec::new();
         let mut ranking: Vec<KindScore> = Vec::new();
@@ -235,8 +235,8 @@ pub fn annotate(ctx: &mut Context, splits: Vec<SplitOrigin>) -> Vec<AnnotatedUni
     let mut kinds = decide_kinds(ctx).into_iter();
     let mut units = Vec::with_capacity(ctx.units.len());
     let mut scratch = Vec::new();
-    let needs = prefilter::Needs::of(grammar.roles.iter().map(|r| r.when.as_ref()));
-    let mut present = prefilter::Lexicons::default();
+    let needs = grammar.role_needs();
+    let mut present = Lexicons::default();
     for (i, split) in splits.into_iter().enumerate() {
         let mut fired = Vec::new();
         let mut ranking: Vec<RoleScore> = Vec::new();

@@ -281,3 +281,50 @@ fn without_a_default_kind_an_undecided_unit_has_none() {
     let units = annotated(&g, "Nobody knows why.");
     assert_eq!(units[0].kind.kind, None);
 }
+
+/// Passing over a rule must never change what fires: over every article of `corpus/`, no
+/// rule the default grammar's needs pass over holds on the unit it was passed over for.
+#[test]
+fn no_rule_passed_over_would_have_fired() {
+    let g = Grammar::default_grammar().expect("the default grammar loads");
+    let (roles, kinds) = (g.role_needs(), g.kind_needs());
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut passed_over = 0;
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("corpus/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("UTF-8");
+        let name = path.display().to_string();
+        let article = Article::parse(&name, &text);
+        let hits = g.scan(&article.text);
+        let (places, splits) = place_units(&article, &g, &hits, &Segmentation::Rules);
+        let mut ctx = Context::new(&article, &g, &places, &hits);
+        annotate(&mut ctx, splits);
+        let mut present = crate::grammar::needs::Lexicons::default();
+        for (i, place) in places.iter().enumerate() {
+            present.fill(&hits, &place.span);
+            let role_rules = g.roles.iter().map(|r| (r.when.as_ref(), &r.name));
+            let kind_rules = g.kinds.iter().map(|k| (k.when.as_ref(), &k.name));
+            for (needs, rules) in [
+                (roles, role_rules.collect::<Vec<_>>()),
+                (kinds, kind_rules.collect()),
+            ] {
+                for (r, (when, rule_name)) in rules.into_iter().enumerate() {
+                    if needs.allow(r, &present, ctx.unit_patterns(i)) {
+                        continue;
+                    }
+                    passed_over += 1;
+                    let holds = when.is_some_and(|c| ctx.holds(c, i, &mut Vec::new()));
+                    assert!(!holds, "{name}: {rule_name} passed over unit {i} but holds");
+                }
+            }
+        }
+    }
+    assert!(
+        passed_over > 1000,
+        "the needs passed over only {passed_over} rules"
+    );
+}

@@ -76,28 +76,50 @@ impl AsciiWordSet {
     /// cannot be built: the Unicode set then answers for every text.
     pub fn new(patterns: &[Pattern]) -> Option<AsciiWordSet> {
         let non_ascii_word = non_ascii_word_characters()?;
+        // Each pattern is parsed once, here, and carried over to ASCII boundaries: parsing is
+        // most of the cost of these sets, and both the grouping and the sets read the result.
+        let carried = super::in_two_halves(patterns, |p| {
+            let mut seen = Seen::default();
+            ascii_boundaries(p.regex.hir(), &non_ascii_word, &mut seen).map(|hir| (hir, seen))
+        })
+        .into_iter()
+        .collect::<Option<Vec<(Hir, Seen)>>>()?;
+        let telling_apart = carried
+            .iter()
+            .zip(patterns)
+            .enumerate()
+            .filter(|(_, ((_, seen), _))| {
+                seen.literal_stand_in || !seen.told_apart.ranges().is_empty()
+            })
+            .map(|(index, ((_, seen), p))| TellsApart {
+                index,
+                characters: seen.told_apart.clone(),
+                literal_stand_in: seen.literal_stand_in,
+                regex: p.regex.clone(),
+            })
+            .collect();
         // A set whose every pattern can only match at the start of the text ("^\W*(?:but|…)",
-        // 32 of the 111 of the default grammars) is searched anchored, and its lazy DFA stops where
+        // 32 of the default grammar's 111) is searched anchored, and its lazy DFA stops where
         // none of them can go on, a few words in; mixed with patterns that match anywhere, it
         // would read every unit to its end. So such patterns are grouped apart.
-        let (at_start, anywhere): (Vec<usize>, Vec<usize>) =
-            (0..patterns.len()).partition(|&i| matches_only_at_start(&patterns[i]));
+        let (at_start, anywhere): (Vec<usize>, Vec<usize>) = (0..carried.len()).partition(|&i| {
+            carried[i]
+                .0
+                .properties()
+                .look_set_prefix()
+                .contains(Look::Start)
+        });
         let groups: Vec<(bool, &[usize])> = at_start
             .chunks(PATTERNS_PER_SET)
             .map(|g| (true, g))
             .chain(anywhere.chunks(PATTERNS_PER_SET).map(|g| (false, g)))
             .collect();
         // The sets are the larger part of loading a grammar.
-        let built = super::in_two_halves(&groups, |&(anchored, indices)| {
-            Group::build(anchored, indices, patterns, &non_ascii_word)
-        });
-        let mut sets = Vec::with_capacity(groups.len());
-        let mut telling_apart = Vec::new();
-        for group in built {
-            let (group, told) = group?;
-            sets.push(group);
-            telling_apart.extend(told);
-        }
+        let sets = super::in_two_halves(&groups, |&(anchored, indices)| {
+            Group::build(anchored, indices, &carried)
+        })
+        .into_iter()
+        .collect::<Option<Vec<Group>>>()?;
         Some(AsciiWordSet {
             sets,
             telling_apart,
@@ -146,16 +168,6 @@ impl AsciiWordSet {
     }
 }
 
-/// Whether every match of the pattern starts at the start of the text.
-fn matches_only_at_start(pattern: &Pattern) -> bool {
-    pattern
-        .regex
-        .hir()
-        .properties()
-        .look_set_prefix()
-        .contains(Look::Start)
-}
-
 /// One set of at most [`PATTERNS_PER_SET`] patterns.
 #[derive(Debug, Clone)]
 struct Group {
@@ -167,33 +179,10 @@ struct Group {
 }
 
 impl Group {
-    /// The set of the patterns at `indices`, and those of them that tell some non-ASCII word
-    /// character apart from the stand-in.
-    fn build(
-        anchored: bool,
-        indices: &[usize],
-        patterns: &[Pattern],
-        non_ascii_word: &ClassUnicode,
-    ) -> Option<(Group, Vec<TellsApart>)> {
-        let mut telling_apart = Vec::new();
-        let hirs = indices
-            .iter()
-            .map(|&i| {
-                let p = &patterns[i];
-                // The pattern as it was checked, the same its own regex is built from.
-                let mut seen = Seen::default();
-                let hir = ascii_boundaries(p.regex.hir(), non_ascii_word, &mut seen)?;
-                if seen.literal_stand_in || !seen.told_apart.ranges().is_empty() {
-                    telling_apart.push(TellsApart {
-                        index: i,
-                        characters: seen.told_apart,
-                        literal_stand_in: seen.literal_stand_in,
-                        regex: p.regex.clone(),
-                    });
-                }
-                Some(hir)
-            })
-            .collect::<Option<Vec<Hir>>>()?;
+    /// The set of the patterns at `indices`, from each pattern carried over to ASCII
+    /// boundaries.
+    fn build(anchored: bool, indices: &[usize], carried: &[(Hir, Seen)]) -> Option<Group> {
+        let hirs: Vec<Hir> = indices.iter().map(|&i| carried[i].0.clone()).collect();
         let config = meta::Config::new()
             .match_kind(MatchKind::All)
             .nfa_size_limit(Some(MAX_REGEX_SET_BYTES))
@@ -206,14 +195,11 @@ impl Group {
             .configure(config)
             .build_many_from_hir(&hirs)
             .ok()?;
-        Some((
-            Group {
-                indices: indices.to_vec(),
-                anchored,
-                set,
-            },
-            telling_apart,
-        ))
+        Some(Group {
+            indices: indices.to_vec(),
+            anchored,
+            set,
+        })
     }
 }
 

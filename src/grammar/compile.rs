@@ -1302,6 +1302,8 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             vec![GrammarError::new(ErrorKind::Invalid(reason), last)]
         })?
     };
+    let role_needs = super::needs::Needs::of(roles.iter().map(|r| r.when.as_ref()));
+    let kind_needs = super::needs::Needs::of(kinds.iter().map(|k| k.when.as_ref()));
     Ok(Grammar {
         name: defs.header.unwrap_or_else(|| "unnamed".into()),
         settings,
@@ -1318,6 +1320,8 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
         phrase_lexicons,
         pattern_set_ascii_words,
         pattern_set,
+        role_needs,
+        kind_needs,
     })
 }
 

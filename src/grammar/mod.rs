@@ -7,6 +7,7 @@ mod compile;
 pub mod error;
 mod lazy_regex;
 mod lexer;
+pub mod needs;
 pub mod source;
 pub mod syntax;
 mod unicode_set;
@@ -214,6 +215,9 @@ pub struct Grammar {
     /// The same set with ASCII word boundaries, for the texts on which they mean the same:
     /// `None` when some pattern cannot be carried over.
     pattern_set_ascii_words: Option<ascii_words::AsciiWordSet>,
+    /// What each role rule, and each kind rule, cannot fire without (see [`needs`]).
+    role_needs: needs::Needs,
+    kind_needs: needs::Needs,
 }
 
 /// `f` of every item, in order, half of them worked out on a second thread: what loading a
@@ -250,6 +254,16 @@ fn is_word_char(c: char) -> bool {
 }
 
 impl Grammar {
+    /// What each role rule cannot fire without, in rule order.
+    pub fn role_needs(&self) -> &needs::Needs {
+        &self.role_needs
+    }
+
+    /// What each kind rule cannot fire without, in rule order.
+    pub fn kind_needs(&self) -> &needs::Needs {
+        &self.kind_needs
+    }
+
     /// The embedded default grammar alone.
     pub fn default_grammar() -> Result<Grammar, Diagnostics> {
         load(&GrammarSpec::default())

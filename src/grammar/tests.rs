@@ -10,7 +10,7 @@ fn default_grammar_compiles() {
 
 /// The grammar of `files`, which must compile (the directory holding them comes back too, to
 /// live as long as the test).
-fn compiles(files: &[(&str, &str)]) -> (tempfile::TempDir, Grammar) {
+pub(super) fn compiles(files: &[(&str, &str)]) -> (tempfile::TempDir, Grammar) {
     let (dir, g) = load_files(files);
     (dir, g.map_err(|d| d.to_string()).expect("compiles"))
 }

@@ -1,12 +1,14 @@
 //! What a rule cannot fire without. Most role and kind rules hold only where one of a few
 //! lexicons or patterns is found in the unit (`contains`, `starts_with`, `ends_with`,
-//! `matches`, possibly under `and`/`or`); a unit that holds none of them is passed over
-//! without walking the rule's condition. Which lexicons and patterns a unit holds is known
-//! before any rule runs: the lexicon hits of the whole text and the unit's pattern set answer.
+//! `matches`, possibly under `and`/`or`); annotation passes over a unit that holds none of them
+//! without walking the rule's condition. The needs follow from the conditions alone, so they
+//! are worked out once, when the grammar loads; which lexicons and patterns a unit holds is
+//! known before any rule runs: the lexicon hits of the whole text and the unit's pattern set
+//! answer.
 
 use std::ops::Range;
 
-use crate::grammar::{Check, CheckTest, Hit};
+use super::{Check, CheckTest, Hit};
 
 /// Something a unit holds: a hit of a lexicon, or a match of a pattern, inside its span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,26 +98,12 @@ impl Lexicons {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotate::{annotate, place_units, Context, Segmentation};
-    use crate::article::Article;
-    use crate::grammar::{load, Grammar, GrammarSpec};
-
-    fn grammar(text: &str) -> (tempfile::TempDir, Grammar) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let p = dir.path().join("g.rules");
-        std::fs::write(&p, text).expect("write");
-        let g = load(&GrammarSpec {
-            without_default: true,
-            files: vec![p],
-        })
-        .map_err(|d| d.to_string())
-        .expect("compiles");
-        (dir, g)
-    }
+    use crate::grammar::tests::compiles;
 
     #[test]
     fn needs_follow_and_or_not_and_neighbours() {
-        let (_d, g) = grammar(
+        let (_d, g) = compiles(&[(
+            "g.rules",
             r#"
 lexicon a = ["alpha"]
 lexicon b = ["beta", "bravo"]
@@ -128,8 +116,8 @@ rule negated : claim 1 { when not contains a }
 rule neighbour : claim 1 { when prev.contains a }
 rule bare : claim 1 { when first_in paragraph and ends_with c }
 "#,
-        );
-        let needs = Needs::of(g.roles.iter().map(|r| r.when.as_ref()));
+        )]);
+        let needs = g.role_needs();
         let lex = |name: &str| Atom::Lexicon(g.lexicon_index(name).expect("lexicon"));
         let atoms = |rule: &str| {
             let i = g.roles.iter().position(|r| r.name == rule).expect("rule");
@@ -170,53 +158,5 @@ rule bare : claim 1 { when first_in paragraph and ends_with c }
             &(0..8),
         );
         assert!(needs.allow(one_of, &present, &[]));
-    }
-
-    /// Passing over a rule must never change what fires: over every article of `corpus/`, no
-    /// rule the default grammar's needs pass over holds on the unit it was passed over for.
-    #[test]
-    fn no_rule_passed_over_would_have_fired() {
-        let g = Grammar::default_grammar().expect("the default grammar loads");
-        let roles = Needs::of(g.roles.iter().map(|r| r.when.as_ref()));
-        let kinds = Needs::of(g.kinds.iter().map(|k| k.when.as_ref()));
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let mut passed_over = 0;
-        let mut paths: Vec<_> = std::fs::read_dir(&dir)
-            .expect("corpus/")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        paths.sort();
-        for path in paths {
-            let text = std::fs::read_to_string(&path).expect("UTF-8");
-            let name = path.display().to_string();
-            let article = Article::parse(&name, &text);
-            let hits = g.scan(&article.text);
-            let (places, splits) = place_units(&article, &g, &hits, &Segmentation::Rules);
-            let mut ctx = Context::new(&article, &g, &places, &hits);
-            annotate(&mut ctx, splits);
-            let mut present = Lexicons::default();
-            for (i, place) in places.iter().enumerate() {
-                present.fill(&hits, &place.span);
-                let role_rules = g.roles.iter().map(|r| (r.when.as_ref(), &r.name));
-                let kind_rules = g.kinds.iter().map(|k| (k.when.as_ref(), &k.name));
-                for (needs, rules) in [
-                    (&roles, role_rules.collect::<Vec<_>>()),
-                    (&kinds, kind_rules.collect()),
-                ] {
-                    for (r, (when, rule_name)) in rules.into_iter().enumerate() {
-                        if needs.allow(r, &present, ctx.unit_patterns(i)) {
-                            continue;
-                        }
-                        passed_over += 1;
-                        let holds = when.is_some_and(|c| ctx.holds(c, i, &mut Vec::new()));
-                        assert!(!holds, "{name}: {rule_name} passed over unit {i} but holds");
-                    }
-                }
-            }
-        }
-        assert!(
-            passed_over > 1000,
-            "the needs passed over only {passed_over} rules"
-        );
     }
 }

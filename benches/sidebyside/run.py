@@ -4,6 +4,7 @@ phrases and a spaCy sentencizer + PhraseMatcher pipeline, over the same multi-me
 then toulmin alone on adversarial shapes of input. Prints medians, ratios and peak memory.
 
     python3 benches/sidebyside/run.py [--rounds 5] [--docs 2000] [--no-spacy] [--no-shapes]
+                                      [--shape-sizes 1000000,8388608]
                                       [--batch FILE.jsonl]
 
 --batch runs the comparison on your own documents instead of the generated batch (one JSON
@@ -35,12 +36,14 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
-def timed(cmd, stdout=subprocess.DEVNULL):
+def timed(cmd, stdout=subprocess.DEVNULL, check=False):
     """Wall seconds, peak resident KiB and CPU seconds (user + system) of one run, from GNU
-    time."""
+    time. With `check`, a run that fails stops the benchmark: its time says nothing."""
     with tempfile.NamedTemporaryFile("r") as t:
-        subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", t.name] + cmd,
-                       stdout=stdout, stderr=subprocess.DEVNULL, check=False)
+        run = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", t.name] + cmd,
+                             stdout=stdout, stderr=subprocess.PIPE, check=False)
+        if check and run.returncode != 0:
+            sys.exit(f"{' '.join(cmd)} failed ({run.returncode}): {run.stderr.decode()[-500:]}")
         wall, kib, user, system = t.read().split()[-4:]
     return float(wall), int(kib), float(user) + float(system)
 
@@ -60,24 +63,39 @@ def spacy_python():
     return str(py)
 
 
-def shapes(out):
-    """Adversarial inputs of about a megabyte each, plus the quadratic case of issue 9."""
-    clause = ", because the costs rise"
+def shapes(out, size=1_000_000):
+    """Adversarial inputs of at most `size` bytes each (a megabyte, as in issue 9, or up to the
+    8 MiB toulmin reads), each filled as far as its shape allows. Past a mebibyte, toulmin maps a
+    text in parts."""
+    def fill(prefix, unit, suffix=""):
+        n = (size - len(prefix) - len(suffix)) // len(unit)
+        return prefix + unit * n + suffix
+
+    def headings():
+        out, i = [], 0
+        left = size
+        while True:
+            h = f"# Heading {i}\n\nBecause it is so, we act.\n\n"
+            if len(h) > left:
+                return "".join(out)
+            out.append(h)
+            left -= len(h)
+            i += 1
+
+    deep = (size - len("He said because.")) // 6
     made = {
-        "1M-char sentence": "The plan fails" + clause * (1_000_000 // len(clause)),
-        "1 MB paragraph": " ".join(
-            ["Costs rise fast.", "However, the plan holds.", "Because it must, we act."]
-            * 22_000)[:1_000_000],
-        "100k tiny paragraphs": "\n\n".join(["Yes."] * 100_000),
-        "10k headings": "".join(f"# Heading {i}\n\nBecause it is so, we act.\n\n"
-                                for i in range(10_000)),
-        "nested quotes/brackets": "He said " + "(\"[" * 100_000 + "because" + "]\")" * 100_000
-                                  + ".",
-        "'However, ' x 88k": "However, " * 88_000,
+        "one sentence of because-clauses": fill("The plan fails", ", because the costs rise"),
+        "one paragraph of short sentences": fill(
+            "", "Costs rise fast. However, the plan holds. Because it must, we act. ").rstrip(),
+        "tiny paragraphs": fill("", "Yes.\n\n").rstrip(),
+        "headings": headings(),
+        "nested quotes/brackets": "He said " + "(\"[" * deep + "because" + "]\")" * deep + ".",
+        "'However, ' repeated": fill("", "However, "),
     }
     paths = {}
     for i, (name, text) in enumerate(made.items()):
-        p = out / f"shape{i}.txt"
+        assert len(text.encode()) <= size, name
+        p = out / f"shape{i}-{size}.txt"
         p.write_text(text, encoding="utf-8")
         paths[name] = p
     return paths
@@ -89,6 +107,9 @@ def main():
     ap.add_argument("--docs", type=int, default=2000)
     ap.add_argument("--no-spacy", action="store_true")
     ap.add_argument("--no-shapes", action="store_true")
+    ap.add_argument("--shape-sizes", default="1000000,8388608",
+                    help="comma-separated sizes in bytes of the adversarial inputs "
+                         "(default: a megabyte, and 8 MiB, the largest input toulmin reads)")
     ap.add_argument("--batch", type=pathlib.Path,
                     help="a JSONL file of documents to use instead of the generated batch")
     args = ap.parse_args()
@@ -188,12 +209,16 @@ def main():
     print("| adversarial input (one document) | size | wall | time per byte vs the batch | "
           "peak memory |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    for name, path in shapes(WORK).items():
-        cmd = [str(BIN), "map", str(path), "--format", "json", "-o", str(WORK / "shapes-out")]
-        wall, kib, _ = min(timed(cmd) for _ in range(3))
-        ratio = wall / path.stat().st_size / per_byte
-        print(f"| {name} | {path.stat().st_size / 1e6:.2f} MB | {wall:.2f} s | {ratio:.1f}× | "
-              f"{kib / 1024:.0f} MiB |")
+    for size in (int(x) for x in args.shape_sizes.split(",")):
+        for name, path in shapes(WORK, size).items():
+            cmd = [str(BIN), "map", str(path), "--format", "json", "-o",
+                   str(WORK / "shapes-out")]
+            # The largest inputs take seconds each: once is enough to see their scale.
+            runs = 3 if size <= 2_000_000 else 1
+            wall, kib, _ = min(timed(cmd, check=True) for _ in range(runs))
+            ratio = wall / path.stat().st_size / per_byte
+            print(f"| {name} | {path.stat().st_size / 1e6:.2f} MB | {wall:.2f} s | "
+                  f"{ratio:.1f}× | {kib / 1024:.0f} MiB |", flush=True)
 
 
 if __name__ == "__main__":

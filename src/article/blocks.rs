@@ -1005,6 +1005,10 @@ pub(crate) fn list_items(text: &str, blocks: &[Block]) -> Vec<usize> {
 /// the check is a substring search, and real pages have a handful of pull quotes at most.
 const PULL_QUOTE_CANDIDATES: usize = 64;
 
+/// Up to how many candidate-by-block searches the pull-quote check makes one by one; past that,
+/// building one automaton for all candidates costs less than the searches.
+const DIRECT_PULL_QUOTE_SEARCHES: usize = 2048;
+
 /// A short one-paragraph block whose words (quotation marks aside) appear again in another
 /// paragraph is the page repeating a sentence of the body in display type.
 pub(crate) fn mark_pull_quotes(text: &str, kinds: &mut [(BlockKind, Range<usize>)]) {
@@ -1028,6 +1032,7 @@ pub(crate) fn mark_pull_quotes(text: &str, kinds: &mut [(BlockKind, Range<usize>
     let last_paragraph = kinds
         .iter()
         .rposition(|(kind, _)| *kind == BlockKind::Paragraph);
+    let mut quoted: Vec<(usize, &str)> = Vec::new();
     for k in candidates {
         if Some(k) == last_paragraph {
             continue;
@@ -1044,11 +1049,56 @@ pub(crate) fn mark_pull_quotes(text: &str, kinds: &mut [(BlockKind, Range<usize>
             .char_indices()
             .nth(1)
             .map_or(s, |(second, _)| &s[second..]);
-        let repeated = kinds.iter().enumerate().any(|(other, (kind, span))| {
-            other != k && kind.is_prose() && span.len() > s.len() && text[span.clone()].contains(s)
-        });
+        quoted.push((k, s));
+    }
+    let prose = kinds.iter().filter(|(kind, _)| kind.is_prose()).count();
+    if quoted.len() * prose <= DIRECT_PULL_QUOTE_SEARCHES {
+        for (k, s) in quoted {
+            let repeated = kinds.iter().enumerate().any(|(other, (kind, span))| {
+                other != k
+                    && kind.is_prose()
+                    && span.len() > s.len()
+                    && text[span.clone()].contains(s)
+            });
+            if repeated {
+                kinds[k].0 = BlockKind::PullQuote;
+            }
+        }
+        return;
+    }
+    // On a long text, one pass over the prose finds, for every candidate at once, the longer
+    // blocks that hold its words: a search per candidate read the text sixty-four times.
+    let searcher = aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+        .build(quoted.iter().map(|(_, s)| s));
+    let Ok(searcher) = searcher else {
+        return;
+    };
+    // A candidate is repeated if a block holding it is still prose when its turn comes; only
+    // candidates turn into pull quotes, so beyond that many blocks one surely is.
+    let enough = quoted.len() + 1;
+    let mut holders: Vec<Vec<usize>> = vec![Vec::new(); quoted.len()];
+    for (other, (kind, span)) in kinds.iter().enumerate() {
+        if !kind.is_prose() {
+            continue;
+        }
+        for m in searcher.find_overlapping_iter(&text[span.clone()]) {
+            let p = m.pattern().as_usize();
+            let (k, s) = quoted[p];
+            let held = &mut holders[p];
+            if other != k
+                && span.len() > s.len()
+                && held.len() < enough
+                && held.last() != Some(&other)
+            {
+                held.push(other);
+            }
+        }
+    }
+    for ((k, _), held) in quoted.iter().zip(&holders) {
+        let repeated = held.iter().any(|&other| kinds[other].0.is_prose());
         if repeated {
-            kinds[k].0 = BlockKind::PullQuote;
+            kinds[*k].0 = BlockKind::PullQuote;
         }
     }
 }

@@ -10,6 +10,7 @@ mod dates;
 mod html;
 mod input;
 mod markdown;
+pub mod parts;
 mod sentences;
 mod shapes;
 
@@ -157,9 +158,20 @@ impl Article {
         Article::parse_as(name, text, InputFormat::from_name(name))
     }
 
+    /// Reads a part of a long text that is not its first ([`parts`]): a part opens in the
+    /// middle of the body, so what looks like a headline at its top is a section heading, and
+    /// the publication date is the first part's to find.
+    pub fn parse_continuation(name: &str, text: &str, format: InputFormat) -> Article {
+        Article::read(name, text, format, true)
+    }
+
     /// Reads an article in a given format. Never fails either: a malformed page or Markdown
     /// file is read as well as it can be.
     pub fn parse_as(name: &str, text: &str, format: InputFormat) -> Article {
+        Article::read(name, text, format, false)
+    }
+
+    fn read(name: &str, text: &str, format: InputFormat, continuation: bool) -> Article {
         let reading = match format {
             InputFormat::Text => {
                 let blocks = blocks::read_blocks(text);
@@ -183,8 +195,14 @@ impl Article {
             chars: text.chars().count(),
         });
         let text = reading.extracted.as_deref().unwrap_or(text);
-        let mut article = Article::from_blocks(name, text, reading.blocks);
-        article.date = reading.date;
+        let mut blocks = reading.blocks;
+        let mut date = reading.date;
+        if continuation {
+            title_to_heading(&mut blocks);
+            date = None;
+        }
+        let mut article = Article::from_blocks(name, text, blocks);
+        article.date = date;
         article.format = format;
         article.markup = reading.markup;
         article.original = original;
@@ -342,6 +360,32 @@ impl Article {
     /// (line, column), both 1-based, of a byte offset — for messages about input text.
     pub fn line_col(&self, byte: usize) -> (usize, usize) {
         crate::position::line_col(&self.text, byte)
+    }
+}
+
+/// A title read at the top of a part that opens mid-text is a section heading: it starts the
+/// section every body block after it belongs to, up to the next heading.
+fn title_to_heading(blocks: &mut [Block]) {
+    let Some(title) = blocks.iter().position(|b| b.kind == BlockKind::Title) else {
+        return;
+    };
+    let first_heading = blocks
+        .iter()
+        .position(|b| b.kind == BlockKind::Heading)
+        .unwrap_or(blocks.len());
+    blocks[title].kind = BlockKind::Heading;
+    for (i, b) in blocks.iter_mut().enumerate() {
+        b.section = match b.section {
+            Some(s) => Some(s + 1),
+            None if i == title
+                || (i > title
+                    && i < first_heading
+                    && matches!(b.kind, BlockKind::Paragraph | BlockKind::AuthorNote)) =>
+            {
+                Some(0)
+            }
+            None => None,
+        };
     }
 }
 

@@ -12,7 +12,7 @@ use toulmin::export::{
 use toulmin::grammar::Grammar;
 use toulmin::graph::model::{Role, Status};
 use toulmin::graph::semantics;
-use toulmin::pipeline::{map_titled_text_as, Mapped};
+use toulmin::pipeline::{map_titled_text_as, parts, Mapped};
 use toulmin::render::{self, Renderer};
 
 use super::batch::{self, Progress, Step, Total};
@@ -454,18 +454,39 @@ fn map_one(
     input_paths: &[PathBuf],
 ) -> Done {
     let mut done = Done::default();
-    let mapped = read_input(input.path.as_deref()).and_then(|text| {
-        let format = args.input_format.for_name(&input.name);
-        map_titled_text_as(
-            &input.name,
-            &text,
-            format,
-            None,
-            grammar,
-            &Segmentation::Rules,
-        )
-        .map_err(|e| e.to_string())
-    });
+    let format = args.input_format.for_name(&input.name);
+    let text = match read_input(input.path.as_deref()) {
+        Ok(text) => text,
+        Err(msg) => {
+            done.failure = Some(msg);
+            return done;
+        }
+    };
+    if parts::maps_in_parts(format, &text) {
+        if formats == [Format::Json] {
+            let written = map_long(grammar, input, &text, format, args, out_dir, input_paths);
+            match written {
+                Ok(summary) => done.summary = summary,
+                Err(msg) => done.failure = Some(msg),
+            }
+            return done;
+        }
+        done.notices.push(Notice::Warning(format!(
+            "note: {}: {} MB is long enough to map in parts, in bounded memory, but drawings need the map whole; with --format json alone it would be mapped in parts",
+            input.name,
+            text.len() >> 20
+        )));
+    }
+    let mapped = map_titled_text_as(
+        &input.name,
+        &text,
+        format,
+        None,
+        grammar,
+        &Segmentation::Rules,
+    )
+    .map_err(|e| e.to_string());
+    drop(text);
     let written = mapped.and_then(|mut mapped| {
         if args.embed_text {
             mapped.map.source.reading.text = Some(mapped.article.text.clone());
@@ -487,6 +508,94 @@ fn map_one(
         Err(msg) => done.failure = Some(msg),
     }
     done
+}
+
+/// Maps a long text in parts ([`parts`]) and writes its JSON, which is all a map in parts can
+/// be written as.
+fn map_long(
+    grammar: &Grammar,
+    input: &Input,
+    text: &str,
+    format: InputFormat,
+    args: &MapArgs,
+    out_dir: &Path,
+    input_paths: &[PathBuf],
+) -> Result<String, String> {
+    let mut parted = parts::map_in_parts(
+        &input.name,
+        text,
+        format,
+        None,
+        grammar,
+        &Segmentation::Rules,
+        parts::PART_BYTES,
+    )
+    .map_err(|e| e.to_string())?;
+    if args.embed_text {
+        parted.embed_text(text);
+    }
+    let path = out_dir.join(format!("{}.json", input.stem));
+    if let Ok(canon) = path.canonicalize() {
+        if input_paths.contains(&canon) {
+            return Err(format!(
+                "refusing to write {}: it is one of the inputs",
+                path.display()
+            ));
+        }
+    }
+    write_atomic_with(&path, |out| parted.write_json(out))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(parted_summary(&parted, &path))
+}
+
+/// [`summary`] for a map in parts, which is not held whole: the counts were kept as its parts
+/// were mapped; preferred extensions are not enumerated.
+fn parted_summary(parted: &parts::PartedMap, written: &Path) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    // ok: writing to a String cannot fail
+    let _ = writeln!(
+        out,
+        "{} (mapped in {} parts)",
+        parted.source().name,
+        parted.part_count()
+    );
+    let [ins, outs, undecs] = parted.status_counts();
+    if let Some((t, attackers)) = parted.thesis() {
+        let _ = writeln!(out, "  thesis ({}): {}", t.id, t.shown());
+        let verdict = match t.status {
+            Some(Status::In) => "thesis in: it survives every attack".to_string(),
+            Some(Status::Out) => {
+                let by: Vec<String> = attackers
+                    .iter()
+                    .map(|(id, role)| format!("{id} ({role})"))
+                    .collect();
+                format!("thesis out: defeated by unanswered {}", by.join(", "))
+            }
+            Some(Status::Undec) => "thesis undec: caught in a cycle of attacks".to_string(),
+            None => "thesis not analysed".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  acceptability: {verdict} (grounded: {ins} in, {outs} out, {undecs} undec)"
+        );
+    }
+    let counts: Vec<String> = Role::ALL
+        .iter()
+        .zip(parted.role_counts())
+        .filter(|(_, n)| *n > 0)
+        .map(|(r, n)| format!("{n} {r}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "  units: {} ({})",
+        parted.unit_count(),
+        counts.join(", ")
+    );
+    let (supports, attacks) = parted.relation_counts();
+    let _ = writeln!(out, "  relations: {supports} support, {attacks} attack");
+    let _ = writeln!(out, "  wrote: {}", written.display());
+    out
 }
 
 /// Writes every requested format of one map into `out_dir`, files named after `stem`.
@@ -802,11 +911,7 @@ fn run_jsonl(
                 let size = line.bytes.as_ref().map_or(0, Vec::len) as u64;
                 let mapped = line.bytes.map(|bytes| {
                     catch_unwind(AssertUnwindSafe(|| {
-                        map_record(grammar, &bytes, input_format).map(|mapped| {
-                            let mut json = to_json_line(&mapped.map);
-                            json.push('\n');
-                            json
-                        })
+                        map_record_line(grammar, &bytes, input_format)
                     }))
                     .unwrap_or_else(|_| {
                         Err("internal error: mapping this record panicked".to_string())
@@ -827,8 +932,11 @@ fn run_jsonl(
                     return Ok(());
                 };
                 match mapped {
-                    Ok(Ok(json)) => {
-                        out.write_all(json.as_bytes())?;
+                    Ok(Ok(map)) => {
+                        match map {
+                            RecordMap::Line(json) => out.write_all(json.as_bytes())?,
+                            RecordMap::Parted(mut parted) => parted.write_json_line(out)?,
+                        }
                         records += 1;
                         progress.advance(size, false);
                     }
@@ -888,11 +996,22 @@ fn run_jsonl(
 }
 
 /// One JSONL line: the record's id and its map.
-fn map_record(
-    grammar: &Grammar,
-    bytes: &[u8],
-    input_format: InputFormatArg,
-) -> Result<Mapped, String> {
+/// A record's map as the writer gets it: a JSON line, or for a long text the map in parts,
+/// which is written out from its temporary files rather than held as a line.
+enum RecordMap {
+    Line(String),
+    Parted(Box<parts::PartedMap>),
+}
+
+/// A record's id, text, given title and input format.
+struct ReadRecord {
+    id: String,
+    text: String,
+    title: Option<String>,
+    format: InputFormat,
+}
+
+fn read_record(bytes: &[u8], input_format: InputFormatArg) -> Result<ReadRecord, String> {
     let line = std::str::from_utf8(bytes)
         .map_err(|e| format!("not valid UTF-8 at byte {}", e.valid_up_to()))?;
     let r = serde_json::from_str::<Record>(line)
@@ -903,15 +1022,64 @@ fn map_record(
     };
     let text = decode_input(r.text.as_bytes()).map_err(|e| e.to_string())?;
     let format = input_format.for_name(&id);
-    map_titled_text_as(
-        &id,
-        &text,
+    Ok(ReadRecord {
+        id,
+        text,
+        title: r.title,
         format,
+    })
+}
+
+/// A record mapped whole, for the files written per record.
+fn map_record(
+    grammar: &Grammar,
+    bytes: &[u8],
+    input_format: InputFormatArg,
+) -> Result<Mapped, String> {
+    let r = read_record(bytes, input_format)?;
+    map_titled_text_as(
+        &r.id,
+        &r.text,
+        r.format,
         r.title.as_deref(),
         grammar,
         &Segmentation::Rules,
     )
     .map_err(|e| e.to_string())
+}
+
+/// A record mapped for the stream of JSON lines: in parts when it is long.
+fn map_record_line(
+    grammar: &Grammar,
+    bytes: &[u8],
+    input_format: InputFormatArg,
+) -> Result<RecordMap, String> {
+    let r = read_record(bytes, input_format)?;
+    if parts::maps_in_parts(r.format, &r.text) {
+        return parts::map_in_parts(
+            &r.id,
+            &r.text,
+            r.format,
+            r.title.as_deref(),
+            grammar,
+            &Segmentation::Rules,
+            parts::PART_BYTES,
+        )
+        .map(|parted| RecordMap::Parted(Box::new(parted)))
+        .map_err(|e| e.to_string());
+    }
+    let mapped = map_titled_text_as(
+        &r.id,
+        &r.text,
+        r.format,
+        r.title.as_deref(),
+        grammar,
+        &Segmentation::Rules,
+    )
+    .map_err(|e| e.to_string())?;
+    let mut json = to_json_line(&mapped.map);
+    json.push('\n');
+    Ok(RecordMap::Line(json))
 }
 
 /// `--jsonl` with file formats: every record's files go into `dir`, named after its id.

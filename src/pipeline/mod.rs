@@ -1,5 +1,8 @@
 //! The whole pipeline for one text: read → annotate → link → graph, keeping every stage's
-//! output so `explain` and the renderers can show why the map looks as it does.
+//! output so `explain` and the renderers can show why the map looks as it does. A text too
+//! long to hold whole is mapped a part at a time ([`parts`]).
+
+pub mod parts;
 
 use compact_str::CompactString;
 use sha2::{Digest, Sha256};
@@ -155,6 +158,17 @@ pub fn map_document(
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_string);
+    map_article(name, article, grammar, segmentation, keep)
+}
+
+/// The stages after reading, for an article already read.
+fn map_article(
+    name: &str,
+    article: Article,
+    grammar: &Grammar,
+    segmentation: &Segmentation,
+    keep: Keep,
+) -> Result<Mapped, InvariantError> {
     let hits = grammar.scan(&article.text);
     let (places, splits): (Vec<Placement>, _) =
         annotate::place_units(&article, grammar, &hits, segmentation);
@@ -179,11 +193,13 @@ pub fn map_document(
             thesis,
             links,
             restates,
+            thesis_scores,
             ..
         } = linking;
         let map = build_map(&article, grammar, units, links, &restates, thesis);
         let kept = Linking {
             thesis,
+            thesis_scores,
             ..Linking::default()
         };
         (map, Vec::new(), kept)

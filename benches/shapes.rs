@@ -1,11 +1,12 @@
 //! Growth of mapping time with input size, per shape of adversarial input: each shape at three
-//! sizes, so that anything worse than linear shows up as falling throughput. Run with
+//! sizes mapped whole, and at two sizes mapped in parts (as texts past 512 KiB are), so that
+//! anything worse than linear shows up as falling throughput. Run with
 //! `cargo bench --bench shapes`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use toulmin::annotate::Segmentation;
 use toulmin::grammar::Grammar;
-use toulmin::pipeline::map_text;
+use toulmin::pipeline::{map_text, parts};
 
 /// An input of about `bytes` bytes of each shape.
 fn shapes(bytes: usize) -> Vec<(&'static str, String)> {
@@ -67,6 +68,34 @@ fn bench(c: &mut Criterion) {
             group.bench_with_input(BenchmarkId::from_parameter(text.len()), text, |b, text| {
                 b.iter(|| {
                     map_text(name, text, &grammar, &Segmentation::Rules).map(|m| m.map.units.len())
+                })
+            });
+        }
+        group.finish();
+    }
+    // Past 512 KiB a text is mapped in parts, and its JSON written from their temporary files.
+    let one_mib = shapes(1024 * 1024);
+    let four_mib = shapes(4 * 1024 * 1024);
+    for ((name, small), (_, large)) in one_mib.iter().zip(&four_mib) {
+        let mut group = c.benchmark_group(format!("parts/{name}"));
+        group.sample_size(10);
+        for text in [small, large] {
+            group.throughput(Throughput::Bytes(text.len() as u64));
+            group.bench_with_input(BenchmarkId::from_parameter(text.len()), text, |b, text| {
+                b.iter(|| {
+                    let mut parted = parts::map_in_parts(
+                        name,
+                        text,
+                        toulmin::article::InputFormat::Text,
+                        None,
+                        &grammar,
+                        &Segmentation::Rules,
+                        parts::PART_BYTES,
+                    )
+                    .map_err(|e| e.to_string())?;
+                    parted
+                        .write_json(&mut std::io::sink())
+                        .map_err(|e| e.to_string())
                 })
             });
         }

@@ -4,7 +4,7 @@ phrases and a spaCy sentencizer + PhraseMatcher pipeline, over the same multi-me
 then toulmin alone on adversarial shapes of input. Prints medians, ratios and peak memory.
 
     python3 benches/sidebyside/run.py [--rounds 5] [--docs 2000] [--no-spacy] [--no-shapes]
-                                      [--shape-sizes 1000000,8388608]
+                                      [--shape-sizes 524288,1000000,8388608]
                                       [--batch FILE.jsonl]
 
 --batch runs the comparison on your own documents instead of the generated batch (one JSON
@@ -65,7 +65,7 @@ def spacy_python():
 
 def shapes(out, size=1_000_000):
     """Adversarial inputs of at most `size` bytes each (a megabyte, as in issue 9, or up to the
-    8 MiB toulmin reads), each filled as far as its shape allows. Past a mebibyte, toulmin maps a
+    8 MiB toulmin reads), each filled as far as its shape allows. Past 512 KiB, toulmin maps a
     text in parts."""
     def fill(prefix, unit, suffix=""):
         n = (size - len(prefix) - len(suffix)) // len(unit)
@@ -107,9 +107,10 @@ def main():
     ap.add_argument("--docs", type=int, default=2000)
     ap.add_argument("--no-spacy", action="store_true")
     ap.add_argument("--no-shapes", action="store_true")
-    ap.add_argument("--shape-sizes", default="1000000,8388608",
-                    help="comma-separated sizes in bytes of the adversarial inputs "
-                         "(default: a megabyte, and 8 MiB, the largest input toulmin reads)")
+    ap.add_argument("--shape-sizes", default="524288,1000000,8388608",
+                    help="comma-separated sizes in bytes of the adversarial inputs (default: "
+                         "512 KiB, the longest text mapped whole; a megabyte, as in issue 9; "
+                         "and 8 MiB, the largest input toulmin reads)")
     ap.add_argument("--batch", type=pathlib.Path,
                     help="a JSONL file of documents to use instead of the generated batch")
     args = ap.parse_args()

@@ -1,7 +1,7 @@
 //! A long text mapped one part at a time, in memory bounded by a part rather than by the text.
 //!
 //! Held whole, a map and the stages behind it take about a kilobyte per unit: a megabyte of
-//! one-word paragraphs is two hundred thousand units, and eight megabytes need more than a
+//! one-word paragraphs is two hundred thousand units, and eight megabytes needed more than a
 //! gigabyte. Past [`LONG_TEXT_BYTES`], the text is cut into parts of about [`PART_BYTES`] at
 //! blank lines ([`crate::article::parts`]); each part is read and mapped as an article of its
 //! own, and its units and relations go to temporary files as soon as they are made, numbered
@@ -30,8 +30,10 @@ use crate::graph::model::{
     self, ArgumentMap, Relation, RelationKind, Role, Source, SourceReading, Status, Unit,
 };
 
-/// Texts longer than this (in bytes) are mapped in parts.
-pub const LONG_TEXT_BYTES: usize = 1 << 20;
+/// Texts longer than this (in bytes) are mapped in parts: half a mebibyte, 80,000 words or so,
+/// ten times a long commentary. Held whole, a mebibyte of one-word paragraphs peaked at
+/// 192 MiB; at this length the worst shape measured peaks at 117 MiB.
+pub const LONG_TEXT_BYTES: usize = 512 << 10;
 /// About how long each part is, in bytes: a long essay or a chapter.
 pub const PART_BYTES: usize = 64 << 10;
 /// The rule named by the relation from a part's thesis to the document's thesis.

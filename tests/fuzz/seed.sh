@@ -6,7 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 c="$here/corpus"
-mkdir -p "$c/reader" "$c/pipeline" "$c/rules" "$c/gold" "$c/serve"
+mkdir -p "$c/reader" "$c/pipeline" "$c/rules" "$c/gold" "$c/serve" "$c/parts"
 for f in "$root"/corpus/* "$root"/tests/data/*.txt; do
   [ -f "$f" ] || continue
   cp "$f" "$c/reader/"
@@ -20,6 +20,11 @@ data = open(sys.argv[1], "rb").read()
 if len(data) > 12000:
     data = data[: data.rfind(b"\n", 0, 12000) + 1]
 open(sys.argv[2], "wb").write(data)
+PY
+  # parts: a first byte of 16 cuts the text into parts of 72 bytes, read as plain text.
+  python3 - "$c/pipeline/$(basename "$f")" "$c/parts/$(basename "$f")" <<'PY'
+import sys
+open(sys.argv[2], "wb").write(b"\x10" + open(sys.argv[1], "rb").read()[:4000])
 PY
   # serve: op 0 pastes a document (JSON body); op 2 asks for a map.
   python3 - "$f" "$c/serve/paste-$(basename "$f")" <<'PY'

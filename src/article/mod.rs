@@ -158,20 +158,26 @@ impl Article {
         Article::parse_as(name, text, InputFormat::from_name(name))
     }
 
-    /// Reads a part of a long text that is not its first ([`parts`]): a part opens in the
-    /// middle of the body, so what looks like a headline at its top is a section heading, and
-    /// the publication date is the first part's to find.
-    pub fn parse_continuation(name: &str, text: &str, format: InputFormat) -> Article {
-        Article::read(name, text, format, true)
+    /// Reads one part of a long text ([`parts`]). A part after the first opens in the middle
+    /// of the body, so what looks like a headline at its top is a section heading, a deck under
+    /// it is a paragraph, and the publication date is the first part's to find; a part before
+    /// the last ends in the middle of the body, so what looks like the author's note at its
+    /// foot is a paragraph.
+    pub fn parse_part(name: &str, text: &str, format: InputFormat, part: PartOf) -> Article {
+        Article::read(name, text, format, part)
     }
 
     /// Reads an article in a given format. Never fails either: a malformed page or Markdown
     /// file is read as well as it can be.
     pub fn parse_as(name: &str, text: &str, format: InputFormat) -> Article {
-        Article::read(name, text, format, false)
+        let whole = PartOf {
+            first: true,
+            last: true,
+        };
+        Article::read(name, text, format, whole)
     }
 
-    fn read(name: &str, text: &str, format: InputFormat, continuation: bool) -> Article {
+    fn read(name: &str, text: &str, format: InputFormat, part: PartOf) -> Article {
         let reading = match format {
             InputFormat::Text => {
                 let blocks = blocks::read_blocks(text);
@@ -197,9 +203,12 @@ impl Article {
         let text = reading.extracted.as_deref().unwrap_or(text);
         let mut blocks = reading.blocks;
         let mut date = reading.date;
-        if continuation {
+        if !part.first {
             title_to_heading(&mut blocks);
             date = None;
+        }
+        if !part.last {
+            foot_to_body(&mut blocks);
         }
         let mut article = Article::from_blocks(name, text, blocks);
         article.date = date;
@@ -363,8 +372,30 @@ impl Article {
     }
 }
 
+/// Where a text read on its own stands in the text it was cut from ([`parts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartOf {
+    /// It opens the text: a title, byline and date may stand at its top.
+    pub first: bool,
+    /// It ends the text: an author's note may stand at its foot.
+    pub last: bool,
+}
+
+/// The foot of a part that ends mid-text is body: a paragraph the reader took for the author's
+/// note (the end-of-page pass marks the last paragraphs that read like a bio) is a paragraph.
+fn foot_to_body(blocks: &mut [Block]) {
+    for b in blocks.iter_mut().rev() {
+        match b.kind {
+            BlockKind::AuthorNote => b.kind = BlockKind::Paragraph,
+            BlockKind::Boilerplate | BlockKind::Caption | BlockKind::Meta | BlockKind::Byline => {}
+            _ => break,
+        }
+    }
+}
+
 /// A title read at the top of a part that opens mid-text is a section heading: it starts the
-/// section every body block after it belongs to, up to the next heading.
+/// section every body block after it belongs to, up to the next heading; a deck the reader
+/// found under it is a paragraph of that section.
 fn title_to_heading(blocks: &mut [Block]) {
     let Some(title) = blocks.iter().position(|b| b.kind == BlockKind::Title) else {
         return;
@@ -380,8 +411,11 @@ fn title_to_heading(blocks: &mut [Block]) {
             None if i == title
                 || (i > title
                     && i < first_heading
-                    && matches!(b.kind, BlockKind::Paragraph | BlockKind::AuthorNote)) =>
+                    && (b.kind.is_prose() || b.kind == BlockKind::AuthorNote)) =>
             {
+                if b.kind == BlockKind::Standfirst {
+                    b.kind = BlockKind::Paragraph;
+                }
                 Some(0)
             }
             None => None,

@@ -2,9 +2,9 @@
 //!
 //! A book-length input held whole costs about a kilobyte per unit at every stage; cut into
 //! parts, only one part's stages are in memory at once. Cuts fall where the reader would end a
-//! block anyway (a blank line), and only when a stretch has none at a line break, then at a
-//! sentence end, then between words: an unbroken paragraph or sentence of megabytes is no
-//! article, but it must still be mapped in bounded memory.
+//! block anyway (a blank line), and only when a stretch has none at a sentence end, then between
+//! words: an unbroken paragraph or sentence of megabytes is no article, but it must still be
+//! mapped in bounded memory.
 
 use std::ops::Range;
 
@@ -15,8 +15,8 @@ use super::InputFormat;
 pub enum Seam {
     /// The first part, or a part after a blank line: a new block.
     Block,
-    /// Cut at a line break or a sentence end inside a block: the part goes on with the
-    /// previous part's last paragraph, in a new sentence.
+    /// Cut at a sentence end inside a block: the part goes on with the previous part's last
+    /// paragraph, in a new sentence.
     Sentence,
     /// Cut between two words: the part goes on with the previous part's last sentence.
     Words,
@@ -30,7 +30,7 @@ pub struct Part {
 }
 
 /// Cuts `text` into parts of about `target` bytes (at least `target`, at most twice that
-/// where a blank line, line break, sentence end or space allows). A text of `target * 3 / 2`
+/// where a blank line, sentence end or space allows; past a code fence that ends later). A text of `target * 3 / 2`
 /// bytes or fewer is one part.
 pub fn split(text: &str, format: InputFormat, target: usize) -> Vec<Part> {
     let target = target.max(1);
@@ -97,15 +97,9 @@ fn cut_between(
             return (q + 1, Seam::Block);
         }
     }
-    if format == InputFormat::Markdown {
-        // A line break inside a Markdown block may be inside a list or a quote; a sentence
-        // end or a space keeps the block's markup in the part before.
-    } else if let Some(at) = window
-        .clone()
-        .find(|&at| at > 0 && bytes[at - 1] == b'\n' && opens_part(at))
-    {
-        return (at, Seam::Sentence);
-    }
+    // No cut at a bare line break: whether the reader takes one for a paragraph break depends
+    // on how every line of its block is wrapped, so the seam's numbering could not be known.
+    // A sentence end inside a line is the same sentence end however the lines are read.
     // After a sentence end: `. ` before a capital letter or an opening quote.
     for at in window.clone() {
         if matches!(bytes[at], b'.' | b'!' | b'?')
@@ -139,24 +133,45 @@ fn cut_between(
                 |f| f.end,
             )
         });
-    (at, Seam::Words)
+    // After a fence's closing line, the next block begins.
+    let i = fences.partition_point(|f| f.end < at);
+    let after_fence = fences.get(i).is_some_and(|f| f.end == at);
+    (
+        at,
+        if after_fence {
+            Seam::Block
+        } else {
+            Seam::Words
+        },
+    )
 }
 
-/// Byte ranges of fenced code blocks (```` ``` ```` or `~~~`), which no cut may enter: the part
-/// after would read the code as prose.
+/// Byte ranges of fenced code blocks, which no cut may enter: the part after would read the
+/// code as prose. CommonMark's rules: a fence opens with three or more backticks or tildes
+/// indented at most three spaces (a backtick fence's info string holds no backtick, or the line
+/// is inline code), and closes with at least as many of the same character and nothing after.
 fn fenced_ranges(text: &str) -> Vec<Range<usize>> {
+    let fence_of = |line: &str| -> Option<(char, usize, bool)> {
+        let trimmed = line.trim_start_matches(' ');
+        if line.len() - trimmed.len() > 3 {
+            return None;
+        }
+        let c = trimmed.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+        let run = trimmed.len() - trimmed.trim_start_matches(c).len();
+        if run < 3 {
+            return None;
+        }
+        let rest = &trimmed[run..];
+        let bare = rest.trim().is_empty();
+        (c == '~' || !rest.contains('`')).then_some((c, run, bare))
+    };
     let mut ranges = Vec::new();
-    let mut open: Option<(usize, &str)> = None;
+    let mut open: Option<(usize, char, usize)> = None;
     let mut at = 0;
     for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start_matches(' ');
-        let indent = line.len() - trimmed.len();
-        let fence = ["```", "~~~"]
-            .into_iter()
-            .find(|f| indent <= 3 && trimmed.starts_with(f));
-        match (open, fence) {
-            (None, Some(f)) => open = Some((at, f)),
-            (Some((start, f)), Some(g)) if f == g => {
+        match (open, fence_of(line.trim_end_matches(['\n', '\r']))) {
+            (None, Some((c, run, _))) => open = Some((at, c, run)),
+            (Some((start, c, run)), Some((d, length, true))) if d == c && length >= run => {
                 ranges.push(start..at + line.len());
                 open = None;
             }
@@ -164,7 +179,7 @@ fn fenced_ranges(text: &str) -> Vec<Range<usize>> {
         }
         at += line.len();
     }
-    if let Some((start, _)) = open {
+    if let Some((start, _, _)) = open {
         ranges.push(start..text.len());
     }
     ranges
@@ -193,7 +208,7 @@ mod tests {
     }
 
     #[test]
-    fn a_cut_prefers_a_blank_line_then_a_line_break_then_a_sentence_end_then_a_space() {
+    fn a_cut_prefers_a_blank_line_then_a_sentence_end_then_a_space() {
         let after_first_cut = |text: &'static str, target: usize| {
             let parts = split(text, InputFormat::Text, target);
             (&text[parts[1].range.start..], parts[1].seam)
@@ -202,9 +217,10 @@ mod tests {
             after_first_cut("Aaaa aaaa.\nBbbb bbbb.\n\nCccc cccc.", 12),
             ("Cccc cccc.", Seam::Block)
         );
+        // A bare line break is no cut: a sentence end inside the line is.
         assert_eq!(
-            after_first_cut("Aaaa aaaa. Bbbb\nbbbb cccc.", 9),
-            ("bbbb cccc.", Seam::Sentence)
+            after_first_cut("Aaaa aaaa aaaa\nbbbb. Cccc cccc.", 10),
+            ("Cccc cccc.", Seam::Sentence)
         );
         assert_eq!(
             after_first_cut("Aaaa aaaa. Bbbb bbbb cccc.", 8),
@@ -237,6 +253,37 @@ mod tests {
                 assert!(!part.starts_with("---"), "{target}: {part:?}");
             }
         }
+    }
+
+    #[test]
+    fn fences_follow_commonmark() {
+        let text =
+            "````markdown\n```python\nx\n```\nstill code\n````\nprose ```x``` here\n~~~\nz\n";
+        let ranges = fenced_ranges(text);
+        let outer_end = text.find("prose").unwrap_or_default();
+        assert_eq!(
+            ranges[0],
+            0..outer_end,
+            "the inner fence does not close the outer one"
+        );
+        // Inline code is no fence; the unclosed tilde fence runs to the end.
+        let tilde = text.find('~').unwrap_or_default();
+        assert_eq!(ranges.len(), 2);
+        assert_eq!(ranges[1], tilde..text.len());
+    }
+
+    #[test]
+    fn the_part_after_a_long_fence_opens_a_block() {
+        let text = format!(
+            "Intro.\n\n```\n{}```\nAfter the code.\n",
+            "code line\n".repeat(50)
+        );
+        let parts = split(&text, InputFormat::Markdown, 20);
+        let after = parts
+            .iter()
+            .find(|p| text[p.range.clone()].starts_with("After"))
+            .map(|p| p.seam);
+        assert_eq!(after, Some(Seam::Block));
     }
 
     #[test]

@@ -472,9 +472,10 @@ fn map_one(
             return done;
         }
         done.notices.push(Notice::Warning(format!(
-            "note: {}: {} MB is long enough to map in parts, in bounded memory, but drawings need the map whole; with --format json alone it would be mapped in parts",
+            "note: {}: {} KiB is past the {} KiB from which a text is mapped in parts, in bounded memory, but drawings need the map whole; with --format json alone it would be mapped in parts",
             input.name,
-            text.len() >> 20
+            text.len() >> 10,
+            parts::LONG_TEXT_BYTES >> 10
         )));
     }
     let mapped = map_titled_text_as(
@@ -556,9 +557,10 @@ fn parted_summary(parted: &parts::PartedMap, written: &Path) -> String {
     // ok: writing to a String cannot fail
     let _ = writeln!(
         out,
-        "{} (mapped in {} parts)",
+        "{} (mapped in {} part{})",
         parted.source().name,
-        parted.part_count()
+        parted.part_count(),
+        if parted.part_count() == 1 { "" } else { "s" }
     );
     let [ins, outs, undecs] = parted.status_counts();
     if let Some((t, attackers)) = parted.thesis() {
@@ -586,12 +588,19 @@ fn parted_summary(parted: &parts::PartedMap, written: &Path) -> String {
         .filter(|(_, n)| *n > 0)
         .map(|(r, n)| format!("{n} {r}"))
         .collect();
-    let _ = writeln!(
-        out,
-        "  units: {} ({})",
-        parted.unit_count(),
-        counts.join(", ")
-    );
+    if parted.unit_count() == 0 {
+        let _ = writeln!(
+            out,
+            "  units: 0 (no text to map once the markup is set aside: the map is empty)"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  units: {} ({})",
+            parted.unit_count(),
+            counts.join(", ")
+        );
+    }
     let (supports, attacks) = parted.relation_counts();
     let _ = writeln!(out, "  relations: {supports} support, {attacks} attack");
     let _ = writeln!(out, "  wrote: {}", written.display());

@@ -536,14 +536,7 @@ fn map_long(
         parted.embed_text(text);
     }
     let path = out_dir.join(format!("{}.json", input.stem));
-    if let Ok(canon) = path.canonicalize() {
-        if input_paths.contains(&canon) {
-            return Err(format!(
-                "refusing to write {}: it is one of the inputs",
-                path.display()
-            ));
-        }
-    }
+    refuse_inputs(&path, input_paths)?;
     write_atomic_with(&path, |out| parted.write_json(out))
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(parted_summary(&parted, &path))
@@ -565,18 +558,12 @@ fn parted_summary(parted: &parts::PartedMap, written: &Path) -> String {
     let [ins, outs, undecs] = parted.status_counts();
     if let Some((t, attackers)) = parted.thesis() {
         let _ = writeln!(out, "  thesis ({}): {}", t.id, t.shown());
-        let verdict = match t.status {
-            Some(Status::In) => "thesis in: it survives every attack".to_string(),
-            Some(Status::Out) => {
-                let by: Vec<String> = attackers
-                    .iter()
-                    .map(|(id, role)| format!("{id} ({role})"))
-                    .collect();
-                format!("thesis out: defeated by unanswered {}", by.join(", "))
-            }
-            Some(Status::Undec) => "thesis undec: caught in a cycle of attacks".to_string(),
-            None => "thesis not analysed".to_string(),
-        };
+        let verdict = thesis_verdict(t.status, || {
+            attackers
+                .iter()
+                .map(|(id, role)| format!("{id} ({role})"))
+                .collect()
+        });
         let _ = writeln!(
             out,
             "  acceptability: {verdict} (grounded: {ins} in, {outs} out, {undecs} undec)"
@@ -607,6 +594,17 @@ fn parted_summary(parted: &parts::PartedMap, written: &Path) -> String {
     out
 }
 
+/// An output path that is one of the inputs is refused: writing it would destroy the input.
+fn refuse_inputs(path: &Path, input_paths: &[PathBuf]) -> Result<(), String> {
+    match path.canonicalize() {
+        Ok(canon) if input_paths.contains(&canon) => Err(format!(
+            "refusing to write {}: it is one of the inputs",
+            path.display()
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Writes every requested format of one map into `out_dir`, files named after `stem`.
 #[allow(clippy::too_many_arguments)]
 fn write_outputs(
@@ -631,13 +629,7 @@ fn write_outputs(
         String::new()
     };
     let mut svg_cache: Option<String> = None;
-    let refuse_inputs = |path: &Path| match path.canonicalize() {
-        Ok(canon) if input_paths.contains(&canon) => Err(format!(
-            "refusing to write {}: it is one of the inputs",
-            path.display()
-        )),
-        _ => Ok(()),
-    };
+    let refuse_inputs = |path: &Path| refuse_inputs(path, input_paths);
     // Every path is checked before anything is written: a refusal must not leave the formats
     // before it written and the rest missing. The interchange files are made once, here.
     let mut interchange: Vec<Vec<toulmin::export::ExportFile>> = Vec::new();
@@ -743,6 +735,20 @@ fn summary(mapped: &Mapped, written: &[PathBuf]) -> String {
     out
 }
 
+/// The thesis's grounded status in words; `defeaters` names the units whose standing attacks
+/// defeat it, asked for only when they do.
+fn thesis_verdict(status: Option<Status>, defeaters: impl FnOnce() -> Vec<String>) -> String {
+    match status {
+        Some(Status::In) => "thesis in: it survives every attack".to_string(),
+        Some(Status::Out) => format!(
+            "thesis out: defeated by unanswered {}",
+            defeaters().join(", ")
+        ),
+        Some(Status::Undec) => "thesis undec: caught in a cycle of attacks".to_string(),
+        None => "thesis not analysed".to_string(),
+    }
+}
+
 /// Whether the thesis survives its attacks, and by whose hand it falls if it does not.
 fn acceptability(mapped: &Mapped, thesis: &toulmin::graph::model::Unit) -> String {
     let map = &mapped.map;
@@ -754,25 +760,18 @@ fn acceptability(mapped: &Mapped, thesis: &toulmin::graph::model::Unit) -> Strin
         count(Status::Out),
         count(Status::Undec)
     );
-    let verdict = match thesis.status {
-        Some(Status::In) => "thesis in: it survives every attack".to_string(),
-        Some(Status::Out) => {
-            let by: Vec<String> = map
-                .relations
-                .iter()
-                .filter(|r| {
-                    r.to == thesis.id
-                        && r.carries
-                        && r.kind == toulmin::graph::model::RelationKind::Attack
-                })
-                .filter_map(|r| map.unit(&r.from))
-                .map(|u| format!("{} ({})", u.id, u.role))
-                .collect();
-            format!("thesis out: defeated by unanswered {}", by.join(", "))
-        }
-        Some(Status::Undec) => "thesis undec: caught in a cycle of attacks".to_string(),
-        None => "thesis not analysed".to_string(),
-    };
+    let verdict = thesis_verdict(thesis.status, || {
+        map.relations
+            .iter()
+            .filter(|r| {
+                r.to == thesis.id
+                    && r.carries
+                    && r.kind == toulmin::graph::model::RelationKind::Attack
+            })
+            .filter_map(|r| map.unit(&r.from))
+            .map(|u| format!("{} ({})", u.id, u.role))
+            .collect()
+    });
     let preferred = match &analysis.preferred {
         Some(exts) => {
             let with = exts
@@ -1045,7 +1044,10 @@ fn map_record(
     bytes: &[u8],
     input_format: InputFormatArg,
 ) -> Result<Mapped, String> {
-    let r = read_record(bytes, input_format)?;
+    map_whole_record(grammar, &read_record(bytes, input_format)?)
+}
+
+fn map_whole_record(grammar: &Grammar, r: &ReadRecord) -> Result<Mapped, String> {
     map_titled_text_as(
         &r.id,
         &r.text,
@@ -1077,15 +1079,7 @@ fn map_record_line(
         .map(|parted| RecordMap::Parted(Box::new(parted)))
         .map_err(|e| e.to_string());
     }
-    let mapped = map_titled_text_as(
-        &r.id,
-        &r.text,
-        r.format,
-        r.title.as_deref(),
-        grammar,
-        &Segmentation::Rules,
-    )
-    .map_err(|e| e.to_string())?;
+    let mapped = map_whole_record(grammar, &r)?;
     let mut json = to_json_line(&mapped.map);
     json.push('\n');
     Ok(RecordMap::Line(json))

@@ -154,11 +154,16 @@ pub fn map_document(
     keep: Keep,
 ) -> Result<Mapped, InvariantError> {
     let mut article = Article::parse_as(name, text, format);
-    article.given_title = title
+    article.given_title = given_title(title);
+    map_article(name, article, grammar, segmentation, keep)
+}
+
+/// A title given beside the text, as the article keeps it: a blank one is none.
+fn given_title(title: Option<&str>) -> Option<String> {
+    title
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(str::to_string);
-    map_article(name, article, grammar, segmentation, keep)
+        .map(str::to_string)
 }
 
 /// The stages after reading, for an article already read.

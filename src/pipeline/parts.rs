@@ -21,7 +21,7 @@ use compact_str::CompactString;
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 
-use super::{hex_sha256, map_article, unit_id, InvariantError, Keep};
+use super::{given_title, hex_sha256, map_article, unit_id, InvariantError, Keep};
 use crate::annotate::{round3, Segmentation};
 use crate::article::parts::{self, Seam};
 use crate::article::{Article, InputFormat, PartOf};
@@ -143,10 +143,7 @@ fn map_part(
 ) -> Result<MappedPart, InvariantError> {
     let mut article = Article::parse_part(name, part_text, format, place);
     if place.first {
-        article.given_title = title
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
+        article.given_title = given_title(title);
     }
     let first_heading = article.headings.first().map_or(usize::MAX, |&b| {
         article.char_offset(article.blocks[b].span.start)
@@ -424,20 +421,16 @@ impl PartedMap {
     /// Writes the map as pretty JSON and a final line break, as [`crate::export::write_json`]
     /// writes a map held whole.
     pub fn write_json<W: Write>(&mut self, out: &mut W) -> std::io::Result<()> {
-        let units = std::cell::RefCell::new(self.units.lines()?);
-        let relations = std::cell::RefCell::new(self.relations.lines()?);
-        let whole = Whole {
-            map: self,
-            units: &units,
-            relations: &relations,
-        };
-        serde_json::to_writer_pretty(&mut *out, &whole).map_err(std::io::Error::other)?;
-        out.write_all(b"\n")
+        self.write(out, true)
     }
 
     /// Writes the map as one line of JSON and a line break, as `map --jsonl` writes a map
     /// held whole.
     pub fn write_json_line<W: Write + ?Sized>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.write(out, false)
+    }
+
+    fn write<W: Write + ?Sized>(&mut self, out: &mut W, pretty: bool) -> std::io::Result<()> {
         let units = std::cell::RefCell::new(self.units.lines()?);
         let relations = std::cell::RefCell::new(self.relations.lines()?);
         let whole = Whole {
@@ -445,7 +438,12 @@ impl PartedMap {
             units: &units,
             relations: &relations,
         };
-        serde_json::to_writer(&mut *out, &whole).map_err(std::io::Error::other)?;
+        if pretty {
+            serde_json::to_writer_pretty(&mut *out, &whole)
+        } else {
+            serde_json::to_writer(&mut *out, &whole)
+        }
+        .map_err(std::io::Error::other)?;
         out.write_all(b"\n")
     }
 }

@@ -19,8 +19,12 @@
 
 use std::borrow::Cow;
 
-use regex_automata::meta::{self, Regex};
-use regex_automata::{Anchored, Input, MatchKind, PatternSet};
+use std::panic::{RefUnwindSafe, UnwindSafe};
+use std::sync::Arc;
+
+use regex_automata::nfa::thompson;
+use regex_automata::util::pool::Pool;
+use regex_automata::{hybrid, Anchored, Input, MatchKind, PatternSet};
 use regex_syntax::hir::{
     Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look, Repetition,
 };
@@ -59,6 +63,8 @@ pub struct AsciiWordSet {
     /// The patterns that tell some non-ASCII word character apart from [`STAND_IN`]: on a text
     /// holding one of those, the set's answer for them is not theirs.
     telling_apart: Vec<TellsApart>,
+    /// Each set's lazy DFA cache, one per thread searching at once.
+    caches: Arc<Caches>,
 }
 
 #[derive(Debug, Clone)]
@@ -74,13 +80,19 @@ struct TellsApart {
 impl AsciiWordSet {
     /// `None` when a pattern uses a boundary with no exact ASCII twin (`\B`) or the set
     /// cannot be built: the Unicode set then answers for every text.
-    pub fn new(patterns: &[Pattern]) -> Option<AsciiWordSet> {
+    ///
+    /// `parsed` holds the syntax tree of some patterns, by index, as loading parsed them
+    /// (parsing is most of the cost of these sets); the others are parsed here.
+    pub fn new(patterns: &[Pattern], mut parsed: Vec<Option<Hir>>) -> Option<AsciiWordSet> {
         let non_ascii_word = non_ascii_word_characters()?;
-        // Each pattern is parsed once, here, and carried over to ASCII boundaries: parsing is
-        // most of the cost of these sets, and both the grouping and the sets read the result.
-        let carried = super::in_two_halves(patterns, |p| {
+        parsed.resize(patterns.len(), None);
+        let trees: Vec<(&Pattern, Option<Hir>)> = patterns.iter().zip(parsed).collect();
+        // Each pattern is carried over to ASCII boundaries once, here: both the grouping and
+        // the sets read the result.
+        let carried = super::in_two_halves_owned(trees, |(p, hir)| {
             let mut seen = Seen::default();
-            ascii_boundaries(p.regex.hir(), &non_ascii_word, &mut seen).map(|hir| (hir, seen))
+            let hir = hir.unwrap_or_else(|| p.regex.hir());
+            ascii_boundaries(hir, &non_ascii_word, &mut seen).map(|hir| (hir, seen))
         })
         .into_iter()
         .collect::<Option<Vec<(Hir, Seen)>>>()?;
@@ -120,9 +132,14 @@ impl AsciiWordSet {
         })
         .into_iter()
         .collect::<Option<Vec<Group>>>()?;
+        let dfas: Vec<hybrid::dfa::DFA> = sets.iter().map(|g: &Group| g.dfa.clone()).collect();
+        let caches: Caches = Pool::new(Box::new(move || {
+            dfas.iter().map(hybrid::dfa::DFA::create_cache).collect()
+        }));
         Some(AsciiWordSet {
             sets,
             telling_apart,
+            caches: Arc::new(caches),
         })
     }
 
@@ -146,12 +163,19 @@ impl AsciiWordSet {
         let at_start = anywhere.clone().anchored(Anchored::Yes);
         let mut found = PatternSet::new(PATTERNS_PER_SET);
         let mut matches: Vec<usize> = Vec::new();
-        for group in &self.sets {
+        let mut caches = self.caches.get();
+        for (group, cache) in self.sets.iter().zip(caches.iter_mut()) {
             found.clear();
             let input = if group.anchored { &at_start } else { &anywhere };
-            group.set.which_overlapping_matches(input, &mut found);
+            // The DFAs quit on no byte and never give up: an error here cannot happen, and
+            // would leave the text to the Unicode set.
+            group
+                .dfa
+                .try_which_overlapping_matches(cache, input, &mut found)
+                .ok()?;
             matches.extend(found.iter().map(|p| group.indices[p.as_usize()]));
         }
+        drop(caches);
         // Each set answers in pattern order, but the sets do not follow one another in it.
         matches.sort_unstable();
         for pattern in asked_again {
@@ -175,33 +199,48 @@ struct Group {
     indices: Vec<usize>,
     /// Every pattern of the set matches only at the start of the text.
     anchored: bool,
-    set: Regex,
+    /// A lazy DFA alone rather than a `meta::Regex`: a set answers which patterns match,
+    /// never where, so it needs no reverse automaton, backtracker or one-pass DFA, which the
+    /// meta regex builds for every set (half of building the sets, which every run waits for).
+    dfa: hybrid::dfa::DFA,
 }
 
 impl Group {
     /// The set of the patterns at `indices`, from each pattern carried over to ASCII
     /// boundaries.
     fn build(anchored: bool, indices: &[usize], carried: &[(Hir, Seen)]) -> Option<Group> {
-        let hirs: Vec<Hir> = indices.iter().map(|&i| carried[i].0.clone()).collect();
-        let config = meta::Config::new()
-            .match_kind(MatchKind::All)
-            .nfa_size_limit(Some(MAX_REGEX_SET_BYTES))
-            .hybrid_cache_capacity(HYBRID_CACHE_BYTES)
-            // A set answers which patterns match, never where: capture states would only
-            // lengthen every state the lazy DFA builds (1% of a batch's instructions).
-            .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
-            .auto_prefilter(false);
-        let set = meta::Builder::new()
-            .configure(config)
+        let hirs: Vec<&Hir> = indices.iter().map(|&i| &carried[i].0).collect();
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(MAX_REGEX_SET_BYTES))
+                    // Capture states would only lengthen every state the lazy DFA builds (1%
+                    // of a batch's instructions).
+                    .which_captures(thompson::WhichCaptures::None),
+            )
             .build_many_from_hir(&hirs)
+            .ok()?;
+        let dfa = hybrid::dfa::Builder::new()
+            .configure(
+                hybrid::dfa::Config::new()
+                    .match_kind(MatchKind::All)
+                    .cache_capacity(HYBRID_CACHE_BYTES),
+            )
+            .build_from_nfa(nfa)
             .ok()?;
         Some(Group {
             indices: indices.to_vec(),
             anchored,
-            set,
+            dfa,
         })
     }
 }
+
+/// Each set's lazy DFA cache, for one thread at a time.
+type Caches = Pool<
+    Vec<hybrid::dfa::Cache>,
+    Box<dyn Fn() -> Vec<hybrid::dfa::Cache> + Send + Sync + UnwindSafe + RefUnwindSafe>,
+>;
 
 /// `text` with every non-ASCII word character made [`STAND_IN`] (borrowed when there is none),
 /// and the distinct characters that were.
@@ -301,6 +340,35 @@ impl Seen {
     }
 }
 
+/// A class that matches every character of a searched text exactly as `class` does, with the
+/// fewest ranges. A searched text holds no non-ASCII word character (each became the stand-in),
+/// so whether a class holds them does not matter: `\w` can be `[0-9A-Z_a-z]`, and `\W` all but
+/// those. Unicode's word characters are some 770 ranges, which every class built on them
+/// compiled to UTF-8 automata in each set: most of the cost of building the sets, and states
+/// the lazy DFA had to carry.
+fn searched_class(class: ClassUnicode, non_ascii_word: &ClassUnicode) -> ClassUnicode {
+    // Most classes of a grammar are a case-insensitive letter, `[Ee]`.
+    if class.is_ascii() {
+        return class;
+    }
+    let mut without = class.clone();
+    without.difference(non_ascii_word);
+    if without.ranges().len() <= 4 {
+        return without;
+    }
+    // The union, as the complement of what neither holds: `union` sorts all the ranges again,
+    // which on the default grammar's thousand classes cost more than the sets saved.
+    let mut with = class;
+    with.negate();
+    with.difference(non_ascii_word);
+    with.negate();
+    if with.ranges().len() < without.ranges().len() {
+        with
+    } else {
+        without
+    }
+}
+
 fn ascii_boundaries(hir: Hir, non_ascii_word: &ClassUnicode, seen: &mut Seen) -> Option<Hir> {
     let mut each = |subs: Vec<Hir>| {
         subs.into_iter()
@@ -335,7 +403,7 @@ fn ascii_boundaries(hir: Hir, non_ascii_word: &ClassUnicode, seen: &mut Seen) ->
         }
         HirKind::Class(Class::Unicode(c)) => {
             seen.class(&c, non_ascii_word);
-            Hir::class(Class::Unicode(c))
+            Hir::class(Class::Unicode(searched_class(c, non_ascii_word)))
         }
         HirKind::Class(Class::Bytes(c)) => {
             // A byte class sees the bytes of a character, not the character: unless it holds

@@ -10,7 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 
 use super::error::{suggest, Diagnostics, ErrorKind, GrammarError};
-use super::lazy_regex::{LazyRegex, PatternFault};
+use super::lazy_regex::{Check as PatternCheck, LazyRegex, PatternFault};
 use super::lexer::tokenize;
 use super::source::{SourceFile, SourceMap, Span};
 use super::syntax::{self, Cond, Item, LexExpr, PatternRef, RegexLit, Setting, SplitKind, Test};
@@ -20,6 +20,7 @@ use super::{
     SplitRule, TunedWeight,
 };
 use crate::graph::model::{Kind, Role};
+use regex_syntax::hir::Hir;
 
 /// The default grammar and the files it reads, compiled into the binary so that toulmin works
 /// from any directory.
@@ -871,6 +872,17 @@ fn compile_regex(lit: &RegexLit) -> Result<LazyRegex, GrammarError> {
     LazyRegex::new(&lit.body, &lit.flags, MAX_REGEX_BYTES).map_err(|e| regex_error(lit, e))
 }
 
+/// A named pattern, checked as its file calls for, with the syntax tree it parsed.
+fn compile_pattern(lit: &RegexLit, sources: &SourceMap) -> Result<(LazyRegex, Hir), GrammarError> {
+    // Only the embedded grammar's files have no directory (see `SourceFile::dir`).
+    let check = match sources.files.get(lit.span.file) {
+        Some(file) if file.dir.is_none() => PatternCheck::SyntaxOfTypeset,
+        _ => PatternCheck::Full,
+    };
+    LazyRegex::parsed(&lit.body, &lit.flags, MAX_REGEX_BYTES, check)
+        .map_err(|e| regex_error(lit, e))
+}
+
 fn regex_error(lit: &RegexLit, fault: PatternFault) -> GrammarError {
     // regex-syntax reports the span of the offending part of the pattern.
     let (message, span) = match fault {
@@ -1043,11 +1055,17 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
     // Checking a pattern builds its automaton: the default grammar's patterns, one after the
     // other, took a quarter of loading it.
     let lits: Vec<&RegexLit> = defs.patterns.values().collect();
-    let checked = super::in_two_halves(&lits, |lit| compile_regex(lit));
+    let checked = super::in_two_halves(&lits, |lit| compile_pattern(lit, sources));
+    // Each named pattern's syntax tree, until the pattern sets are built from them.
+    let mut parsed: Vec<Option<Hir>> = Vec::with_capacity(lits.len());
     for ((name, lit), checked) in defs.patterns.iter().zip(checked) {
         match checked {
-            Ok(regex) => patterns.push(Pattern::new(name.clone(), regex, lit.span)),
+            Ok((regex, hir)) => {
+                patterns.push(Pattern::new(name.clone(), regex, lit.span));
+                parsed.push(Some(hir));
+            }
             Err(e) => {
+                parsed.push(None);
                 errors.push(e);
                 // Keep the name known so rules using it do not add "unknown pattern" noise.
                 patterns.push(Pattern::new(name.clone(), LazyRegex::never(), lit.span));
@@ -1275,13 +1293,16 @@ fn build(defs: Definitions, sources: &SourceMap) -> Result<Grammar, Vec<GrammarE
             let mut p = p.clone();
             if !in_conditions.contains(&i) {
                 p.regex = LazyRegex::never();
+                if let Some(hir) = parsed.get_mut(i) {
+                    *hir = None;
+                }
             }
             p
         })
         .collect();
     // The ASCII-boundary sets answer for nearly every text; the Unicode set waits for a text
     // they leave to it, unless they cannot be built, when it answers for all of them.
-    let pattern_set_ascii_words = super::ascii_words::AsciiWordSet::new(&set_patterns);
+    let pattern_set_ascii_words = super::ascii_words::AsciiWordSet::new(&set_patterns, parsed);
     let pattern_set = if pattern_set_ascii_words.is_some() {
         UnicodeSet::lazy(&set_patterns)
     } else {

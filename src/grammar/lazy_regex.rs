@@ -29,6 +29,18 @@ pub enum PatternFault {
 /// where a pattern's source must say the same.
 pub const NEVER_MATCHES: &str = r"[^\s\S]";
 
+/// How much of a pattern is checked when the grammar loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Its syntax as written and the size of its automaton: a rule file's patterns, so that a
+    /// fault is reported with its place in the file, never when a text first needs it.
+    Full,
+    /// Only the syntax of what is compiled: the built-in grammar's patterns, which a test
+    /// compiles in full (`built_in_patterns_compile_within_their_limit`), so that every run
+    /// does not build each automaton once more to check it.
+    SyntaxOfTypeset,
+}
+
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
     inner: Arc<Inner>,
@@ -48,38 +60,56 @@ struct Inner {
 impl LazyRegex {
     /// Checks `source` with `flags` (`imsx`) now; compiles it when first used.
     pub fn new(source: &str, flags: &str, size_limit: usize) -> Result<LazyRegex, PatternFault> {
+        LazyRegex::parsed(source, flags, size_limit, Check::Full).map(|(regex, _)| regex)
+    }
+
+    /// Like [`LazyRegex::new`], and also the syntax tree it parsed: the pattern sets are built
+    /// from it while the grammar loads, and parsing a pattern (Unicode classes, case folding)
+    /// costs as much as compiling it.
+    pub fn parsed(
+        source: &str,
+        flags: &str,
+        size_limit: usize,
+        check: Check,
+    ) -> Result<(LazyRegex, Hir), PatternFault> {
         let parse = |source: &str| {
             parser(flags)
                 .build()
                 .parse(source)
                 .map_err(|e| PatternFault::Syntax(Box::new(e)))
         };
-        // The pattern as written is checked first, so that a fault is placed in what the user
-        // wrote; what is compiled also matches typeset apostrophes.
-        let mut hir = parse(source)?;
         let typeset = typeset_apostrophes(source);
-        if let Cow::Owned(rewritten) = &typeset {
-            hir = parse(rewritten)?;
+        let hir = match (&typeset, check) {
+            (Cow::Owned(rewritten), Check::SyntaxOfTypeset) => parse(rewritten)?,
+            // The pattern as written is checked first, so that a fault is placed in what the
+            // user wrote; what is compiled also matches typeset apostrophes.
+            (Cow::Owned(rewritten), Check::Full) => {
+                parse(source)?;
+                parse(rewritten)?
+            }
+            (Cow::Borrowed(_), _) => parse(source)?,
+        };
+        if check == Check::Full {
+            let config = thompson::Config::new().nfa_size_limit(Some(size_limit));
+            if let Err(e) = thompson::Compiler::new()
+                .configure(config)
+                .build_from_hir(&hir)
+            {
+                return Err(match e.size_limit() {
+                    Some(limit) => PatternFault::TooBig(limit),
+                    None => PatternFault::Other(e.to_string()),
+                });
+            }
         }
-        let source = &*typeset;
-        let config = thompson::Config::new().nfa_size_limit(Some(size_limit));
-        if let Err(e) = thompson::Compiler::new()
-            .configure(config)
-            .build_from_hir(&hir)
-        {
-            return Err(match e.size_limit() {
-                Some(limit) => PatternFault::TooBig(limit),
-                None => PatternFault::Other(e.to_string()),
-            });
-        }
-        Ok(LazyRegex {
+        let regex = LazyRegex {
             inner: Arc::new(Inner {
-                source: source.into(),
+                source: typeset.as_ref().into(),
                 flags: flags.into(),
                 size_limit,
                 compiled: OnceLock::new(),
             }),
-        })
+        };
+        Ok((regex, hir))
     }
 
     /// A regex that never matches (standing in for a pattern that failed to compile, so that

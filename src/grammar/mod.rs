@@ -238,6 +238,39 @@ fn in_two_halves<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> V
     })
 }
 
+/// [`in_two_halves`] for items that `f` consumes.
+fn in_two_halves_owned<T: Send, R: Send>(mut items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let second = items.split_off(items.len() / 2);
+    let all = |items: Vec<T>| items.into_iter().map(&f).collect::<Vec<R>>();
+    std::thread::scope(|scope| {
+        // Unlike the borrowed halves, owned ones cannot be worked out again here after the
+        // thread failed to start: spawning hands them over whether it starts or not. A
+        // process out of threads therefore works both halves here, in turn.
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<T>>();
+        let work = &all;
+        let later = std::thread::Builder::new().spawn_scoped(scope, move || rx.recv().map(work));
+        match later {
+            Ok(handle) => {
+                let sent = tx.send(second);
+                let mut done = all(items);
+                match (sent, handle.join()) {
+                    (Ok(()), Ok(Ok(rest))) => done.extend(rest),
+                    (Err(unsent), _) => done.extend(all(unsent.0)),
+                    // The thread panicked with the second half: working it here raises the
+                    // same panic, as `in_two_halves` does.
+                    (Ok(()), _) => panic!("a thread building the grammar's pattern sets failed"),
+                }
+                done
+            }
+            Err(_) => {
+                let mut done = all(items);
+                done.extend(all(second));
+                done
+            }
+        }
+    })
+}
+
 /// Whether a one-letter match opens a dotted abbreviation ("i" of "i.e.", "e" of "e.g."):
 /// the pronoun "I" must not be found in "i.e.". A letter, a dot, a letter, a dot: "I.Then"
 /// (a missing space) keeps its "I".

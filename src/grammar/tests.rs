@@ -8,6 +8,40 @@ fn default_grammar_compiles() {
     assert!(g.is_ok(), "{}", g.err().unwrap_or_default());
 }
 
+/// The built-in grammar's patterns are not compiled to check their size when it loads (see
+/// `lazy_regex::Check`): loaded from `grammars/` as a user's rule files, with every check, it
+/// must load with the same patterns.
+#[test]
+fn built_in_patterns_compile_within_their_limit() {
+    let spec = GrammarSpec {
+        without_default: true,
+        files: vec![concat!(env!("CARGO_MANIFEST_DIR"), "/grammars/default.rules").into()],
+    };
+    let checked = load(&spec).map_err(|d| d.to_string());
+    let checked = match checked {
+        Ok(g) => g,
+        Err(e) => panic!("the built-in grammar fails a full check:\n{e}"),
+    };
+    let built_in = Grammar::default_grammar()
+        .map_err(|d| d.to_string())
+        .expect("loads");
+    let sources = |g: &Grammar| -> Vec<String> {
+        g.patterns
+            .iter()
+            .map(|p| format!("{}/{}/{}", p.name, p.regex.source(), p.regex.flags()))
+            .collect()
+    };
+    assert_eq!(sources(&checked), sources(&built_in));
+    assert!(checked.patterns.len() > 100);
+    for p in &checked.patterns {
+        assert!(
+            LazyRegex::new(p.regex.source(), p.regex.flags(), MAX_REGEX_BYTES).is_ok(),
+            "{}",
+            p.name
+        );
+    }
+}
+
 /// The grammar of `files`, which must compile (the directory holding them comes back too, to
 /// live as long as the test).
 pub(super) fn compiles(files: &[(&str, &str)]) -> (tempfile::TempDir, Grammar) {

@@ -249,8 +249,6 @@ fn stand_in(text: &str) -> (Cow<'_, str>, Vec<char>) {
     if text.is_ascii() {
         return (Cow::Borrowed(text), Vec::new());
     }
-    let is_stood_in =
-        |c: char| !c.is_ascii() && regex_syntax::try_is_word_character(c).unwrap_or(true);
     let Some(first) = text.find(is_stood_in) else {
         return (Cow::Borrowed(text), Vec::new());
     };
@@ -283,6 +281,24 @@ fn holds(class: &ClassUnicode, c: char) -> bool {
             }
         })
         .is_ok()
+}
+
+/// `hir` with ASCII word boundaries and classes that answer alike on a text holding no
+/// non-ASCII word character: on such a text it matches exactly where `hir` does. `None` when
+/// some boundary has no ASCII twin (`\B`).
+pub(super) fn on_text_without_non_ascii_words(hir: Hir) -> Option<Hir> {
+    static WORD: std::sync::OnceLock<Option<ClassUnicode>> = std::sync::OnceLock::new();
+    let non_ascii_word = WORD.get_or_init(non_ascii_word_characters).as_ref()?;
+    ascii_boundaries(hir, non_ascii_word, &mut Seen::default())
+}
+
+/// Whether `text` holds a word character outside ASCII.
+pub(super) fn holds_non_ascii_word(text: &str) -> bool {
+    !text.is_ascii() && text.chars().any(is_stood_in)
+}
+
+fn is_stood_in(c: char) -> bool {
+    !c.is_ascii() && regex_syntax::try_is_word_character(c).unwrap_or(true)
 }
 
 /// The word characters (`\w`) outside ASCII.

@@ -395,6 +395,46 @@ fn the_ascii_boundary_set_answers_as_the_unicode_set_wherever_it_is_used() {
     }
 }
 
+/// A pattern locates its cue with an ASCII twin on texts without non-ASCII letters (see
+/// `LazyRegex::find`): it must find what the regex itself finds, on every text.
+#[test]
+fn a_pattern_finds_its_cue_where_its_own_regex_does() {
+    let g = match Grammar::default_grammar() {
+        Ok(g) => g,
+        Err(d) => panic!("default grammar: {d}"),
+    };
+    let mut lines: Vec<String> = [
+        "Critics say the plan “should not” go ahead — it’s £40 million, 12 % more.",
+        "They must act; it is not true that nothing works?” ",
+        "Martín Pérez said in 2019 that the plan “must” go; São Paulo’s mayor disagreed.",
+        "Critics, argues Émile Zola, should act.",
+        "It costs \u{0663}0 dinars, and we should not pay.",
+        "It was 300 \u{212A} in the lab, she said; we must keep it.",
+    ]
+    .map(String::from)
+    .to_vec();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        if let Ok(article) = std::fs::read_to_string(entry.path()) {
+            lines.extend(article.lines().map(String::from));
+        }
+    }
+    let mut found = 0;
+    for p in &g.patterns {
+        let own: &regex_automata::meta::Regex = &p.regex;
+        for line in &lines {
+            let twin = p.regex.find(line);
+            assert_eq!(twin, own.find(line), "{}: {line}", p.name);
+            assert_eq!(p.regex.is_match(line), twin.is_some(), "{}: {line}", p.name);
+            found += usize::from(twin.is_some());
+        }
+    }
+    assert!(found > 500, "the patterns found only {found} cues");
+}
+
 #[test]
 fn numbers_take_exponents_and_must_be_finite() {
     let (_d, g) = compiles(&[(

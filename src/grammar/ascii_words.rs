@@ -114,13 +114,20 @@ impl AsciiWordSet {
         // 32 of the default grammar's 111) is searched anchored, and its lazy DFA stops where
         // none of them can go on, a few words in; mixed with patterns that match anywhere, it
         // would read every unit to its end. So such patterns are grouped apart.
-        let (at_start, anywhere): (Vec<usize>, Vec<usize>) = (0..carried.len()).partition(|&i| {
-            carried[i]
-                .0
-                .properties()
-                .look_set_prefix()
-                .contains(Look::Start)
-        });
+        // A pattern that cannot match (one no condition asks about stands in as such) is left
+        // out: a set searches every byte of a unit whatever its patterns, so each set of them
+        // cost a pass over every unit for nothing.
+        let can_match: Vec<usize> = (0..carried.len())
+            .filter(|&i| carried[i].0.properties().minimum_len().is_some())
+            .collect();
+        let (at_start, anywhere): (Vec<usize>, Vec<usize>) =
+            can_match.into_iter().partition(|&i| {
+                carried[i]
+                    .0
+                    .properties()
+                    .look_set_prefix()
+                    .contains(Look::Start)
+            });
         let groups: Vec<(bool, &[usize])> = at_start
             .chunks(PATTERNS_PER_SET)
             .map(|g| (true, g))

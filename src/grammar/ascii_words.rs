@@ -139,6 +139,9 @@ impl AsciiWordSet {
         })
         .into_iter()
         .collect::<Option<Vec<Group>>>()?;
+        for (p, (hir, _)) in patterns.iter().zip(carried) {
+            p.regex.keep_plain_hir(hir);
+        }
         let dfas: Vec<hybrid::dfa::DFA> = sets.iter().map(|g: &Group| g.dfa.clone()).collect();
         let caches: Caches = Pool::new(Box::new(move || {
             dfas.iter().map(hybrid::dfa::DFA::create_cache).collect()

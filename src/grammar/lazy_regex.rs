@@ -58,6 +58,9 @@ struct Inner {
     /// The same pattern for texts without non-ASCII letters (see [`LazyRegex::find`]); `None`
     /// when it cannot be carried over.
     on_plain_text: OnceLock<Option<Regex>>,
+    /// What `on_plain_text` is compiled from, kept when the pattern sets carried the pattern
+    /// over as the grammar loaded: parsing it again cost more than compiling it.
+    plain_hir: OnceLock<Option<Hir>>,
 }
 
 impl LazyRegex {
@@ -111,6 +114,7 @@ impl LazyRegex {
                 size_limit,
                 compiled: OnceLock::new(),
                 on_plain_text: OnceLock::new(),
+                plain_hir: OnceLock::new(),
             }),
         };
         Ok((regex, hir))
@@ -126,6 +130,7 @@ impl LazyRegex {
                 size_limit: usize::MAX,
                 compiled: OnceLock::new(),
                 on_plain_text: OnceLock::new(),
+                plain_hir: OnceLock::new(),
             }),
         }
     }
@@ -258,10 +263,19 @@ impl LazyRegex {
         self.inner
             .on_plain_text
             .get_or_init(|| {
-                let hir = super::ascii_words::on_text_without_non_ascii_words(self.hir())?;
-                compile(&hir, self.inner.size_limit.saturating_mul(4))
+                let hir = self.inner.plain_hir.get_or_init(|| {
+                    super::ascii_words::on_text_without_non_ascii_words(self.hir())
+                });
+                compile(hir.as_ref()?, self.inner.size_limit.saturating_mul(4))
             })
             .as_ref()
+    }
+
+    /// Keeps `hir`, the pattern carried over for texts without non-ASCII letters, for its
+    /// twin (see [`LazyRegex::find`]).
+    pub(super) fn keep_plain_hir(&self, hir: Hir) {
+        // A pattern stands in the sets once; should it be carried over twice, the first stays.
+        let _ = self.inner.plain_hir.set(Some(hir));
     }
 }
 

@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
-use regex_automata::{hybrid, Anchored, Input, MatchKind, PatternSet};
+use regex_automata::{hybrid, meta, Anchored, Input, MatchKind, PatternSet};
 use regex_syntax::hir::{
     Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look, Repetition,
 };
@@ -114,11 +114,14 @@ impl AsciiWordSet {
         // 32 of the default grammar's 111) is searched anchored, and its lazy DFA stops where
         // none of them can go on, a few words in; mixed with patterns that match anywhere, it
         // would read every unit to its end. So such patterns are grouped apart.
-        // A pattern that cannot match (one no condition asks about stands in as such) is left
-        // out: a set searches every byte of a unit whatever its patterns, so each set of them
-        // cost a pass over every unit for nothing.
+        // A pattern that comes out as the regex that never matches (one no condition asks about
+        // stands in as it) is left out: a set searches every byte of a unit whatever its
+        // patterns, so each set of them cost a pass over every unit for nothing. Only that
+        // regex: `minimum_len()` says `None` for `x[àé]?` too, whose class of non-ASCII letters
+        // is empty on a searched text but which matches "x".
+        let never = Hir::fail();
         let can_match: Vec<usize> = (0..carried.len())
-            .filter(|&i| carried[i].0.properties().minimum_len().is_some())
+            .filter(|&i| carried[i].0 != never)
             .collect();
         let (at_start, anywhere): (Vec<usize>, Vec<usize>) =
             can_match.into_iter().partition(|&i| {
@@ -142,9 +145,17 @@ impl AsciiWordSet {
         for (p, (hir, _)) in patterns.iter().zip(carried) {
             p.regex.keep_plain_hir(hir);
         }
-        let dfas: Vec<hybrid::dfa::DFA> = sets.iter().map(|g: &Group| g.dfa.clone()).collect();
+        let dfas: Vec<Option<hybrid::dfa::DFA>> = sets
+            .iter()
+            .map(|g: &Group| match &g.engine {
+                Engine::Lazy(dfa) => Some((**dfa).clone()),
+                Engine::Meta(_) => None,
+            })
+            .collect();
         let caches: Caches = Pool::new(Box::new(move || {
-            dfas.iter().map(hybrid::dfa::DFA::create_cache).collect()
+            dfas.iter()
+                .map(|dfa| dfa.as_ref().map(hybrid::dfa::DFA::create_cache))
+                .collect()
         }));
         Some(AsciiWordSet {
             sets,
@@ -155,7 +166,7 @@ impl AsciiWordSet {
 
     /// Indices of the patterns that match `text`, in order, exactly as the Unicode set would
     /// give them; `None` when too many patterns would have to be asked again (see
-    /// [`MAX_ASKED_AGAIN`]).
+    /// [`MAX_ASKED_AGAIN`]), or should a set's search fail.
     pub fn matches(&self, text: &str) -> Option<Vec<usize>> {
         let (searched, stood_in) = stand_in(text);
         let asked_again: Vec<&TellsApart> = if stood_in.is_empty() {
@@ -177,12 +188,16 @@ impl AsciiWordSet {
         for (group, cache) in self.sets.iter().zip(caches.iter_mut()) {
             found.clear();
             let input = if group.anchored { &at_start } else { &anywhere };
-            // The DFAs quit on no byte and never give up: an error here cannot happen, and
-            // would leave the text to the Unicode set.
-            group
-                .dfa
-                .try_which_overlapping_matches(cache, input, &mut found)
-                .ok()?;
+            match (&group.engine, cache) {
+                // The DFAs quit on no byte and never give up: an error here cannot happen, and
+                // would leave the text to the Unicode set.
+                (Engine::Lazy(dfa), Some(cache)) => {
+                    dfa.try_which_overlapping_matches(cache, input, &mut found)
+                        .ok()?;
+                }
+                (Engine::Meta(set), _) => set.which_overlapping_matches(input, &mut found),
+                (Engine::Lazy(_), None) => return None,
+            }
             matches.extend(found.iter().map(|p| group.indices[p.as_usize()]));
         }
         drop(caches);
@@ -209,10 +224,19 @@ struct Group {
     indices: Vec<usize>,
     /// Every pattern of the set matches only at the start of the text.
     anchored: bool,
-    /// A lazy DFA alone rather than a `meta::Regex`: a set answers which patterns match,
-    /// never where, so it needs no reverse automaton, backtracker or one-pass DFA, which the
-    /// meta regex builds for every set (half of building the sets, which every run waits for).
-    dfa: hybrid::dfa::DFA,
+    engine: Engine,
+}
+
+#[derive(Debug, Clone)]
+enum Engine {
+    /// A lazy DFA alone rather than a `meta::Regex`: a set answers which patterns match, never
+    /// where, so it needs no reverse automaton, backtracker or one-pass DFA, which the meta
+    /// regex builds for every set (half of building the sets, which every run waits for).
+    Lazy(Box<hybrid::dfa::DFA>),
+    /// A set whose lazy DFA needs more room than [`HYBRID_CACHE_BYTES`] to start (patterns of
+    /// thousands of alternatives): the meta regex answers for it in its PikeVM, as it did for
+    /// every set before.
+    Meta(meta::Regex),
 }
 
 impl Group {
@@ -230,26 +254,41 @@ impl Group {
             )
             .build_many_from_hir(&hirs)
             .ok()?;
-        let dfa = hybrid::dfa::Builder::new()
+        let lazy = hybrid::dfa::Builder::new()
             .configure(
                 hybrid::dfa::Config::new()
                     .match_kind(MatchKind::All)
                     .cache_capacity(HYBRID_CACHE_BYTES),
             )
-            .build_from_nfa(nfa)
-            .ok()?;
+            .build_from_nfa(nfa);
+        let engine = match lazy {
+            Ok(dfa) => Engine::Lazy(Box::new(dfa)),
+            Err(_) => Engine::Meta(
+                meta::Builder::new()
+                    .configure(
+                        meta::Config::new()
+                            .match_kind(MatchKind::All)
+                            .nfa_size_limit(Some(MAX_REGEX_SET_BYTES))
+                            .hybrid_cache_capacity(HYBRID_CACHE_BYTES)
+                            .which_captures(thompson::WhichCaptures::None)
+                            .auto_prefilter(false),
+                    )
+                    .build_many_from_hir(&hirs)
+                    .ok()?,
+            ),
+        };
         Some(Group {
             indices: indices.to_vec(),
             anchored,
-            dfa,
+            engine,
         })
     }
 }
 
 /// Each set's lazy DFA cache, for one thread at a time.
 type Caches = Pool<
-    Vec<hybrid::dfa::Cache>,
-    Box<dyn Fn() -> Vec<hybrid::dfa::Cache> + Send + Sync + UnwindSafe + RefUnwindSafe>,
+    Vec<Option<hybrid::dfa::Cache>>,
+    Box<dyn Fn() -> Vec<Option<hybrid::dfa::Cache>> + Send + Sync + UnwindSafe + RefUnwindSafe>,
 >;
 
 /// `text` with every non-ASCII word character made [`STAND_IN`] (borrowed when there is none),
@@ -410,6 +449,17 @@ fn ascii_boundaries(hir: Hir, non_ascii_word: &ClassUnicode, seen: &mut Seen) ->
             Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
             // `\B` inside a multi-byte character holds for ASCII and not for Unicode.
             Look::WordUnicodeNegate | Look::WordAsciiNegate => return None,
+            // An ASCII boundary the pattern itself asks for (`(?-u:\b)`) sees a non-ASCII
+            // letter as no word character, and the stand-in as one: on a text holding such a
+            // letter, the pattern is asked again.
+            ascii @ (Look::WordAscii
+            | Look::WordStartAscii
+            | Look::WordEndAscii
+            | Look::WordStartHalfAscii
+            | Look::WordEndHalfAscii) => {
+                seen.told_apart.union(non_ascii_word);
+                ascii
+            }
             other => other,
         }),
         HirKind::Repetition(r) => Hir::repetition(Repetition {

@@ -48,15 +48,16 @@ pub struct LazyRegex {
 
 #[derive(Debug)]
 struct Inner {
-    /// The pattern as written, read again when its regex or a pattern set is built: a syntax
-    /// tree with Unicode classes takes kilobytes, and keeping one per pattern for the life of
-    /// the grammar cost 4 MB, which parsing again once per build does not.
+    /// The pattern as written, read again when its regex is built: a syntax tree with Unicode
+    /// classes takes kilobytes, and keeping one per pattern for the life of the grammar cost
+    /// 4 MB, which parsing again once per build does not. (The tree kept in `plain_hir` has
+    /// ASCII-sized classes.)
     source: Box<str>,
     flags: Box<str>,
     size_limit: usize,
     compiled: OnceLock<Regex>,
-    /// The same pattern for texts without non-ASCII letters (see [`LazyRegex::find`]); `None`
-    /// when it cannot be carried over.
+    /// The same pattern for texts without non-ASCII word characters (see [`LazyRegex::find`]);
+    /// `None` when it cannot be carried over.
     on_plain_text: OnceLock<Option<Regex>>,
     /// What `on_plain_text` is compiled from, kept when the pattern sets carried the pattern
     /// over as the grammar loaded: parsing it again cost more than compiling it.
@@ -236,7 +237,8 @@ fn compile(hir: &Hir, size_limit: usize) -> Option<Regex> {
 impl LazyRegex {
     /// The leftmost-first match in `text`, as the regex gives it.
     ///
-    /// On a text with no letter or digit outside ASCII (nearly every unit of English
+    /// On a text with no word character outside ASCII (letter, digit, combining mark; nearly
+    /// every unit of English
     /// commentary), a twin with ASCII word boundaries and ASCII-sized classes answers: it
     /// matches in exactly the same places there, compiles in a third of the time (Unicode's
     /// `\w` alone is some 770 ranges, compiled forwards and backwards), and its lazy DFA does
@@ -251,7 +253,10 @@ impl LazyRegex {
     /// Whether the regex matches somewhere in `text` (see [`LazyRegex::find`]).
     pub fn is_match(&self, text: &str) -> bool {
         match self.on_plain_text(text) {
-            Some(regex) => regex.is_match(text),
+            // Not the twin's `is_match`: its DFA, searching for the earliest match, passes over
+            // an empty match that an ASCII half boundary allows inside a multi-byte character
+            // (`\b{end-half}(?s:.)?\b{start-half}` on "x“s"), which the Unicode regex reports.
+            Some(regex) => regex.find(text).is_some(),
             None => (**self).is_match(text),
         }
     }
@@ -266,6 +271,8 @@ impl LazyRegex {
                 let hir = self.inner.plain_hir.get_or_init(|| {
                     super::ascii_words::on_text_without_non_ascii_words(self.hir())
                 });
+                // The pattern was checked at its own size; like the fallback below, the
+                // automata built beside the forward one get more room rather than failing.
                 compile(hir.as_ref()?, self.inner.size_limit.saturating_mul(4))
             })
             .as_ref()
@@ -339,6 +346,21 @@ mod tests {
         assert!(regex.is_match("It’s time to act."));
         assert!(regex.is_match("Don't raise taxes."));
         assert!(!regex.is_match("Its time"));
+    }
+
+    /// The twin's DFA, searching for the earliest match, passed over the empty match that an
+    /// ASCII half boundary allows inside "“", which the Unicode regex reports.
+    #[test]
+    fn is_match_answers_as_the_regex_with_half_boundaries() {
+        let regex = match LazyRegex::new(r"\b{end-half}(?s:.)?\b{start-half}", "", 1 << 20) {
+            Ok(r) => r,
+            Err(e) => panic!("valid pattern refused: {e:?}"),
+        };
+        let own: &Regex = &regex;
+        for text in ["x“s", "x s", "“", ""] {
+            assert_eq!(regex.is_match(text), own.is_match(text), "{text}");
+            assert_eq!(regex.find(text), own.find(text), "{text}");
+        }
     }
 
     #[test]

@@ -243,9 +243,8 @@ fn in_two_halves_owned<T: Send, R: Send>(mut items: Vec<T>, f: impl Fn(T) -> R +
     let second = items.split_off(items.len() / 2);
     let all = |items: Vec<T>| items.into_iter().map(&f).collect::<Vec<R>>();
     std::thread::scope(|scope| {
-        // Unlike the borrowed halves, owned ones cannot be worked out again here after the
-        // thread failed to start: spawning hands them over whether it starts or not. A
-        // process out of threads therefore works both halves here, in turn.
+        // The second half goes to the thread by channel once it has started, so that it is
+        // still here to be worked out in turn should no thread start (a process at its limit).
         let (tx, rx) = std::sync::mpsc::channel::<Vec<T>>();
         let work = &all;
         let later = std::thread::Builder::new().spawn_scoped(scope, move || rx.recv().map(work));
@@ -256,9 +255,13 @@ fn in_two_halves_owned<T: Send, R: Send>(mut items: Vec<T>, f: impl Fn(T) -> R +
                 match (sent, handle.join()) {
                     (Ok(()), Ok(Ok(rest))) => done.extend(rest),
                     (Err(unsent), _) => done.extend(all(unsent.0)),
-                    // The thread panicked with the second half: working it here raises the
-                    // same panic, as `in_two_halves` does.
-                    (Ok(()), _) => panic!("a thread building the grammar's pattern sets failed"),
+                    // The thread panicked with the second half: its panic goes on here.
+                    (Ok(()), Err(panic)) => std::panic::resume_unwind(panic),
+                    // It received nothing though the half was sent: cannot happen, as the
+                    // sender lives until after the send.
+                    (Ok(()), Ok(Err(_))) => {
+                        unreachable!("the second half was sent before the sender was dropped")
+                    }
                 }
                 done
             }

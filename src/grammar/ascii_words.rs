@@ -46,6 +46,10 @@ const PATTERNS_PER_SET: usize = 8;
 /// on real commentary; the default 2 MiB made them clear and rebuild their states.
 const HYBRID_CACHE_BYTES: usize = 8 << 20;
 
+/// How many distinct classes beyond ASCII a thread remembers carried over (see
+/// `ascii_boundaries`); the default grammar has a few dozen.
+const MAX_CARRIED_CLASSES: usize = 256;
+
 /// What a non-ASCII word character is searched as.
 const STAND_IN: char = '_';
 
@@ -477,9 +481,37 @@ fn ascii_boundaries(hir: Hir, non_ascii_word: &ClassUnicode, seen: &mut Seen) ->
             seen.literal(&l.0, non_ascii_word);
             Hir::literal(l.0)
         }
-        HirKind::Class(Class::Unicode(c)) => {
+        HirKind::Class(Class::Unicode(c)) if c.is_ascii() => {
             seen.class(&c, non_ascii_word);
-            Hir::class(Class::Unicode(searched_class(c, non_ascii_word)))
+            Hir::class(Class::Unicode(c))
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            // A grammar writes the same few classes beyond ASCII again and again (`\w`,
+            // `[\w'’-]`, `\S`, `.`): each costs set operations on Unicode's 770 ranges of word
+            // characters, a tenth of loading the grammar when worked out for every occurrence.
+            thread_local! {
+                static CARRIED: std::cell::RefCell<Vec<(ClassUnicode, Seen, ClassUnicode)>> =
+                    const { std::cell::RefCell::new(Vec::new()) };
+            }
+            let (told_apart, searched) = CARRIED.with_borrow_mut(|carried| {
+                if let Some((_, seen, searched)) = carried.iter().find(|(class, ..)| *class == c) {
+                    return (seen.told_apart.clone(), searched.clone());
+                }
+                let mut own = Seen::default();
+                own.class(&c, non_ascii_word);
+                let searched = searched_class(c.clone(), non_ascii_word);
+                let found = (own.told_apart.clone(), searched.clone());
+                // A server loading grammar after grammar keeps only the latest classes.
+                if carried.len() >= MAX_CARRIED_CLASSES {
+                    carried.clear();
+                }
+                carried.push((c, own, searched));
+                found
+            });
+            if !told_apart.ranges().is_empty() {
+                seen.told_apart.union(&told_apart);
+            }
+            Hir::class(Class::Unicode(searched))
         }
         HirKind::Class(Class::Bytes(c)) => {
             // A byte class sees the bytes of a character, not the character: unless it holds

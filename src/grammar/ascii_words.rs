@@ -96,7 +96,7 @@ impl AsciiWordSet {
         let carried = super::in_two_halves_owned(trees, |(p, hir)| {
             let mut seen = Seen::default();
             let hir = hir.unwrap_or_else(|| p.regex.hir());
-            ascii_boundaries(hir, &non_ascii_word, &mut seen).map(|hir| (hir, seen))
+            ascii_boundaries(hir, non_ascii_word, &mut seen).map(|hir| (hir, seen))
         })
         .into_iter()
         .collect::<Option<Vec<(Hir, Seen)>>>()?;
@@ -340,9 +340,7 @@ fn holds(class: &ClassUnicode, c: char) -> bool {
 /// non-ASCII word character: on such a text it matches exactly where `hir` does. `None` when
 /// some boundary has no ASCII twin (`\B`).
 pub(super) fn on_text_without_non_ascii_words(hir: Hir) -> Option<Hir> {
-    static WORD: std::sync::OnceLock<Option<ClassUnicode>> = std::sync::OnceLock::new();
-    let non_ascii_word = WORD.get_or_init(non_ascii_word_characters).as_ref()?;
-    ascii_boundaries(hir, non_ascii_word, &mut Seen::default())
+    ascii_boundaries(hir, non_ascii_word_characters()?, &mut Seen::default())
 }
 
 /// Whether `text` holds a word character outside ASCII.
@@ -354,14 +352,18 @@ fn is_stood_in(c: char) -> bool {
     !c.is_ascii() && regex_syntax::try_is_word_character(c).unwrap_or(true)
 }
 
-/// The word characters (`\w`) outside ASCII.
-fn non_ascii_word_characters() -> Option<ClassUnicode> {
-    let hir = regex_syntax::Parser::new().parse(r"\w").ok()?;
-    let HirKind::Class(Class::Unicode(mut word)) = hir.into_kind() else {
-        return None;
-    };
-    word.difference(&ClassUnicode::new([ClassUnicodeRange::new('\0', '\x7f')]));
-    Some(word)
+/// The word characters (`\w`) outside ASCII, worked out once per process.
+fn non_ascii_word_characters() -> Option<&'static ClassUnicode> {
+    static WORD: std::sync::OnceLock<Option<ClassUnicode>> = std::sync::OnceLock::new();
+    WORD.get_or_init(|| {
+        let hir = regex_syntax::Parser::new().parse(r"\w").ok()?;
+        let HirKind::Class(Class::Unicode(mut word)) = hir.into_kind() else {
+            return None;
+        };
+        word.difference(&ClassUnicode::new([ClassUnicodeRange::new('\0', '\x7f')]));
+        Some(word)
+    })
+    .as_ref()
 }
 
 /// What a pattern's classes and literals make of non-ASCII word characters.
@@ -490,12 +492,16 @@ fn ascii_boundaries(hir: Hir, non_ascii_word: &ClassUnicode, seen: &mut Seen) ->
             // `[\w'’-]`, `\S`, `.`): each costs set operations on Unicode's 770 ranges of word
             // characters, a tenth of loading the grammar when worked out for every occurrence.
             thread_local! {
-                static CARRIED: std::cell::RefCell<Vec<(ClassUnicode, Seen, ClassUnicode)>> =
+                // Per class: the characters it tells apart from the stand-in, and its class on
+                // a searched text.
+                static CARRIED: std::cell::RefCell<Vec<(ClassUnicode, ClassUnicode, ClassUnicode)>> =
                     const { std::cell::RefCell::new(Vec::new()) };
             }
             let (told_apart, searched) = CARRIED.with_borrow_mut(|carried| {
-                if let Some((_, seen, searched)) = carried.iter().find(|(class, ..)| *class == c) {
-                    return (seen.told_apart.clone(), searched.clone());
+                if let Some((_, told_apart, searched)) =
+                    carried.iter().find(|(class, ..)| *class == c)
+                {
+                    return (told_apart.clone(), searched.clone());
                 }
                 let mut own = Seen::default();
                 own.class(&c, non_ascii_word);
@@ -505,7 +511,7 @@ fn ascii_boundaries(hir: Hir, non_ascii_word: &ClassUnicode, seen: &mut Seen) ->
                 if carried.len() >= MAX_CARRIED_CLASSES {
                     carried.clear();
                 }
-                carried.push((c, own, searched));
+                carried.push((c, own.told_apart, searched));
                 found
             });
             if !told_apart.ranges().is_empty() {

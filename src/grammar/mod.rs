@@ -225,17 +225,7 @@ pub struct Grammar {
 /// process at its limit), or after a panic there (which working them here raises again), the
 /// second half is worked out here.
 fn in_two_halves<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let (first, second) = items.split_at(items.len() / 2);
-    let all = |items: &[T]| items.iter().map(&f).collect::<Vec<R>>();
-    std::thread::scope(|scope| {
-        let later = std::thread::Builder::new().spawn_scoped(scope, || all(second));
-        let mut done = all(first);
-        match later.map(|handle| handle.join()) {
-            Ok(Ok(rest)) => done.extend(rest),
-            _ => done.extend(all(second)),
-        }
-        done
-    })
+    in_two_halves_owned(items.iter().collect(), f)
 }
 
 /// [`in_two_halves`] for items that `f` consumes.

@@ -27,24 +27,6 @@ pub enum Step<R> {
 /// worker busy while one slow document holds up the writer, small enough to bound memory.
 const WINDOW_PER_JOB: usize = 4;
 
-/// glibc gives each thread that allocates an arena of its own, up to eight per core, and a block
-/// freed in one arena cannot serve an allocation in another: with two workers, the peak of a
-/// batch held the free blocks of arenas beside the maps being made (66 MiB at `-j 2` on the
-/// side-by-side batch, 62 MiB with the arenas bounded, in the same time). One arena per worker
-/// keeps the peak to what the workers hold.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn bound_malloc_arenas(jobs: usize) {
-    let arenas = libc::c_int::try_from(jobs).unwrap_or(libc::c_int::MAX);
-    // SAFETY: `mallopt` sets one parameter of the allocator and touches no Rust memory; glibc
-    // allows it at any time, and it is called before the workers start.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, arenas);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn bound_malloc_arenas(_jobs: usize) {}
-
 /// Runs `work` on every item on `jobs` threads and hands each result to `sink` in item order,
 /// with a [`Step::Idle`] whenever the sink has caught up and is about to wait, and once at the
 /// end. The first error from `sink` stops the run.
@@ -66,7 +48,6 @@ where
         }
         return sink(Step::Idle);
     }
-    bound_malloc_arenas(jobs);
     let window = jobs * WINDOW_PER_JOB;
     // The workers take documents straight from the input, one at a time under a lock, and a
     // worker takes one only while fewer than `window` are taken and not yet written. A reader

@@ -129,24 +129,6 @@ pub fn fail(msg: impl Into<String>) -> Failure {
     Failure::Message(msg.into())
 }
 
-/// glibc keeps memory freed at the top of its heap for the next allocation, and raises the
-/// amount it keeps (up to 32 MiB) each time a large block is freed: the pattern sets' caches
-/// and the buffers of a large map then held pages long after they were freed. A fixed 1 MiB
-/// hands them back. Measured side by side (`/usr/bin/time -f %M`): the side-by-side batch at
-/// `-j 2` 66.4 → 63.3 MiB in the same time (means of six interleaved runs); a megabyte of tiny
-/// paragraphs 230 → 200 MB, of one long sentence 83 → 77 MB (one run each).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn return_freed_memory() {
-    // SAFETY: `mallopt` sets one parameter of the allocator and touches no Rust memory; glibc
-    // allows it at any time, and it is called before any other thread starts.
-    unsafe {
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 20);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn return_freed_memory() {}
-
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -155,7 +137,6 @@ pub fn run() -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
-    return_freed_memory();
     // Stopped by Ctrl-C (or SIGTERM, SIGHUP): outputs already written stay; the one being
     // written is dropped rather than left as a `.toulmin-*.tmp` file. 130 is the shell's code
     // for a run ended by SIGINT (the handler is not told which of the three signals came).

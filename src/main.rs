@@ -14,8 +14,9 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// mimalloc 3 hands freed pages back to the system a second after they empty; the lazy DFAs of
 /// the pattern sets grow their tables by doubling, and the tables they outgrew were still held
-/// at the peak. Within 10 ms (mimalloc 2's delay): the dev sets at `-j 2` peaked at 66 rather
-/// than 70 MiB, in the same time; at once, 65 MiB but 7% slower (a system call per purge).
+/// at the peak. Within 10 ms (mimalloc 2's delay): the dev sets at `-j 2` peaked at 64–65
+/// rather than 67–69 MiB, in the same time; at once, no less but 7% slower (a system call per
+/// purge).
 const PURGE_DELAY_MS: std::ffi::c_long = 10;
 
 fn return_freed_memory_soon() {

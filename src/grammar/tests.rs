@@ -33,6 +33,13 @@ fn built_in_patterns_compile_within_their_limit() {
     };
     assert_eq!(sources(&checked), sources(&built_in));
     assert!(checked.patterns.len() > 100);
+    for p in &checked.patterns {
+        assert!(
+            LazyRegex::new(p.regex.source(), p.regex.flags(), MAX_REGEX_BYTES).is_ok(),
+            "{}",
+            p.name
+        );
+    }
 }
 
 /// The grammar of `files`, which must compile (the directory holding them comes back too, to

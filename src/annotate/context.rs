@@ -147,10 +147,12 @@ impl<'a> Context<'a> {
                 article.title().map(Stems::of).unwrap_or_default(),
                 block_stems(BlockKind::Standfirst),
             ],
-            unit_patterns: units
-                .iter()
-                .map(|u| grammar.matching_patterns(article.slice(&u.span)))
-                .collect(),
+            unit_patterns: grammar.matching_patterns_each(
+                &units
+                    .iter()
+                    .map(|u| article.slice(&u.span))
+                    .collect::<Vec<_>>(),
+            ),
             by_start: by_start.clone(),
             by_end: by_start
                 .into_iter()

@@ -168,10 +168,80 @@ impl AsciiWordSet {
         })
     }
 
-    /// Indices of the patterns that match `text`, in order, exactly as the Unicode set would
-    /// give them; `None` when too many patterns would have to be asked again (see
-    /// [`MAX_ASKED_AGAIN`]), or should a set's search fail.
-    pub fn matches(&self, text: &str) -> Option<Vec<usize>> {
+    /// Indices of the patterns that match each of `texts` (the units of one document), in
+    /// order, exactly as the Unicode set would give them; `None` for a text that would send
+    /// too many patterns to be asked again (see [`MAX_ASKED_AGAIN`]), or should a set's search
+    /// fail.
+    ///
+    /// Searched a set at a time over all the texts, rather than a text at a time over all the
+    /// sets: a set's lazy DFA has some hundred byte classes, so each of its states takes half
+    /// a KiB of transitions, and the states a document's units need of all twelve sets did not
+    /// stay in the core's caches from one unit to the next. The generated benchmark batch took
+    /// 9% less time at `-j 1` (1.10 s to 1.00 s); the dev sets, of a few units per document,
+    /// 1% less.
+    pub fn matches_each(&self, texts: &[&str]) -> Vec<Option<Vec<usize>>> {
+        let prepared: Vec<Option<Prepared>> = texts.iter().map(|t| self.prepare(t)).collect();
+        let mut results: Vec<Option<Vec<usize>>> = prepared
+            .iter()
+            .map(|p| p.as_ref().map(|_| Vec::new()))
+            .collect();
+        let mut found = PatternSet::new(PATTERNS_PER_SET);
+        let mut caches = self.caches.get();
+        for (group, cache) in self.sets.iter().zip(caches.iter_mut()) {
+            let anchored = if group.anchored {
+                Anchored::Yes
+            } else {
+                Anchored::No
+            };
+            for (p, result) in prepared.iter().zip(results.iter_mut()) {
+                let (Some(p), Some(matches)) = (p, result.as_mut()) else {
+                    continue;
+                };
+                found.clear();
+                let input = Input::new(p.searched.as_ref()).anchored(anchored);
+                let searched = match (&group.engine, cache.as_mut()) {
+                    // The DFAs quit on no byte and never give up: an error here cannot happen,
+                    // and would leave the text to the Unicode set.
+                    (Engine::Lazy(dfa), Some(cache)) => dfa
+                        .try_which_overlapping_matches(cache, &input, &mut found)
+                        .is_ok(),
+                    (Engine::Meta(set), _) => {
+                        set.which_overlapping_matches(&input, &mut found);
+                        true
+                    }
+                    (Engine::Lazy(_), None) => false,
+                };
+                if searched {
+                    matches.extend(found.iter().map(|p| group.indices[p.as_usize()]));
+                } else {
+                    *result = None;
+                }
+            }
+        }
+        drop(caches);
+        for ((p, result), text) in prepared.iter().zip(results.iter_mut()).zip(texts) {
+            let (Some(p), Some(matches)) = (p, result.as_mut()) else {
+                continue;
+            };
+            // Each set answers in pattern order, but the sets do not follow one another in it.
+            matches.sort_unstable();
+            for pattern in &p.asked_again {
+                let on_text = pattern.regex.is_match(text);
+                match (matches.binary_search(&pattern.index), on_text) {
+                    (Ok(at), false) => {
+                        matches.remove(at);
+                    }
+                    (Err(at), true) => matches.insert(at, pattern.index),
+                    _ => {}
+                }
+            }
+        }
+        results
+    }
+
+    /// `text` as the sets search it, and the patterns to ask again on `text` itself; `None`
+    /// when there would be too many of those.
+    fn prepare<'t>(&self, text: &'t str) -> Option<Prepared<'t, '_>> {
         let (searched, stood_in) = stand_in(text);
         let asked_again: Vec<&TellsApart> = if stood_in.is_empty() {
             Vec::new()
@@ -181,44 +251,19 @@ impl AsciiWordSet {
                 .filter(|p| p.literal_stand_in || stood_in.iter().any(|&c| holds(&p.characters, c)))
                 .collect()
         };
-        if asked_again.len() > MAX_ASKED_AGAIN {
-            return None;
-        }
-        let anywhere = Input::new(searched.as_ref());
-        let at_start = anywhere.clone().anchored(Anchored::Yes);
-        let mut found = PatternSet::new(PATTERNS_PER_SET);
-        let mut matches: Vec<usize> = Vec::new();
-        let mut caches = self.caches.get();
-        for (group, cache) in self.sets.iter().zip(caches.iter_mut()) {
-            found.clear();
-            let input = if group.anchored { &at_start } else { &anywhere };
-            match (&group.engine, cache) {
-                // The DFAs quit on no byte and never give up: an error here cannot happen, and
-                // would leave the text to the Unicode set.
-                (Engine::Lazy(dfa), Some(cache)) => {
-                    dfa.try_which_overlapping_matches(cache, input, &mut found)
-                        .ok()?;
-                }
-                (Engine::Meta(set), _) => set.which_overlapping_matches(input, &mut found),
-                (Engine::Lazy(_), None) => return None,
-            }
-            matches.extend(found.iter().map(|p| group.indices[p.as_usize()]));
-        }
-        drop(caches);
-        // Each set answers in pattern order, but the sets do not follow one another in it.
-        matches.sort_unstable();
-        for pattern in asked_again {
-            let on_text = pattern.regex.is_match(text);
-            match (matches.binary_search(&pattern.index), on_text) {
-                (Ok(at), false) => {
-                    matches.remove(at);
-                }
-                (Err(at), true) => matches.insert(at, pattern.index),
-                _ => {}
-            }
-        }
-        Some(matches)
+        (asked_again.len() <= MAX_ASKED_AGAIN).then_some(Prepared {
+            searched,
+            asked_again,
+        })
     }
+}
+
+/// One text made ready for the sets (see [`AsciiWordSet::prepare`]).
+struct Prepared<'t, 's> {
+    /// The text with every non-ASCII word character stood in.
+    searched: Cow<'t, str>,
+    /// The patterns whose sets' answer on `searched` may not be theirs on the text.
+    asked_again: Vec<&'s TellsApart>,
 }
 
 /// One set of at most [`PATTERNS_PER_SET`] patterns.

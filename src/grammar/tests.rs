@@ -227,7 +227,11 @@ fn start_only_patterns_searched_apart_still_answer_in_grammar_order() {
         expected.sort_unstable();
         let unicode: Vec<usize> = g.pattern_set.matches(text).into_iter().collect();
         assert_eq!(unicode, expected, "{text}");
-        assert_eq!(set.matches(text), Some(expected.clone()), "{text}");
+        assert_eq!(
+            set.matches_each(&[text]).pop(),
+            Some(Some(expected.clone())),
+            "{text}"
+        );
         assert_eq!(g.matching_patterns(text), expected, "{text}");
     }
 }
@@ -349,7 +353,11 @@ fn the_ascii_boundary_set_answers_as_the_unicode_set_wherever_it_is_used() {
     ];
     for text in texts {
         let unicode: Vec<usize> = g.pattern_set.matches(text).into_iter().collect();
-        assert_eq!(set.matches(text).as_ref(), Some(&unicode), "{text}");
+        assert_eq!(
+            set.matches_each(&[text]).pop(),
+            Some(Some(unicode.clone())),
+            "{text}"
+        );
         assert_eq!(g.matching_patterns(text), unicode, "{text}");
     }
     // Characters a class of the grammar tells apart from the stand-in: `\p{Lu}` matches
@@ -361,7 +369,11 @@ fn the_ascii_boundary_set_answers_as_the_unicode_set_wherever_it_is_used() {
         "It costs \u{0663}0 dinars.",
     ] {
         let unicode: Vec<usize> = g.pattern_set.matches(text).into_iter().collect();
-        assert_eq!(set.matches(text).as_ref(), Some(&unicode), "{text}");
+        assert_eq!(
+            set.matches_each(&[text]).pop(),
+            Some(Some(unicode.clone())),
+            "{text}"
+        );
         assert_eq!(g.matching_patterns(text), unicode, "{text}");
     }
     // The capital is what `\p{Lu}` looks for here: the set alone, searching `_`, would miss it.
@@ -377,7 +389,7 @@ fn the_ascii_boundary_set_answers_as_the_unicode_set_wherever_it_is_used() {
     // the Unicode set answers.
     let kelvin = "It was 300 \u{212A} in the lab, she said.";
     let unicode: Vec<usize> = g.pattern_set.matches(kelvin).into_iter().collect();
-    assert_eq!(set.matches(kelvin), None);
+    assert_eq!(set.matches_each(&[kelvin]).pop(), Some(None));
     assert_eq!(g.matching_patterns(kelvin), unicode);
     // Every line of the reference articles, whatever characters it holds.
     for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
@@ -393,6 +405,49 @@ fn the_ascii_boundary_set_answers_as_the_unicode_set_wherever_it_is_used() {
             assert_eq!(g.matching_patterns(line), unicode, "{line}");
         }
     }
+}
+
+/// The sets search a document's units together, a set at a time over all of them: each unit
+/// still gets its own answer, whatever its neighbours (texts the Unicode set answers for, texts
+/// asked again, empty ones).
+#[test]
+fn units_searched_together_get_the_answers_each_gets_alone() {
+    let g = match Grammar::default_grammar() {
+        Ok(g) => g,
+        Err(d) => panic!("default grammar: {d}"),
+    };
+    let mut texts: Vec<String> = [
+        "",
+        "Yes. It is time we acted.",
+        "It was 300 \u{212A} in the lab, she said.",
+        "Critics, argues Émile Zola, should act.",
+        "They must act; it is not true that nothing works?” ",
+        "Martín Pérez said in 2019 that the plan “must” go.",
+        "Some economists argue that rents should fall.",
+    ]
+    .map(String::from)
+    .to_vec();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        if let Ok(article) = std::fs::read_to_string(entry.path()) {
+            texts.extend(article.lines().map(String::from));
+        }
+    }
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let together = g.matching_patterns_each(&texts);
+    assert_eq!(together.len(), texts.len());
+    let mut matched = 0;
+    for (text, found) in texts.iter().zip(&together) {
+        assert_eq!(found, &g.matching_patterns(text), "{text}");
+        let unicode: Vec<usize> = g.pattern_set.matches(text).into_iter().collect();
+        assert_eq!(found, &unicode, "{text}");
+        matched += usize::from(!found.is_empty());
+    }
+    // Not a run of empty answers agreeing with each other.
+    assert!(matched > texts.len() / 2, "{matched} of {}", texts.len());
 }
 
 /// `x[àé]?` matches "x", but its class of non-ASCII letters is empty on a searched text, where

@@ -212,7 +212,7 @@ impl AsciiWordSet {
                     (Engine::Lazy(_), None) => false,
                 };
                 if searched {
-                    matches.extend(found.iter().map(|p| group.indices[p.as_usize()]));
+                    matches.extend(found.iter().map(|id| group.indices[id.as_usize()]));
                 } else {
                     *result = None;
                 }

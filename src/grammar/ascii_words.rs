@@ -202,9 +202,9 @@ impl AsciiWordSet {
                 let searched = match (&group.engine, cache.as_mut()) {
                     // The DFAs quit on no byte and never give up: an error here cannot happen,
                     // and would leave the text to the Unicode set.
-                    (Engine::Lazy(dfa), Some(cache)) => dfa
-                        .try_which_overlapping_matches(cache, &input, &mut found)
-                        .is_ok(),
+                    (Engine::Lazy(dfa), Some(cache)) => {
+                        which_patterns_match(dfa, cache, &input, &mut found).is_some()
+                    }
                     (Engine::Meta(set), _) => {
                         set.which_overlapping_matches(&input, &mut found);
                         true
@@ -264,6 +264,72 @@ struct Prepared<'t, 's> {
     searched: Cow<'t, str>,
     /// The patterns whose sets' answer on `searched` may not be theirs on the text.
     asked_again: Vec<&'s TellsApart>,
+}
+
+/// The patterns of `dfa` that match anywhere in `input` (the whole of its haystack), added to
+/// `found`: what `try_which_overlapping_matches` finds, in one walk of the text. That search
+/// hands every match back to its caller and records its progress at every byte, which took 30
+/// instructions a byte; this walk takes the next state straight from the table while the
+/// state is an ordinary one, and asks the DFA (which computes states not yet built) only at the
+/// rare special ones (a match, a state not yet built, the dead state). `None` should the search
+/// fail, which the sets' DFAs (quitting on no byte) cannot.
+fn which_patterns_match(
+    dfa: &hybrid::dfa::DFA,
+    cache: &mut hybrid::dfa::Cache,
+    input: &Input<'_>,
+    found: &mut PatternSet,
+) -> Option<()> {
+    // The library's search skips empty matches that split a character; none of the default
+    // grammar's patterns matches the empty string, and one that does keeps that search.
+    if dfa.get_nfa().has_empty() {
+        return dfa.try_which_overlapping_matches(cache, input, found).ok();
+    }
+    let haystack = input.haystack();
+    let mut state = dfa.start_state_forward(cache, input).ok()?;
+    cache.search_start(0);
+    let mut at = 0;
+    let mut walked_to_end = true;
+    while let Some(&byte) = haystack.get(at) {
+        if !state.is_tagged() {
+            let next = dfa.next_state_untagged(cache, state, byte);
+            if !next.is_tagged() {
+                state = next;
+                at += 1;
+                continue;
+            }
+        }
+        state = dfa.next_state(cache, state, byte).ok()?;
+        at += 1;
+        if !state.is_tagged() {
+            continue;
+        }
+        if state.is_match() {
+            for i in 0..dfa.match_len(cache, state) {
+                let _ = found.try_insert(dfa.match_pattern(cache, state, i));
+            }
+            if found.is_full() {
+                walked_to_end = false;
+                break;
+            }
+        } else if state.is_dead() {
+            walked_to_end = false;
+            break;
+        } else if state.is_quit() {
+            cache.search_finish(at);
+            return None;
+        }
+    }
+    cache.search_finish(at);
+    if walked_to_end {
+        // Matches show one byte late: the end of the text is one more step.
+        state = dfa.next_eoi_state(cache, state).ok()?;
+        if state.is_match() {
+            for i in 0..dfa.match_len(cache, state) {
+                let _ = found.try_insert(dfa.match_pattern(cache, state, i));
+            }
+        }
+    }
+    Some(())
 }
 
 /// One set of at most [`PATTERNS_PER_SET`] patterns.
@@ -577,4 +643,70 @@ fn ascii_boundaries(hir: Hir, non_ascii_word: &ClassUnicode, seen: &mut Seen) ->
             Hir::class(Class::Bytes(c))
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::Grammar;
+
+    /// The walk of [`which_patterns_match`] finds, set by set, what the library's overlapping
+    /// search finds: on every line of the reference articles, at the start and in the middle
+    /// of the text (where start-anchored sets meet their dead state), and on texts that end
+    /// in a match (which shows only at the end-of-text step).
+    #[test]
+    fn the_walk_finds_what_the_overlapping_search_finds() {
+        let g = match Grammar::default_grammar() {
+            Ok(g) => g,
+            Err(d) => panic!("default grammar: {d}"),
+        };
+        let set = g
+            .pattern_set_ascii_words
+            .as_ref()
+            .expect("the default grammar's patterns all carry over");
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "But we must act".into(),
+            "It is not true?".into(),
+            "Yes, and 40 percent".into(),
+        ];
+        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if let Ok(article) = std::fs::read_to_string(entry.path()) {
+                texts.extend(article.lines().map(String::from));
+            }
+        }
+        let mut caches = set.caches.get();
+        let (mut compared, mut found_any) = (0, 0);
+        for (group, cache) in set.sets.iter().zip(caches.iter_mut()) {
+            let (Engine::Lazy(dfa), Some(cache)) = (&group.engine, cache.as_mut()) else {
+                continue;
+            };
+            let anchored = if group.anchored {
+                Anchored::Yes
+            } else {
+                Anchored::No
+            };
+            for text in &texts {
+                let (searched, _) = stand_in(text);
+                let input = Input::new(searched.as_ref()).anchored(anchored);
+                let mut walked = PatternSet::new(PATTERNS_PER_SET);
+                let mut library = PatternSet::new(PATTERNS_PER_SET);
+                assert!(which_patterns_match(dfa, cache, &input, &mut walked).is_some());
+                dfa.try_which_overlapping_matches(cache, &input, &mut library)
+                    .expect("the sets' DFAs never fail");
+                let ids = |s: &PatternSet| s.iter().map(|p| p.as_usize()).collect::<Vec<_>>();
+                assert_eq!(ids(&walked), ids(&library), "{text:?}");
+                compared += 1;
+                found_any += usize::from(!walked.is_empty());
+            }
+        }
+        assert!(
+            compared > 1000 && found_any > compared / 10,
+            "{found_any} of {compared}"
+        );
+    }
 }

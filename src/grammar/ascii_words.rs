@@ -272,20 +272,25 @@ struct Prepared<'t, 's> {
 /// instructions a byte; this walk takes the next state straight from the table while the
 /// state is an ordinary one, and asks the DFA (which computes states not yet built) only at the
 /// rare special ones (a match, a state not yet built, the dead state). `None` should the search
-/// fail, which the sets' DFAs (quitting on no byte) cannot.
+/// fail, which the sets' DFAs cannot: they quit on no byte, and with no minimum set for cache
+/// clears they never give up.
 fn which_patterns_match(
     dfa: &hybrid::dfa::DFA,
     cache: &mut hybrid::dfa::Cache,
     input: &Input<'_>,
     found: &mut PatternSet,
 ) -> Option<()> {
-    // The library's search skips empty matches that split a character; none of the default
-    // grammar's patterns matches the empty string, and one that does keeps that search.
+    // Where a pattern can match the empty string, the library's search leaves out every match
+    // that ends inside a character of UTF-8 text (and an anchored search stops at the first):
+    // such a set keeps that search. One of the default grammar's start-anchored sets is one
+    // (`shouted`, `^[^a-z]*$`, matches an empty unit).
     if dfa.get_nfa().has_empty() {
         return dfa.try_which_overlapping_matches(cache, input, found).ok();
     }
     let haystack = input.haystack();
     let mut state = dfa.start_state_forward(cache, input).ok()?;
+    // The cache counts the bytes searched between clears, as the library's search has it do;
+    // only a limit on clears (which the sets do not set) reads the count.
     cache.search_start(0);
     let mut at = 0;
     let mut walked_to_end = true;
@@ -651,9 +656,10 @@ mod tests {
     use crate::grammar::Grammar;
 
     /// The walk of [`which_patterns_match`] finds, set by set, what the library's overlapping
-    /// search finds: on every line of the reference articles, at the start and in the middle
-    /// of the text (where start-anchored sets meet their dead state), and on texts that end
-    /// in a match (which shows only at the end-of-text step).
+    /// search finds: on every line of the reference articles (start-anchored sets meet their
+    /// dead state a few words in), on texts that end in a match (which shows only at the
+    /// end-of-text step), and again with each set's cache too small to hold more than a few
+    /// states, so that building a state clears the cache in the middle of a walk.
     #[test]
     fn the_walk_finds_what_the_overlapping_search_finds() {
         let g = match Grammar::default_grammar() {
@@ -679,34 +685,56 @@ mod tests {
                 texts.extend(article.lines().map(String::from));
             }
         }
-        let mut caches = set.caches.get();
-        let (mut compared, mut found_any) = (0, 0);
-        for (group, cache) in set.sets.iter().zip(caches.iter_mut()) {
-            let (Engine::Lazy(dfa), Some(cache)) = (&group.engine, cache.as_mut()) else {
+        let (mut compared, mut found_any, mut clears) = (0, 0, 0);
+        for group in &set.sets {
+            // A set with a pattern that can match the empty string keeps the library's search:
+            // comparing it with itself would prove nothing.
+            let Engine::Lazy(dfa) = &group.engine else {
                 continue;
             };
+            if dfa.get_nfa().has_empty() {
+                continue;
+            }
+            let cramped = hybrid::dfa::Builder::new()
+                .configure(
+                    hybrid::dfa::Config::new()
+                        .match_kind(MatchKind::All)
+                        .cache_capacity(0)
+                        .skip_cache_capacity_check(true),
+                )
+                .build_from_nfa(dfa.get_nfa().clone())
+                .expect("the set's NFA builds a lazy DFA with the smallest cache");
             let anchored = if group.anchored {
                 Anchored::Yes
             } else {
                 Anchored::No
             };
-            for text in &texts {
-                let (searched, _) = stand_in(text);
-                let input = Input::new(searched.as_ref()).anchored(anchored);
-                let mut walked = PatternSet::new(PATTERNS_PER_SET);
-                let mut library = PatternSet::new(PATTERNS_PER_SET);
-                assert!(which_patterns_match(dfa, cache, &input, &mut walked).is_some());
-                dfa.try_which_overlapping_matches(cache, &input, &mut library)
-                    .expect("the sets' DFAs never fail");
-                let ids = |s: &PatternSet| s.iter().map(|p| p.as_usize()).collect::<Vec<_>>();
-                assert_eq!(ids(&walked), ids(&library), "{text:?}");
-                compared += 1;
-                found_any += usize::from(!walked.is_empty());
+            for dfa in [&**dfa, &cramped] {
+                let mut cache = dfa.create_cache();
+                for text in &texts {
+                    let (searched, _) = stand_in(text);
+                    let input = Input::new(searched.as_ref()).anchored(anchored);
+                    let mut walked = PatternSet::new(PATTERNS_PER_SET);
+                    let mut library = PatternSet::new(PATTERNS_PER_SET);
+                    let before = cache.clear_count();
+                    assert!(which_patterns_match(dfa, &mut cache, &input, &mut walked).is_some());
+                    clears += cache.clear_count() - before;
+                    dfa.try_which_overlapping_matches(&mut cache, &input, &mut library)
+                        .expect("the sets' DFAs never fail");
+                    let ids = |s: &PatternSet| s.iter().map(|p| p.as_usize()).collect::<Vec<_>>();
+                    assert_eq!(ids(&walked), ids(&library), "{text:?}");
+                    compared += 1;
+                    found_any += usize::from(!walked.is_empty());
+                }
             }
         }
         assert!(
             compared > 1000 && found_any > compared / 10,
             "{found_any} of {compared}"
+        );
+        assert!(
+            clears > 100,
+            "the small caches were cleared only {clears} times"
         );
     }
 }

@@ -135,10 +135,10 @@ impl AsciiWordSet {
                     .look_set_prefix()
                     .contains(Look::Start)
             });
-        let groups: Vec<(bool, &[usize])> = at_start
+        let groups: Vec<(Anchored, &[usize])> = at_start
             .chunks(PATTERNS_PER_SET)
-            .map(|g| (true, g))
-            .chain(anywhere.chunks(PATTERNS_PER_SET).map(|g| (false, g)))
+            .map(|g| (Anchored::Yes, g))
+            .chain(anywhere.chunks(PATTERNS_PER_SET).map(|g| (Anchored::No, g)))
             .collect();
         // The sets are the larger part of loading a grammar.
         let sets = super::in_two_halves(&groups, |&(anchored, indices)| {
@@ -188,20 +188,15 @@ impl AsciiWordSet {
         let mut found = PatternSet::new(PATTERNS_PER_SET);
         let mut caches = self.caches.get();
         for (group, cache) in self.sets.iter().zip(caches.iter_mut()) {
-            let anchored = if group.anchored {
-                Anchored::Yes
-            } else {
-                Anchored::No
-            };
             for (p, result) in prepared.iter().zip(results.iter_mut()) {
                 let (Some(p), Some(matches)) = (p, result.as_mut()) else {
                     continue;
                 };
                 found.clear();
-                let input = Input::new(p.searched.as_ref()).anchored(anchored);
+                let input = Input::new(p.searched.as_ref()).anchored(group.anchored);
+                // A failed search (which cannot happen, see `which_patterns_match`) leaves the
+                // text to the Unicode set.
                 let searched = match (&group.engine, cache.as_mut()) {
-                    // The DFAs quit on no byte and never give up: an error here cannot happen,
-                    // and would leave the text to the Unicode set.
                     (Engine::Lazy(dfa), Some(cache)) => {
                         which_patterns_match(dfa, cache, &input, &mut found).is_some()
                     }
@@ -309,9 +304,7 @@ fn which_patterns_match(
             continue;
         }
         if state.is_match() {
-            for i in 0..dfa.match_len(cache, state) {
-                let _ = found.try_insert(dfa.match_pattern(cache, state, i));
-            }
+            add_matches(dfa, cache, state, found);
             if found.is_full() {
                 walked_to_end = false;
                 break;
@@ -329,12 +322,23 @@ fn which_patterns_match(
         // Matches show one byte late: the end of the text is one more step.
         state = dfa.next_eoi_state(cache, state).ok()?;
         if state.is_match() {
-            for i in 0..dfa.match_len(cache, state) {
-                let _ = found.try_insert(dfa.match_pattern(cache, state, i));
-            }
+            add_matches(dfa, cache, state, found);
         }
     }
     Some(())
+}
+
+/// Adds to `found` every pattern that match state `state` reports.
+fn add_matches(
+    dfa: &hybrid::dfa::DFA,
+    cache: &hybrid::dfa::Cache,
+    state: hybrid::LazyStateID,
+    found: &mut PatternSet,
+) {
+    for i in 0..dfa.match_len(cache, state) {
+        // A set holds at most `PATTERNS_PER_SET` patterns, the room `found` was made with.
+        let _ = found.try_insert(dfa.match_pattern(cache, state, i));
+    }
 }
 
 /// One set of at most [`PATTERNS_PER_SET`] patterns.
@@ -342,8 +346,8 @@ fn which_patterns_match(
 struct Group {
     /// The grammar's index of each of the set's patterns, in the set's order.
     indices: Vec<usize>,
-    /// Every pattern of the set matches only at the start of the text.
-    anchored: bool,
+    /// `Yes` when every pattern of the set matches only at the start of the text.
+    anchored: Anchored,
     engine: Engine,
 }
 
@@ -362,7 +366,7 @@ enum Engine {
 impl Group {
     /// The set of the patterns at `indices`, from each pattern carried over to ASCII
     /// boundaries.
-    fn build(anchored: bool, indices: &[usize], carried: &[(Hir, Seen)]) -> Option<Group> {
+    fn build(anchored: Anchored, indices: &[usize], carried: &[(Hir, Seen)]) -> Option<Group> {
         let hirs: Vec<&Hir> = indices.iter().map(|&i| &carried[i].0).collect();
         let nfa = thompson::Compiler::new()
             .configure(
@@ -704,16 +708,11 @@ mod tests {
                 )
                 .build_from_nfa(dfa.get_nfa().clone())
                 .expect("the set's NFA builds a lazy DFA with the smallest cache");
-            let anchored = if group.anchored {
-                Anchored::Yes
-            } else {
-                Anchored::No
-            };
             for dfa in [&**dfa, &cramped] {
                 let mut cache = dfa.create_cache();
                 for text in &texts {
                     let (searched, _) = stand_in(text);
-                    let input = Input::new(searched.as_ref()).anchored(anchored);
+                    let input = Input::new(searched.as_ref()).anchored(group.anchored);
                     let mut walked = PatternSet::new(PATTERNS_PER_SET);
                     let mut library = PatternSet::new(PATTERNS_PER_SET);
                     let before = cache.clear_count();

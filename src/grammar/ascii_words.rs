@@ -657,7 +657,7 @@ fn ascii_boundaries(hir: Hir, non_ascii_word: &ClassUnicode, seen: &mut Seen) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grammar::Grammar;
+    use crate::grammar::tests::{ascii_sets, built_in, corpus_lines};
 
     /// The walk of [`which_patterns_match`] finds, set by set, what the library's overlapping
     /// search finds: on every line of the reference articles (start-anchored sets meet their
@@ -666,29 +666,15 @@ mod tests {
     /// states, so that building a state clears the cache in the middle of a walk.
     #[test]
     fn the_walk_finds_what_the_overlapping_search_finds() {
-        let g = match Grammar::default_grammar() {
-            Ok(g) => g,
-            Err(d) => panic!("default grammar: {d}"),
-        };
-        let set = g
-            .pattern_set_ascii_words
-            .as_ref()
-            .expect("the default grammar's patterns all carry over");
+        let g = built_in();
+        let set = ascii_sets(&g);
         let mut texts: Vec<String> = vec![
             String::new(),
             "But we must act".into(),
             "It is not true?".into(),
             "Yes, and 40 percent".into(),
         ];
-        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            if let Ok(article) = std::fs::read_to_string(entry.path()) {
-                texts.extend(article.lines().map(String::from));
-            }
-        }
+        texts.extend(corpus_lines());
         let (mut compared, mut found_any, mut clears) = (0, 0, 0);
         for group in &set.sets {
             // A set with a pattern that can match the empty string keeps the library's search:

@@ -42,6 +42,36 @@ fn built_in_patterns_compile_within_their_limit() {
     }
 }
 
+/// The built-in grammar, which must load.
+pub(super) fn built_in() -> Grammar {
+    match Grammar::default_grammar() {
+        Ok(g) => g,
+        Err(d) => panic!("default grammar: {d}"),
+    }
+}
+
+/// The built-in grammar's ASCII-boundary sets, which it must have.
+pub(super) fn ascii_sets(g: &Grammar) -> &ascii_words::AsciiWordSet {
+    g.pattern_set_ascii_words
+        .as_ref()
+        .expect("the default grammar's patterns all carry over")
+}
+
+/// Every line of the reference articles in `corpus/`, blank ones included.
+pub(super) fn corpus_lines() -> Vec<String> {
+    let mut lines = Vec::new();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        if let Ok(article) = std::fs::read_to_string(entry.path()) {
+            lines.extend(article.lines().map(String::from));
+        }
+    }
+    lines
+}
+
 /// The grammar of `files`, which must compile (the directory holding them comes back too, to
 /// live as long as the test).
 pub(super) fn compiles(files: &[(&str, &str)]) -> (tempfile::TempDir, Grammar) {
@@ -328,14 +358,8 @@ fn an_unclosed_body_is_reported_as_a_missing_brace() {
 
 #[test]
 fn the_ascii_boundary_set_answers_as_the_unicode_set_wherever_it_is_used() {
-    let g = match Grammar::default_grammar() {
-        Ok(g) => g,
-        Err(d) => panic!("default grammar: {d}"),
-    };
-    let set = g
-        .pattern_set_ascii_words
-        .as_ref()
-        .expect("the default grammar's patterns all carry over");
+    let g = built_in();
+    let set = ascii_sets(&g);
     let texts = [
         "Yes. It is time we acted.",
         "Critics say the plan “should not” go ahead — it’s £40 million, 12 % more.",
@@ -392,18 +416,9 @@ fn the_ascii_boundary_set_answers_as_the_unicode_set_wherever_it_is_used() {
     assert_eq!(set.matches_each(&[kelvin]).pop(), Some(None));
     assert_eq!(g.matching_patterns(kelvin), unicode);
     // Every line of the reference articles, whatever characters it holds.
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        let Ok(article) = std::fs::read_to_string(entry.path()) else {
-            continue;
-        };
-        for line in article.lines() {
-            let unicode: Vec<usize> = g.pattern_set.matches(line).into_iter().collect();
-            assert_eq!(g.matching_patterns(line), unicode, "{line}");
-        }
+    for line in corpus_lines() {
+        let unicode: Vec<usize> = g.pattern_set.matches(&line).into_iter().collect();
+        assert_eq!(g.matching_patterns(&line), unicode, "{line}");
     }
 }
 
@@ -412,10 +427,7 @@ fn the_ascii_boundary_set_answers_as_the_unicode_set_wherever_it_is_used() {
 /// texts with patterns asked again, an empty one).
 #[test]
 fn units_searched_together_get_the_answers_each_gets_alone() {
-    let g = match Grammar::default_grammar() {
-        Ok(g) => g,
-        Err(d) => panic!("default grammar: {d}"),
-    };
+    let g = built_in();
     let mut texts: Vec<String> = [
         "",
         "Yes. It is time we acted.",
@@ -427,23 +439,12 @@ fn units_searched_together_get_the_answers_each_gets_alone() {
     ]
     .map(String::from)
     .to_vec();
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        if let Ok(article) = std::fs::read_to_string(entry.path()) {
-            texts.extend(article.lines().map(String::from));
-        }
-    }
+    texts.extend(corpus_lines());
     // Not every line: a blank one matches the grammar's shouted-line pattern, so answers that
     // agree on blank lines would prove little.
     texts.retain(|t| t.is_empty() || !t.trim().is_empty());
     let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let set = g
-        .pattern_set_ascii_words
-        .as_ref()
-        .expect("the default grammar's patterns all carry over");
+    let set = ascii_sets(&g);
     // The ASCII sets themselves, where a misplaced "leave it to the Unicode set" would not show
     // in the grammar's answer.
     let together = set.matches_each(&texts);
@@ -523,10 +524,7 @@ fn an_ascii_boundary_written_in_a_pattern_is_asked_again_beside_a_non_ascii_lett
 /// `LazyRegex::find`): it must find what the regex itself finds, on every text.
 #[test]
 fn a_pattern_finds_its_cue_where_its_own_regex_does() {
-    let g = match Grammar::default_grammar() {
-        Ok(g) => g,
-        Err(d) => panic!("default grammar: {d}"),
-    };
+    let g = built_in();
     let mut lines: Vec<String> = [
         "Critics say the plan “should not” go ahead — it’s £40 million, 12 % more.",
         "They must act; it is not true that nothing works?” ",
@@ -537,15 +535,7 @@ fn a_pattern_finds_its_cue_where_its_own_regex_does() {
     ]
     .map(String::from)
     .to_vec();
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        if let Ok(article) = std::fs::read_to_string(entry.path()) {
-            lines.extend(article.lines().map(String::from));
-        }
-    }
+    lines.extend(corpus_lines());
     let mut found = 0;
     for p in &g.patterns {
         let own: &regex_automata::meta::Regex = &p.regex;

@@ -400,4 +400,4 @@ impl Grammar {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -58,7 +58,7 @@ pub(super) fn ascii_sets(g: &Grammar) -> &ascii_words::AsciiWordSet {
 }
 
 /// Every line of the reference articles in `corpus/`, blank ones included.
-pub(super) fn corpus_lines() -> Vec<String> {
+pub(crate) fn corpus_lines() -> Vec<String> {
     let mut lines = Vec::new();
     for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
         .into_iter()

@@ -6,8 +6,6 @@
 //! set of them is a sorted vector of numbers: every unit of a titled text is compared with
 //! the title, and sets of strings made that a tenth of the time of a batch.
 
-use std::borrow::Cow;
-
 /// Up to five characters, 21 bits each. No character of a stem is NUL, so stems of different
 /// lengths never pack to the same number.
 type Stem = u128;
@@ -57,8 +55,7 @@ impl Stems {
 }
 
 /// Words too common to say what a sentence is about (a `match` rather than a list: it is
-/// asked of every word of every unit of a titled text). The ASCII path looks up only words of
-/// at most [`LONGEST_STOPWORD`] letters: a longer stopword needs that bound raised.
+/// asked of every word of every unit of a titled text).
 fn is_stopword(word: &[u8]) -> bool {
     matches!(
         word,
@@ -128,46 +125,29 @@ fn for_each_stem(text: &str, f: impl FnMut(Stem)) {
     }
 }
 
-/// The length of the longest stopword: a longer word is a content word without being looked
-/// up.
-const LONGEST_STOPWORD: usize = 6;
-
-/// [`for_each_stem`] on ASCII text, byte by byte and word by word in place: every unit of a
-/// titled text has its stems collected, and splitting it char by char, copying each word into
-/// a lower-cased string of its own and the singular into another was a quarter of that time
-/// (80 million instructions before, 59 after, over the first 500 documents of the benchmark
-/// batch; callgrind).
+/// [`for_each_stem`] on ASCII text, split on bytes, each word lower-cased into one buffer
+/// kept for the whole text: every unit of a titled text has its stems collected, and
+/// splitting it char by char and building each plural's singular as a string of its own was a
+/// quarter of that time (80 million instructions before, 61 after, over the first 500
+/// documents of the benchmark batch; callgrind).
 fn for_each_ascii_stem(text: &[u8], mut f: impl FnMut(Stem)) {
+    let mut lower = Vec::new();
     for word in text.split(|b| !b.is_ascii_alphanumeric()) {
-        let n = word.len();
-        if n < 3 {
+        if word.len() < 3 {
             continue;
         }
-        let lower = |k: usize| word[k].to_ascii_lowercase();
-        if n <= LONGEST_STOPWORD {
-            let mut short = [0; LONGEST_STOPWORD];
-            short[..n].copy_from_slice(word);
-            short[..n].make_ascii_lowercase();
-            if is_stopword(&short[..n]) {
-                continue;
-            }
+        lower.clear();
+        lower.extend(word.iter().map(u8::to_ascii_lowercase));
+        if is_stopword(&lower) {
+            continue;
         }
-        let ends_with = |suffix: &[u8]| {
-            n >= suffix.len() && (0..suffix.len()).all(|k| lower(n - suffix.len() + k) == suffix[k])
-        };
-        // As `singular` has it ("ies" after two letters or more; "s" after three or more, not
-        // after s, u or i): the letters kept, and whether a "y" follows them.
-        let (kept, then_y) = if ends_with(b"ies") && n >= 2 + 3 {
-            (n - 3, true)
-        } else if ends_with(b"s") && n > 3 && !matches!(lower(n - 2), b's' | b'u' | b'i') {
-            (n - 1, false)
-        } else {
-            (n, false)
-        };
-        let letters = (0..kept).map(lower).chain(then_y.then_some(b'y'));
-        f(letters
-            .take(5)
-            .fold(0, |packed: Stem, c| packed << 21 | Stem::from(c)));
+        let (kept, then_y) = singular(&lower);
+        f(packed(
+            lower[..kept]
+                .iter()
+                .map(|&b| char::from(b))
+                .chain(then_y.then_some('y')),
+        ));
     }
 }
 
@@ -187,24 +167,33 @@ fn for_each_stem_of_any_text(text: &str, mut f: impl FnMut(Stem)) {
         if is_stopword(lower.as_bytes()) {
             continue;
         }
-        let stem = singular(&lower)
-            .chars()
-            .take(5)
-            .fold(0, |packed: Stem, c| packed << 21 | Stem::from(u32::from(c)));
-        f(stem);
+        let (kept, then_y) = singular(lower.as_bytes());
+        // `singular` only ever drops ASCII letters from the end: `kept` is a char boundary.
+        f(packed(lower[..kept].chars().chain(then_y.then_some('y'))));
     }
 }
 
-/// The singular of a regular English plural ("cities" → "city", "costs" → "cost"), so that
-/// a prefix of five letters names the same word in both numbers; other words are unchanged.
-fn singular(word: &str) -> Cow<'_, str> {
-    if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() >= 2) {
-        return format!("{stem}y").into();
+/// The singular of a regular English plural, lower-cased ("cities" → "city", "costs" →
+/// "cost"), so that a prefix of five letters names the same word in both numbers; other words
+/// are unchanged. Given as how many bytes of `word` it keeps, and whether a "y" follows them.
+fn singular(word: &[u8]) -> (usize, bool) {
+    let n = word.len();
+    if word.ends_with(b"ies") && n - 3 >= 2 {
+        return (n - 3, true);
     }
-    match word.strip_suffix('s') {
-        Some(stem) if stem.len() >= 3 && !stem.ends_with(['s', 'u', 'i']) => stem.into(),
-        _ => word.into(),
+    match word.strip_suffix(b"s") {
+        Some(stem) if stem.len() >= 3 && !matches!(stem.last(), Some(b's' | b'u' | b'i')) => {
+            (n - 1, false)
+        }
+        _ => (n, false),
     }
+}
+
+/// A stem: the first five of `chars`, 21 bits each.
+fn packed(chars: impl Iterator<Item = char>) -> Stem {
+    chars
+        .take(5)
+        .fold(0, |packed: Stem, c| packed << 21 | Stem::from(u32::from(c)))
 }
 
 #[cfg(test)]
